@@ -1,0 +1,16 @@
+.PHONY: run test bench lint
+
+run:
+	./scripts/run.sh
+
+test:
+	./scripts/test.sh
+
+bench:
+	./scripts/setup.sh --test
+	.venv/bin/python -m bench
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install everything Cosigne needs on a Debian 12 / Ubuntu machine, idempotently:
+# system packages (LibreOffice, its Python bridge, fonts, PDF tools) and a virtual
+# environment on the system's Python, so that LibreOffice's `uno` module loads in it.
+# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=(
+  libreoffice-writer-nogui python3-uno python3-venv
+  fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-symbola
+  qpdf poppler-utils
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installation des paquets système : ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The venv must be on the system's Python: python3-uno is built for it.
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.base_prefix != "/usr")'; then
+  rm -rf .venv
+  /usr/bin/python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$want_test" = 1 ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+
+# Reach LibreOffice's `uno` module without the whole system site-packages (which would shadow
+# the venv's own packages): a folder with only uno.py and unohelper.py, plus LibreOffice's
+# program folder for pyuno.so.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+bridge=.venv/uno-bridge
+mkdir -p "$bridge"
+ln -sf /usr/lib/python3/dist-packages/uno.py "$bridge/uno.py"
+ln -sf /usr/lib/python3/dist-packages/unohelper.py "$bridge/unohelper.py"
+printf '%s\n%s\n' "$(pwd)/$bridge" /usr/lib/libreoffice/program > "$site/cosigne-uno.pth"
+.venv/bin/python -c 'import uno' || { echo "Le module uno de LibreOffice ne se charge pas." >&2; exit 1; }

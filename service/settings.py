@@ -1,0 +1,116 @@
+"""Settings read once from COSIGNE_* environment variables and validated."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the service refuses to start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    """COSIGNE_ENV: development (default), test or production."""
+    data_dir: Path
+    """COSIGNE_DATA_DIR: database, archive, outbox, LibreOffice profiles (default ./var)."""
+    secret_key: str
+    """COSIGNE_SECRET_KEY: signs links and sessions; generated and kept in the data folder in
+    development and tests, mandatory in production."""
+    secret_key_fallbacks: tuple[str, ...]
+    """COSIGNE_SECRET_KEY_FALLBACKS: older keys, comma-separated, still accepted (rotation)."""
+    database_url: str
+    """COSIGNE_DATABASE_URL: default SQLite in the data folder."""
+    base_url: str
+    """COSIGNE_BASE_URL: the public address printed in links (default http://127.0.0.1:5000)."""
+    converter_processes: int
+    """COSIGNE_CONVERTER_PROCESSES: warm LibreOffice processes (default 1)."""
+    conversion_timeout: float
+    """COSIGNE_CONVERSION_TIMEOUT: seconds before a conversion is killed (default 60)."""
+    soffice: str
+    """COSIGNE_SOFFICE: the LibreOffice executable (default soffice)."""
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env_vars = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env_vars.get(f"COSIGNE_{name}", default).strip()
+
+        env = get("ENV", "development")
+        if env not in ENVIRONMENTS:
+            raise SettingsError(f"COSIGNE_ENV doit valoir {', '.join(ENVIRONMENTS)} (reçu {env!r})")
+        data_dir = Path(get("DATA_DIR", "var")).expanduser().resolve()
+        return cls(
+            env=env,
+            data_dir=data_dir,
+            secret_key=_secret_key(get("SECRET_KEY"), env, data_dir),
+            secret_key_fallbacks=tuple(k for k in get("SECRET_KEY_FALLBACKS").split(",") if k),
+            database_url=get("DATABASE_URL") or f"sqlite:///{data_dir / 'cosigne.sqlite3'}",
+            base_url=get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            converter_processes=_positive_int(get("CONVERTER_PROCESSES", "1"), "CONVERTER_PROCESSES"),
+            conversion_timeout=_positive_float(get("CONVERSION_TIMEOUT", "60"), "CONVERSION_TIMEOUT"),
+            soffice=get("SOFFICE", "soffice"),
+        )
+
+
+def _secret_key(given: str, env: str, data_dir: Path) -> str:
+    if given:
+        if len(given) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"COSIGNE_SECRET_KEY doit compter au moins {MIN_SECRET_LENGTH} caractères"
+            )
+        return given
+    if env == "production":
+        raise SettingsError(
+            "COSIGNE_SECRET_KEY est obligatoire en production "
+            "(par exemple : python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    # Development and tests: a random key kept in the data folder, never in the repository.
+    # Written whole under a temporary name, then linked: two processes starting at once agree.
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+def _positive_int(raw: str, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(f"COSIGNE_{name} doit être un entier positif (reçu {raw!r})")
+    return value
+
+
+def _positive_float(raw: str, name: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise SettingsError(f"COSIGNE_{name} doit être un nombre positif (reçu {raw!r})")
+    return value

@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: example data, a frozen reference date, the warm converter."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Iterator
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from signing.convert import ConverterPool, ConverterSettings
+from signing.errors import ConverterUnavailable
+
+TODAY = date(2026, 11, 28)
+"""The reference date of every test (the issue date of the example documents)."""
+
+
+def _example(name: str) -> dict[str, Any]:
+    text = resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
+    return json.loads(text)
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def school() -> dict[str, Any]:
+    return _example("school.json")
+
+
+@pytest.fixture
+def make_request():
+    """A factory of API request bodies: `make_request("convention", pupil_minor=False)`."""
+
+    def make(kind: str = "parcours", *, pupil_minor: bool = True, **changes: Any) -> dict[str, Any]:
+        body = copy.deepcopy(_example(f"{kind}.json"))
+        data = body["data"]
+        if not pupil_minor:
+            data["pupil"]["birth_date"] = "2007-01-15"
+        for path, value in changes.items():
+            target = data
+            *parents, leaf = path.split("__")
+            for part in parents:
+                target = target[int(part)] if isinstance(target, list) else target[part]
+            if isinstance(target, list):
+                target[int(leaf)] = value
+            else:
+                target[leaf] = value
+        return body
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterPool]:
+    """One warm LibreOffice for the whole run. Under CI=true a missing LibreOffice fails."""
+    work_dir: Path = tmp_path_factory.mktemp("libreoffice")
+    pool = ConverterPool(ConverterSettings(work_dir=work_dir, timeout=120))
+    try:
+        pool.warm_up()
+    except ConverterUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"LibreOffice manque sur la machine de CI : {exc}")
+        pytest.skip(str(exc))
+    yield pool
+    pool.close()
