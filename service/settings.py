@@ -61,8 +61,12 @@ class Settings:
             secret_key_fallbacks=tuple(k for k in get("SECRET_KEY_FALLBACKS").split(",") if k),
             database_url=get("DATABASE_URL") or f"sqlite:///{data_dir / 'cosigne.sqlite3'}",
             base_url=get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-            converter_processes=_positive_int(get("CONVERTER_PROCESSES", "1"), "CONVERTER_PROCESSES"),
-            conversion_timeout=_positive_float(get("CONVERSION_TIMEOUT", "60"), "CONVERSION_TIMEOUT"),
+            converter_processes=_positive_int(
+                get("CONVERTER_PROCESSES", "1"), "CONVERTER_PROCESSES"
+            ),
+            conversion_timeout=_positive_float(
+                get("CONVERSION_TIMEOUT", "60"), "CONVERSION_TIMEOUT"
+            ),
             soffice=get("SOFFICE", "soffice"),
         )
 
@@ -92,7 +96,7 @@ def _secret_key(given: str, env: str, data_dir: Path) -> str:
         except FileExistsError:
             pass
         finally:
-            os.unlink(tmp)
+            Path(tmp).unlink()
     return path.read_text().strip()
 
 

@@ -198,7 +198,7 @@ class LibreOfficeProcess:
             try:
                 ctx = resolver.resolve(url)
                 break
-            except Exception as exc:  # noqa: BLE001 — NoConnectException until soffice listens
+            except Exception as exc:
                 if self._proc.poll() is not None:
                     raise ConversionError(
                         f"LibreOffice s'est arrêté au démarrage (code {self._proc.returncode})"
@@ -246,7 +246,7 @@ class LibreOfficeProcess:
                 ),
             )
             if doc is None:
-                raise ConversionError("LibreOffice n'a pas pu ouvrir le document DOCX")
+                raise ConversionError("LibreOffice n'a pas pu ouvrir le document DOCX")  # noqa: TRY301 — handled just below, as any failed load
             try:
                 filter_data = uno.Any(
                     "[]com.sun.star.beans.PropertyValue",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
 class FieldIssue:
-    """One problem with one field: `field` is its path (``guardians[1].email``), `message` French."""
+    """One problem with one field.
+
+    `field` is its path (``guardians[1].email``), `message` is in French.
+    """
 
     field: str
     message: str
@@ -55,3 +59,55 @@ class ConversionTimeout(ConversionError):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         super().__init__(f"la conversion en PDF a dépassé {seconds:g} s")
+
+
+# Links
+
+
+class LinkError(CosigneError):
+    """A link (signing, download, password reset) cannot be used; nothing was changed."""
+
+
+class LinkInvalid(LinkError):
+    """Forged, garbled, truncated, or made for another purpose: it proves nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("Ce lien n'est pas valide : vérifiez qu'il a été copié en entier.")
+
+
+class LinkExpired(LinkError):
+    """Genuine but too old: signed at `signed_at`, dead since `expired_at` (both UTC aware)."""
+
+    def __init__(self, signed_at: datetime, expired_at: datetime) -> None:
+        self.signed_at = signed_at
+        self.expired_at = expired_at
+        super().__init__(f"Ce lien a expiré le {expired_at:%d/%m/%Y à %H:%M} (UTC).")
+
+
+class LinkRevoked(LinkError):
+    """Genuine and in time, but its nonce is no longer the signer's: used, replaced or cancelled.
+
+    The service holds the signer's row and knows which of these happened; it words the page.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Ce lien n'est plus valable : il a déjà servi ou a été remplacé.")
+
+
+# Workflow
+
+
+class TransitionRefused(CosigneError):
+    """The workflow refuses `action` in document `state` (and signer `signer_state`, if any).
+
+    States and actions are the values of `signing.workflow`'s enums (plain strings here, so this
+    module imports nothing from the workflow); `str(error)` is the French message.
+    """
+
+    def __init__(
+        self, action: str, state: str, message: str, signer_state: str | None = None
+    ) -> None:
+        self.action = action
+        self.state = state
+        self.signer_state = signer_state
+        super().__init__(message)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from signing.ages import age_on, needs_guardian
 from signing.model import Kind, Role
@@ -60,11 +62,13 @@ def anchor_text(role: Role, index: int = 0) -> str:
     return f"{ANCHOR_PREFIX}{role.value}]]"
 
 
-def _person(role: Role, person: dict, index: int = 0) -> Party:
+def _person(role: Role, person: Mapping[str, Any], index: int = 0) -> Party:
     return Party(role, person["first_name"], person["last_name"], person.get("email") or "", index)
 
 
-def plan_signers(kind: str, data: dict, school: dict, on: date) -> SignerPlan:
+def plan_signers(
+    kind: str, data: Mapping[str, Any], school: Mapping[str, Any], on: date
+) -> SignerPlan:
     """The parties who sign, in the order they are listed; the head is always last.
 
     `data` is validated data (ISO dates as strings), `school` the school's identity,

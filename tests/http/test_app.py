@@ -67,8 +67,11 @@ def test_a_short_secret_is_refused(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("COSIGNE_ENV", "staging"), ("COSIGNE_CONVERTER_PROCESSES", "0"),
-     ("COSIGNE_CONVERSION_TIMEOUT", "soon")],
+    [
+        ("COSIGNE_ENV", "staging"),
+        ("COSIGNE_CONVERTER_PROCESSES", "0"),
+        ("COSIGNE_CONVERSION_TIMEOUT", "soon"),
+    ],
 )
 def test_bad_settings_are_refused_with_the_variable_named(tmp_path, name, value) -> None:
     with pytest.raises(SettingsError, match=name):

@@ -1,0 +1,84 @@
+"""Who signs, decided from the data and the issue date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from signing.model import Role
+from signing.parties import anchor_text, plan_signers
+
+
+def _roles(plan) -> list[tuple[str, int]]:
+    return [(p.role.value, p.index) for p in plan.parties]
+
+
+def test_parcours_for_a_minor_is_signed_by_pupil_signing_guardian_referent_then_head(
+    make_request, school, today
+) -> None:
+    data = make_request("parcours")["data"]  # the father is listed but does not sign
+
+    plan = plan_signers("parcours", data, school, today)
+
+    assert _roles(plan) == [("pupil", 0), ("guardian", 0), ("referent", 0), ("head", 0)]
+    assert plan.last.role is Role.HEAD
+    assert plan.last.email == school["head"]["email"]
+    assert plan.age_rule.guardian_required
+    assert plan.age_rule.pupil_age == 16
+
+
+def test_an_adult_pupil_signs_alone_without_guardians(make_request, school, today) -> None:
+    data = make_request("parcours", pupil_minor=False)["data"]
+
+    plan = plan_signers("parcours", data, school, today)
+
+    assert _roles(plan) == [("pupil", 0), ("referent", 0), ("head", 0)]
+    assert not plan.age_rule.guardian_required
+
+
+def test_an_emancipated_minor_signs_alone(make_request, school, today) -> None:
+    data = make_request("parcours")["data"]
+    data["pupil"]["emancipated"] = True
+
+    plan = plan_signers("parcours", data, school, today)
+
+    assert Role.GUARDIAN not in {p.role for p in plan.parties}
+    assert plan.age_rule.emancipated
+
+
+def test_majority_is_judged_on_the_issue_date(make_request, school) -> None:
+    data = make_request("parcours")["data"]
+    data["pupil"]["birth_date"] = "2008-11-29"
+
+    day_before = plan_signers("parcours", data, school, date(2026, 11, 28))
+    birthday = plan_signers("parcours", data, school, date(2026, 11, 29))
+
+    assert day_before.age_rule.guardian_required
+    assert not birthday.age_rule.guardian_required
+
+
+def test_convention_signers_with_two_guardians_sharing_one_email(
+    make_request, school, today
+) -> None:
+    data = make_request("convention")["data"]
+    data["guardians"].append({**data["guardians"][0], "first_name": "Ali", "signs": True})
+
+    plan = plan_signers("convention", data, school, today)
+
+    assert _roles(plan) == [
+        ("host_representative", 0),
+        ("host_tutor", 0),
+        ("referent", 0),
+        ("pupil", 0),
+        ("guardian", 0),
+        ("guardian", 1),
+        ("head", 0),
+    ]
+    assert [p.anchor for p in plan.parties if p.role is Role.GUARDIAN] == [
+        "[[sig:guardian:0]]",
+        "[[sig:guardian:1]]",
+    ]
+
+
+def test_anchor_texts() -> None:
+    assert anchor_text(Role.HEAD) == "[[sig:head]]"
+    assert anchor_text(Role.GUARDIAN, 1) == "[[sig:guardian:1]]"

@@ -1,0 +1,387 @@
+"""Filling the DOCX templates: real templates in, real DOCX out, read back with python-docx."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.shared import Pt, RGBColor
+from pypdf import PdfReader
+
+from signing.errors import RenderError, UnknownKind
+from signing.french import (
+    format_date_fr,
+    format_duration_fr,
+    format_time_fr,
+    presence_days,
+    public_holidays,
+    schedule_rows,
+)
+from signing.parties import plan_signers
+from signing.render import render_docx
+from signing.schema import validate_document, validate_school
+
+KINDS = ("parcours", "convention")
+ANCHOR = re.compile(r"\[\[sig:[a-z_]+(?::[0-9]+)?\]\]")
+HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien"'
+NFD_NAME = unicodedata.normalize("NFD", "Hélène")
+
+
+@pytest.fixture
+def make_data(make_request, today):
+    """Validated, normalised data of a kind, as `render_docx` receives it."""
+
+    def make(kind: str, **options: Any) -> dict[str, Any]:
+        return validate_document(kind, make_request(kind, **options)["data"], today=today).data
+
+    return make
+
+
+@pytest.fixture
+def school_data(school) -> dict[str, Any]:
+    return validate_school(school)
+
+
+def _texts(docx: bytes) -> list[str]:
+    """Every paragraph of the body, table cells included, as python-docx reads them."""
+    document = Document(io.BytesIO(docx))
+    found = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found.extend(p.text for p in cell.paragraphs)
+    return found
+
+
+def _text(docx: bytes) -> str:
+    return "\n".join(_texts(docx))
+
+
+def _anchors(docx: bytes) -> list[str]:
+    return ANCHOR.findall(_text(docx))
+
+
+def _plan_anchors(kind: str, data: dict[str, Any], school: dict[str, Any], on: date) -> set[str]:
+    return {party.anchor for party in plan_signers(kind, data, school, on).parties}
+
+
+# -- content ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_renders_a_docx_with_the_pupil_and_french_dates(kind, make_data, school_data, today):
+    docx = render_docx(kind, make_data(kind), school_data, on=today)
+
+    text = _text(docx)
+    assert "Zoé Martin-Lefèvre" in text
+    assert "14 mai 2010 (16 ans au 28 novembre 2026)" in text
+    assert "Lycée professionnel Michelet" in text
+    assert "2010-05-14" not in text
+
+
+def test_parcours_shows_objectives_reviews_and_commitments(make_data, school_data, today):
+    docx = render_docx("parcours", make_data("parcours"), school_data, on=today)
+
+    text = _text(docx)
+    assert "Retrouver une assiduité régulière" in text
+    assert "Moins de 2 demi-journées d'absence non justifiée par mois" in text
+    assert "26 février 2027" in text
+    assert "Bilan intermédiaire n°\u00a01\u00a0: 1er février 2027" in text
+    assert "Bilan final\u00a0: 22 juin 2027" in text
+    assert "Permettre le retour dans la classe d'origine sans pénalité" in text
+    assert "Parcours individualisé" in text
+    assert "L'élève conserve son statut scolaire" in text
+
+
+def test_convention_shows_the_schedule_host_and_duration(make_data, school_data, today):
+    docx = render_docx("convention", make_data("convention"), school_data, on=today)
+
+    document = Document(io.BytesIO(docx))
+    schedule = next(t for t in document.tables if t.rows[0].cells[0].text == "Jour")
+    rows = [[cell.text for cell in row.cells] for row in schedule.rows]
+    assert rows[1:] == [
+        ["Lundi", "Pas de présence", "—"],
+        ["Mardi", "Pas de présence", "—"],
+        ["Mercredi", "8 h 30 – 12 h et 13 h – 16 h 30", "7 h"],
+        ["Jeudi", "Pas de présence", "—"],
+        ["Vendredi", "8 h 30 – 12 h et 13 h – 16 h 30", "7 h"],
+        ["Samedi", "Pas de présence", "—"],
+        ["Total hebdomadaire", "", "14 h"],
+    ]
+    text = _text(docx)
+    assert "Dupont & Fils Électricité" in text
+    assert "123 456 782 00010" in text
+    assert "24 jours de présence (168 h)" in text
+    assert "Stage dans le cadre d'un parcours individualisé" in text
+    assert "Repères réglementaires (élève mineur)" in text
+
+
+def test_an_observation_convention_excludes_any_pay(make_data, school_data, today):
+    data = make_data("convention")
+    data["internship_type"] = "observation_college"
+
+    text = _text(render_docx("convention", data, school_data, on=today))
+
+    assert "ne peut prétendre à aucune rémunération ou gratification" in text
+    assert "D.332-14" in text
+
+
+def test_a_pfmp_convention_shows_diploma_and_gratification(make_data, school_data, today):
+    data = make_data("convention")
+    data.update(
+        internship_type="pfmp",
+        diploma="Baccalauréat professionnel MELEC",
+        gratification="4,35 € par heure de présence, versés chaque mois",
+        parcours_id="42",
+    )
+
+    text = _text(render_docx("convention", data, school_data, on=today))
+
+    assert "Baccalauréat professionnel MELEC" in text
+    assert "4,35 € par heure de présence, versés chaque mois" in text
+    assert "Contrat de parcours individualisé associé\u00a0: n°\u00a042" in text
+    assert "ne peut prétendre à aucune rémunération" not in text
+
+
+# -- hostile text -----------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_from_users_comes_out_literally(kind, make_data, school_data, today):
+    data = make_data(kind)
+    data["pupil"]["first_name"] = HOSTILE_NAME
+    data["pupil"]["last_name"] = "{{ config }}"
+    data["pupil"]["class_name"] = "{% raw %}2nde{% endraw %} 😀"
+    data["guardians"][0]["first_name"] = NFD_NAME
+    data["referent"]["last_name"] = "{{ 7 * 7 }}"
+    longtext = "reasons" if kind == "parcours" else "activities"
+    data[longtext] = "Première ligne\nSeconde ligne & <fin>"
+
+    docx = render_docx(kind, data, school_data, on=today)
+
+    texts = _texts(docx)
+    text = "\n".join(texts)
+    assert f"{HOSTILE_NAME} {{{{ config }}}}" in text
+    assert "{% raw %}2nde{% endraw %} 😀" in text
+    assert NFD_NAME in text
+    assert f"{data['referent']['first_name']} {{{{ 7 * 7 }}}}" in text
+    assert f"{data['referent']['first_name']} 49" not in text
+    first = texts.index("Première ligne")
+    assert texts[first + 1] == "Seconde ligne & <fin>"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_control_characters_cannot_break_the_document(kind, make_data, school_data, today):
+    data = make_data(kind)
+    data["pupil"]["last_name"] = "Mar\x00tin\x07\x0c"
+
+    docx = render_docx(kind, data, school_data, on=today)
+
+    assert "Zoé Martin" in _text(docx)
+
+
+# -- signature anchors ------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_anchors_of_a_minor_with_two_signing_guardians(kind, make_data, school_data, today):
+    data = make_data(kind)
+    data["guardians"] = [
+        {
+            "first_name": "Nadia",
+            "last_name": "Martin",
+            "relationship": "mère",
+            "email": "nadia.martin@example.org",
+            "phone": None,
+            "signs": True,
+        },
+        {
+            "first_name": "Karim",
+            "last_name": "Lefèvre",
+            "relationship": "père",
+            "email": "k.lefevre@example.net",
+            "phone": None,
+            "signs": True,
+        },
+    ]
+
+    anchors = _anchors(render_docx(kind, data, school_data, on=today))
+
+    assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
+    assert {"[[sig:guardian:0]]", "[[sig:guardian:1]]"} <= set(anchors)
+    assert len(anchors) == len(set(anchors))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_adult_pupil_has_no_guardian_anchor(kind, make_data, school_data, today):
+    data = make_data(kind, pupil_minor=False)
+    data["pupil"]["birth_date"] = "2007-01-01"
+
+    docx = render_docx(kind, data, school_data, on=today)
+
+    anchors = _anchors(docx)
+    assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
+    assert not [a for a in anchors if "guardian" in a]
+    assert "L'élève étant majeur au 28 novembre 2026" in _text(docx)
+    assert "Repères réglementaires" not in _text(docx)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_guardian_who_does_not_sign_has_no_anchor(kind, make_data, school_data, today):
+    data = make_data(kind)
+    data["guardians"][0]["signs"] = False
+
+    anchors = _anchors(render_docx(kind, data, school_data, on=today))
+
+    assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
+    assert "[[sig:guardian:0]]" not in anchors
+
+
+def test_the_head_signs_first_on_paper_in_a_convention_and_last_in_a_parcours(
+    make_data, school_data, today
+):
+    convention = _anchors(render_docx("convention", make_data("convention"), school_data, on=today))
+    parcours = _anchors(render_docx("parcours", make_data("parcours"), school_data, on=today))
+
+    assert convention[:2] == ["[[sig:head]]", "[[sig:host_representative]]"]
+    assert parcours == ["[[sig:pupil]]", "[[sig:guardian:0]]", "[[sig:referent]]", "[[sig:head]]"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_anchors_are_white_6pt_text_in_a_row_that_does_not_split(
+    kind, make_data, school_data, today
+):
+    document = Document(io.BytesIO(render_docx(kind, make_data(kind), school_data, on=today)))
+
+    anchor_cells = [
+        (row, cell)
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        if ANCHOR.search(cell.text)
+    ]
+    assert anchor_cells
+    for row, cell in anchor_cells:
+        first = cell.paragraphs[0]
+        assert ANCHOR.fullmatch(first.text)
+        style_font = first.style.font
+        assert style_font.size == Pt(6)
+        assert style_font.color.rgb == RGBColor(0xFF, 0xFF, 0xFF)
+        assert (
+            row._tr.trPr.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
+            )
+            is not None
+        )
+        assert row.height is not None
+        assert row.height.cm >= 3.5
+
+
+# -- one template per document ----------------------------------------------------------------
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_document_gets_a_fresh_template(kind, make_data, school_data, today):
+    first = make_data(kind)
+    second = make_data(kind, pupil_minor=False)
+    second["pupil"]["first_name"] = "Yanis"
+    second["pupil"]["last_name"] = "Benali"
+
+    one = render_docx(kind, first, school_data, on=today)
+    two = render_docx(kind, second, school_data, on=today)
+    again = render_docx(kind, first, school_data, on=today)
+
+    assert "Yanis Benali" in _text(two)
+    assert "Zoé" not in _text(two)
+    assert "[[sig:guardian:0]]" not in _anchors(two)
+    assert _texts(again) == _texts(one)
+
+
+# -- failures ---------------------------------------------------------------------------------
+def test_a_missing_field_is_a_render_error(make_data, school_data, today):
+    data = make_data("convention")
+    del data["evaluation"]
+
+    with pytest.raises(RenderError, match="evaluation"):
+        render_docx("convention", data, school_data, on=today)
+
+
+def test_data_that_skipped_validation_is_a_render_error(make_data, school_data, today):
+    data = make_data("convention")
+    del data["host"]
+
+    with pytest.raises(RenderError, match="host"):
+        render_docx("convention", data, school_data, on=today)
+
+
+def test_an_unknown_choice_is_a_render_error(make_data, school_data, today):
+    data = make_data("parcours")
+    data["scheme"] = "inconnu"
+
+    with pytest.raises(RenderError, match="scheme"):
+        render_docx("parcours", data, school_data, on=today)
+
+
+def test_an_unknown_kind_is_refused(school_data, today):
+    with pytest.raises(UnknownKind):
+        render_docx("avenant", {}, school_data, on=today)
+
+
+# -- through LibreOffice ----------------------------------------------------------------------
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_pdf_carries_the_anchors_and_the_literal_text(
+    kind, make_data, school_data, today, converter
+):
+    data = make_data(kind)
+    data["pupil"]["first_name"] = HOSTILE_NAME
+
+    pdf = converter.convert(render_docx(kind, data, school_data, on=today))
+
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert 3 <= len(reader.pages) <= 5
+    assert set(ANCHOR.findall(text)) == _plan_anchors(kind, data, school_data, today)
+    assert HOSTILE_NAME in text
+    assert re.search(r"Page 1 sur [3-5]", text)
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("LiberationSans" in name for name in fonts)
+
+
+# -- French formatting ------------------------------------------------------------------------
+def test_french_dates_times_and_durations():
+    assert format_date_fr("2010-05-14") == "14 mai 2010"
+    assert format_date_fr(date(2027, 2, 1)) == "1er février 2027"
+    assert format_date_fr("2026-12-07") == "7 décembre 2026"
+    assert format_time_fr(8 * 60 + 30) == "8 h 30"
+    assert format_time_fr(13 * 60) == "13 h"
+    assert format_duration_fr(210) == "3 h 30"
+    assert format_duration_fr(45) == "45 min"
+
+
+def test_schedule_rows_list_monday_to_saturday_and_sunday_only_when_worked():
+    rows = schedule_rows({"monday": ["09:00-12:00"], "sunday": ["10:00-11:15"]})
+
+    assert [r["day"] for r in rows] == [
+        "Lundi",
+        "Mardi",
+        "Mercredi",
+        "Jeudi",
+        "Vendredi",
+        "Samedi",
+        "Dimanche",
+    ]
+    assert rows[0] == {"day": "Lundi", "ranges": "9 h – 12 h", "total": "3 h"}
+    assert rows[-1]["total"] == "1 h 15"
+
+
+def test_presence_days_leave_out_public_holidays():
+    holidays = public_holidays(2027)
+    assert date(2027, 3, 29) in holidays  # lundi de Pâques
+    assert date(2027, 5, 6) in holidays  # Ascension
+
+    days = list(presence_days({"monday": ["08:00-12:00"]}, date(2027, 3, 22), date(2027, 4, 5)))
+
+    assert [d for d, _ in days] == [date(2027, 3, 22), date(2027, 4, 5)]
+    assert sum(minutes for _, minutes in days) == 480
