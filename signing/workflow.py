@@ -1,0 +1,294 @@
+"""THE state machine of documents and signers: two transition tables, and decisions built on them.
+
+Everything here is a pure function over plain values. The service reads the current states,
+asks a ``decide_*`` function, and applies the answer with a compare-and-set
+(``UPDATE … WHERE state = :expected``) in the same transaction as the events it records; a
+refusal raises `TransitionRefused` and the service changes nothing.
+
+Documents: ``draft → awaiting_signatures → signed → completed``; ``draft`` and
+``awaiting_signatures`` can be cancelled; ``awaiting_signatures`` can be declined or expire. Only a
+draft is edited; a completed document changes only through an amendment (a new document).
+
+Signers: ``waiting → invited → opened → signed | declined``. Every signer but the head is invited
+when the document is issued and signs in any order; the head waits until all of them have signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from signing.errors import TransitionRefused
+from signing.model import Role
+
+
+class DocumentState(StrEnum):
+    DRAFT = "draft"
+    AWAITING_SIGNATURES = "awaiting_signatures"
+    SIGNED = "signed"
+    """Every required signature is in; sealing and archiving are still to do."""
+    COMPLETED = "completed"
+    """Sealed and archived: final."""
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class SignerState(StrEnum):
+    WAITING = "waiting"
+    """Not their turn yet (the head, until every other signer has signed); no link."""
+    INVITED = "invited"
+    OPENED = "opened"
+    SIGNED = "signed"
+    DECLINED = "declined"
+
+
+class DocumentAction(StrEnum):
+    EDIT = "edit"
+    ISSUE = "issue"
+    CANCEL = "cancel"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    OPEN = "open"
+    """A signer opens their page: the document must be awaiting signatures, and stays so."""
+    REMIND = "remind"
+    """A reminder, or the same invitation resent with a new link."""
+    SIGN = "sign"
+    """A signature that is not the last one required."""
+    SIGN_LAST = "sign_last"
+    """The last required signature."""
+    COMPLETE = "complete"
+    """Sealed and archived."""
+
+
+class SignerAction(StrEnum):
+    INVITE = "invite"
+    OPEN = "open"
+    REMIND = "remind"
+    SIGN = "sign"
+    DECLINE = "decline"
+
+
+_D = DocumentState
+_S = SignerState
+
+DOCUMENT_TRANSITIONS: dict[tuple[DocumentState, DocumentAction], DocumentState] = {
+    (_D.DRAFT, DocumentAction.EDIT): _D.DRAFT,
+    (_D.DRAFT, DocumentAction.ISSUE): _D.AWAITING_SIGNATURES,
+    (_D.DRAFT, DocumentAction.CANCEL): _D.CANCELLED,
+    (_D.AWAITING_SIGNATURES, DocumentAction.CANCEL): _D.CANCELLED,
+    (_D.AWAITING_SIGNATURES, DocumentAction.DECLINE): _D.DECLINED,
+    (_D.AWAITING_SIGNATURES, DocumentAction.EXPIRE): _D.EXPIRED,
+    (_D.AWAITING_SIGNATURES, DocumentAction.OPEN): _D.AWAITING_SIGNATURES,
+    (_D.AWAITING_SIGNATURES, DocumentAction.REMIND): _D.AWAITING_SIGNATURES,
+    (_D.AWAITING_SIGNATURES, DocumentAction.SIGN): _D.AWAITING_SIGNATURES,
+    (_D.AWAITING_SIGNATURES, DocumentAction.SIGN_LAST): _D.SIGNED,
+    (_D.SIGNED, DocumentAction.COMPLETE): _D.COMPLETED,
+}
+"""Every allowed (state, action) of a document and where it leads; anything else is refused."""
+
+SIGNER_TRANSITIONS: dict[tuple[SignerState, SignerAction], SignerState] = {
+    (_S.WAITING, SignerAction.INVITE): _S.INVITED,
+    (_S.INVITED, SignerAction.OPEN): _S.OPENED,
+    (_S.OPENED, SignerAction.OPEN): _S.OPENED,
+    (_S.INVITED, SignerAction.REMIND): _S.INVITED,
+    (_S.OPENED, SignerAction.REMIND): _S.OPENED,
+    (_S.INVITED, SignerAction.SIGN): _S.SIGNED,
+    (_S.OPENED, SignerAction.SIGN): _S.SIGNED,
+    (_S.INVITED, SignerAction.DECLINE): _S.DECLINED,
+    (_S.OPENED, SignerAction.DECLINE): _S.DECLINED,
+}
+"""Every allowed (state, action) of a signer; the document's own state is checked separately."""
+
+_SIGNER_ACTION_ON_DOCUMENT: dict[SignerAction, DocumentAction] = {
+    SignerAction.OPEN: DocumentAction.OPEN,
+    SignerAction.REMIND: DocumentAction.REMIND,
+    SignerAction.SIGN: DocumentAction.SIGN,
+    SignerAction.DECLINE: DocumentAction.DECLINE,
+}
+
+
+@dataclass(frozen=True)
+class SignerView:
+    """What a decision needs to know of a signer."""
+
+    id: int
+    role: Role
+    state: SignerState
+
+
+@dataclass(frozen=True)
+class IssueDecision:
+    document_state: DocumentState
+    signer_states: tuple[SignerState, ...]
+    """One per role given, in the same order: ``invited`` now, or ``waiting`` (the head)."""
+
+
+@dataclass(frozen=True)
+class SignDecision:
+    signer_state: SignerState
+    document_state: DocumentState
+    """``signed`` when this was the last required signature, else ``awaiting_signatures``."""
+    invite: tuple[int, ...]
+    """Ids of signers to move from ``waiting`` to ``invited`` now (the head, after the others)."""
+
+
+@dataclass(frozen=True)
+class DeclineDecision:
+    signer_state: SignerState
+    document_state: DocumentState
+    """``declined``: the document is over; the service kills every signer's link."""
+
+
+def next_document_state(state: DocumentState, action: DocumentAction) -> DocumentState:
+    """The state `action` leads to from `state`, or `TransitionRefused`."""
+    try:
+        return DOCUMENT_TRANSITIONS[state, action]
+    except KeyError:
+        raise TransitionRefused(action, state, _document_refusal(state, action)) from None
+
+
+def next_signer_state(
+    document_state: DocumentState, signer_state: SignerState, action: SignerAction
+) -> SignerState:
+    """The signer's state after `action`, or `TransitionRefused`.
+
+    The document is checked first (a signer of a cancelled document is told it was cancelled),
+    except for ``invite``, which happens only inside a document transition (issue, sign).
+    """
+    if action in _SIGNER_ACTION_ON_DOCUMENT:
+        next_document_state(document_state, _SIGNER_ACTION_ON_DOCUMENT[action])
+    try:
+        return SIGNER_TRANSITIONS[signer_state, action]
+    except KeyError:
+        message = _SIGNER_STATE_MESSAGES[signer_state]
+        raise TransitionRefused(action, document_state, message, signer_state) from None
+
+
+def decide_edit(state: DocumentState) -> DocumentState:
+    """Changing a document's data: drafts only (an issued one is cancelled and issued anew)."""
+    return next_document_state(state, DocumentAction.EDIT)
+
+
+def decide_issue(state: DocumentState, roles: Sequence[Role]) -> IssueDecision:
+    """Issuing a draft to `roles`, the signers in the order of the plan (`plan_signers`).
+
+    Every signer but the head is invited now; the head waits for them. A plan with the head
+    alone invites the head now. `roles` must not be empty (`ValueError`: a bug, not a refusal).
+    """
+    if not roles:
+        raise ValueError("a document is issued to at least one signer")
+    document_state = next_document_state(state, DocumentAction.ISSUE)
+    head_waits = any(role != Role.HEAD for role in roles)
+    signer_states = tuple(
+        _S.WAITING if role == Role.HEAD and head_waits else _S.INVITED for role in roles
+    )
+    return IssueDecision(document_state, signer_states)
+
+
+def decide_open(document_state: DocumentState, signer_state: SignerState) -> SignerState:
+    """A signer opening their page: ``invited`` becomes ``opened``, ``opened`` stays.
+
+    Opening never changes anything else and never uses the link up (mail scanners open links).
+    """
+    return next_signer_state(document_state, signer_state, SignerAction.OPEN)
+
+
+def decide_remind(document_state: DocumentState, signer_state: SignerState) -> SignerState:
+    """A reminder (or the invitation resent with a new link): the signer's state is unchanged.
+
+    Only for a signer who was invited and has not answered, while the document awaits signatures.
+    """
+    return next_signer_state(document_state, signer_state, SignerAction.REMIND)
+
+
+def decide_sign(
+    document_state: DocumentState, signers: Sequence[SignerView], signer_id: int
+) -> SignDecision:
+    """Signer `signer_id` signs.
+
+    `signers` are all the signers of the document, as read in the same transaction. When every
+    signer but the head has signed, the waiting head is invited; when everyone has, the document
+    is ``signed``. `signer_id` must be among `signers` (`ValueError` otherwise: a bug).
+    """
+    signer = _find(signers, signer_id)
+    signer_state = next_signer_state(document_state, signer.state, SignerAction.SIGN)
+    after = [(s.id, s.role, signer_state if s.id == signer_id else s.state) for s in signers]
+    if all(state == _S.SIGNED for _, _, state in after):
+        last = next_document_state(document_state, DocumentAction.SIGN_LAST)
+        return SignDecision(signer_state, last, invite=())
+    others_signed = all(state == _S.SIGNED for _, role, state in after if role != Role.HEAD)
+    invite = tuple(
+        id_
+        for id_, role, state in after
+        if others_signed and role == Role.HEAD and state == _S.WAITING
+    )
+    more = next_document_state(document_state, DocumentAction.SIGN)
+    return SignDecision(signer_state, more, invite)
+
+
+def decide_decline(document_state: DocumentState, signer_state: SignerState) -> DeclineDecision:
+    """A signer declines (with a reason, which the service records): the document is declined."""
+    new_signer_state = next_signer_state(document_state, signer_state, SignerAction.DECLINE)
+    return DeclineDecision(
+        new_signer_state, next_document_state(document_state, DocumentAction.DECLINE)
+    )
+
+
+def decide_cancel(state: DocumentState) -> DocumentState:
+    """Cancelling a draft or a document awaiting signatures; the service kills every link."""
+    return next_document_state(state, DocumentAction.CANCEL)
+
+
+def decide_expire(state: DocumentState) -> DocumentState:
+    """Expiring a document whose deadline the caller has found passed; signers stay as they are."""
+    return next_document_state(state, DocumentAction.EXPIRE)
+
+
+def decide_complete(state: DocumentState) -> DocumentState:
+    """Recording that a signed document was sealed and archived."""
+    return next_document_state(state, DocumentAction.COMPLETE)
+
+
+def _find(signers: Sequence[SignerView], signer_id: int) -> SignerView:
+    for signer in signers:
+        if signer.id == signer_id:
+            return signer
+    raise ValueError(f"signer {signer_id} is not a signer of this document")
+
+
+_DOCUMENT_STATE_MESSAGES: dict[DocumentState, str] = {
+    _D.DRAFT: "Ce document est un brouillon : il n'a pas encore été envoyé pour signature.",
+    _D.AWAITING_SIGNATURES: "Ce document attend encore des signatures.",
+    _D.SIGNED: "Ce document a déjà été signé par toutes les parties.",
+    _D.COMPLETED: (
+        "Ce document est signé et archivé : il ne peut plus changer que par un avenant."
+    ),
+    _D.DECLINED: "Ce document a été refusé par l'un des signataires.",
+    _D.CANCELLED: "Ce document a été annulé.",
+    _D.EXPIRED: "Le délai de signature de ce document est dépassé.",
+}
+
+_DOCUMENT_ACTION_MESSAGES: dict[tuple[DocumentState, DocumentAction], str] = {
+    (_D.AWAITING_SIGNATURES, DocumentAction.EDIT): (
+        "Ce document a été envoyé pour signature : il ne peut plus être modifié. "
+        "Annulez-le, puis émettez une nouvelle version."
+    ),
+    (_D.AWAITING_SIGNATURES, DocumentAction.ISSUE): "Ce document a déjà été envoyé pour signature.",
+}
+
+_SIGNER_STATE_MESSAGES: dict[SignerState, str] = {
+    _S.WAITING: (
+        "Ce n'est pas encore le tour de ce signataire : il sera invité quand toutes les autres "
+        "parties auront signé."
+    ),
+    _S.INVITED: "Ce signataire a déjà été invité.",
+    _S.OPENED: "Ce signataire a déjà été invité.",
+    _S.SIGNED: "Ce signataire a déjà signé ce document.",
+    _S.DECLINED: "Ce signataire a refusé de signer ce document.",
+}
+
+
+def _document_refusal(state: DocumentState, action: DocumentAction) -> str:
+    return _DOCUMENT_ACTION_MESSAGES.get((state, action), _DOCUMENT_STATE_MESSAGES[state])
