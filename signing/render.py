@@ -8,9 +8,11 @@ place; the template only iterates ``info.signers``.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -44,13 +46,18 @@ _NOT_PRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe
 OBSERVATION_TYPES = frozenset({"observation_college", "observation_seconde"})
 
 
-def render_docx(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date) -> bytes:
-    """The DOCX of a document: `kind`'s template filled with validated, normalised `data`.
+@dataclass(frozen=True)
+class PreparedRender:
+    """Everything docxtpl needs to fill one document: the template, the context, the Jinja env."""
 
-    `school` is the school's identity, `on` the issue date (it decides, through the signer plan,
-    whether guardians sign). Raises UnknownKind for an unknown kind, RenderError when the
-    template cannot be filled.
-    """
+    kind: str
+    template: bytes
+    context: dict[str, Any]
+    environment: SandboxedEnvironment
+
+
+def prepare(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date) -> PreparedRender:
+    """The template, context and environment of a document (see `render_docx`)."""
     schema = load_schema(kind)
     try:
         plan = plan_signers(kind, data, school, on)
@@ -62,18 +69,36 @@ def render_docx(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: 
         ) from exc
     context = _context(data, school, info)
     environment = _environment(schema, load_school_schema())
-    template = DocxTemplate(io.BytesIO(_template_bytes(kind)))
+    return PreparedRender(kind, _template_bytes(kind), context, environment)
+
+
+def fill(prepared: PreparedRender) -> bytes:
+    """Fill a fresh DocxTemplate (docxtpl keeps state: never reuse one) and return the DOCX."""
+    template = DocxTemplate(io.BytesIO(prepared.template))
     out = io.BytesIO()
     try:
-        template.render(context, jinja_env=environment, autoescape=True)
+        template.render(prepared.context, jinja_env=prepared.environment, autoescape=True)
         template.save(out)
     except TemplateError as exc:
-        raise RenderError(f"le modèle « {kind} » n'a pas pu être rempli : {exc}") from exc
+        raise RenderError(f"le modèle « {prepared.kind} » n'a pas pu être rempli : {exc}") from exc
     except etree.LxmlError as exc:
-        raise RenderError(f"le modèle « {kind} » a produit un XML invalide : {exc}") from exc
+        raise RenderError(
+            f"le modèle « {prepared.kind} » a produit un XML invalide : {exc}"
+        ) from exc
     return out.getvalue()
 
 
+def render_docx(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date) -> bytes:
+    """The DOCX of a document: `kind`'s template filled with validated, normalised `data`.
+
+    `school` is the school's identity, `on` the issue date (it decides, through the signer plan,
+    whether guardians sign). Raises UnknownKind for an unknown kind, RenderError when the
+    template cannot be filled.
+    """
+    return fill(prepare(kind, data, school, on=on))
+
+
+@functools.cache
 def _template_bytes(kind: str) -> bytes:
     return resources.files(contract_templates).joinpath(kind, "template.docx").read_bytes()
 
