@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from service import errors, pages, rendering
+from service import db, errors, pages, rendering
 from service.settings import Settings
 
 
@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    db.init_app(app)
     rendering.init_app(app)
     app.register_blueprint(pages.bp)
     errors.register(app)

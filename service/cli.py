@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
 
 from service import create_app
+from service.clock import today_in_paris
+from service.commands import register_commands
 from signing.convert import ConverterPool, ConverterSettings
 from signing.errors import ConversionError, FieldIssue, RenderError, ValidationFailed
 from signing.pipeline import render_document, split_request
@@ -22,6 +23,9 @@ EXIT_BAD_INPUT = 2
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def cli() -> None:
     """Cosigne : contrats de parcours individualisé et conventions de stage."""
+
+
+register_commands(cli)
 
 
 def _read_json(path: Path, what: str) -> object:
@@ -47,19 +51,37 @@ def _cache_dir() -> Path:
 
 @cli.command("render")
 @click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--school", "school_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Identité de l'établissement (JSON).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier PDF à écrire.")
-@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Écrire aussi le DOCX rempli.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date de référence (âge de l'élève), par défaut aujourd'hui.")
+@click.option(
+    "--school",
+    "school_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Identité de l'établissement (JSON).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier PDF à écrire.",
+)
+@click.option(
+    "--docx",
+    "docx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire aussi le DOCX rempli.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date de référence (âge de l'élève), par défaut aujourd'hui.",
+)
 def render_command(
     document: Path, school_path: Path, output: Path, docx_path: Path | None, on: object
 ) -> None:
     """Remplir DOCUMENT.json (corps de l'appel de création de l'API) et le convertir en PDF."""
-    today = on.date() if on else date.today()  # type: ignore[attr-defined]
+    today = on.date() if on else today_in_paris()  # type: ignore[attr-defined]
     body = _read_json(document, "le document")
     school = _read_json(school_path, "l'établissement")
     try:
@@ -69,7 +91,9 @@ def render_command(
             result = render_document(kind, data, school, today=today, converter=pool)
     except ValidationFailed as exc:
         count = len(exc.errors)
-        _print_issues(f"Le document contient {count} erreur{'s' if count > 1 else ''} :", exc.errors)
+        _print_issues(
+            f"Le document contient {count} erreur{'s' if count > 1 else ''} :", exc.errors
+        )
         sys.exit(EXIT_BAD_INPUT)
     except (ConversionError, RenderError) as exc:
         raise click.ClickException(str(exc)) from exc

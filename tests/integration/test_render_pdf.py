@@ -26,8 +26,8 @@ def _fonts(pdf: bytes) -> dict[str, bool]:
     """Every font the pages use, and whether its program is embedded."""
     fonts: dict[str, bool] = {}
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
+        for reference in (page["/Resources"].get("/Font") or {}).values():
+            font = reference.get_object()
             descendants = font.get("/DescendantFonts")
             described = descendants[0].get_object() if descendants else font
             descriptor = described.get("/FontDescriptor")
@@ -77,8 +77,16 @@ def test_cli_lists_every_mistake_with_its_field_and_exits_2(tmp_path, make_reque
 
     result = CliRunner().invoke(
         cli,
-        ["render", str(tmp_path / "doc.json"), "--school", str(tmp_path / "school.json"),
-         "-o", str(out), "--date", "2026-11-28"],
+        [
+            "render",
+            str(tmp_path / "doc.json"),
+            "--school",
+            str(tmp_path / "school.json"),
+            "-o",
+            str(out),
+            "--date",
+            "2026-11-28",
+        ],
     )
 
     assert result.exit_code == 2
@@ -94,8 +102,14 @@ def test_cli_refuses_a_file_that_is_not_json(tmp_path, school) -> None:
 
     result = CliRunner().invoke(
         cli,
-        ["render", str(tmp_path / "doc.json"), "--school", str(tmp_path / "school.json"),
-         "-o", str(tmp_path / "out.pdf")],
+        [
+            "render",
+            str(tmp_path / "doc.json"),
+            "--school",
+            str(tmp_path / "school.json"),
+            "-o",
+            str(tmp_path / "out.pdf"),
+        ],
     )
 
     assert result.exit_code != 0
@@ -109,9 +123,18 @@ def test_cli_writes_the_pdf_and_the_docx(tmp_path, make_request, school, convert
 
     result = CliRunner(env={"XDG_CACHE_HOME": str(tmp_path / "cache")}).invoke(
         cli,
-        ["render", str(tmp_path / "doc.json"), "--school", str(tmp_path / "school.json"),
-         "-o", str(tmp_path / "out.pdf"), "--docx", str(tmp_path / "out.docx"),
-         "--date", "2026-11-28"],
+        [
+            "render",
+            str(tmp_path / "doc.json"),
+            "--school",
+            str(tmp_path / "school.json"),
+            "-o",
+            str(tmp_path / "out.pdf"),
+            "--docx",
+            str(tmp_path / "out.docx"),
+            "--date",
+            "2026-11-28",
+        ],
     )
 
     assert result.exit_code == 0, result.output

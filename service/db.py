@@ -1,0 +1,205 @@
+"""The database: one engine per app, created on first use, and two ways to reach it.
+
+- `session()`: the request's session, for reading; closed when the app context ends.
+- `transaction()`: a short session of its own that commits on success and rolls back on error.
+  Every write goes through it: on SQLite it starts with ``BEGIN IMMEDIATE``, so it takes the write
+  lock before reading and waits its turn (busy timeout) instead of failing with "database is
+  locked" when it would otherwise upgrade a read lock that another writer has overtaken.
+
+Nothing here is kept between processes: each process (gunicorn worker, `cosigne worker`) makes its
+own engine the first time it needs one, after any fork.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session
+
+_EXTENSION = "cosigne.db"
+_G_SESSION = "_cosigne_session"
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+"""How long an SQLite writer waits for the lock before giving up. Transactions are short (no PDF
+work inside them), so a writer waiting this long means something is wrong, not busy."""
+
+_WRITE = "cosigne_write"
+"""Execution option set by `Database.transaction`: SQLite begins with BEGIN IMMEDIATE."""
+
+
+def normalize_url(url: str | URL) -> URL:
+    """The URL with its driver made explicit: ``postgresql://`` and ``postgres://`` mean psycopg 3
+    (the only PostgreSQL driver installed), not SQLAlchemy's default psycopg2."""
+    if isinstance(url, str) and url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_database_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine for `url`, with SQLite set up for many concurrent short transactions."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, **options)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **options)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module's own transaction handling is switched off: it would begin lazily, at the
+    # first write, which is exactly the read-then-upgrade pattern that fails under contention.
+    # `_sqlite_on_begin` emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to write-ahead logging (kept in the file: done once per database).
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once, without
+    waiting the busy timeout, when another connection is writing to a database still in
+    rollback-journal mode; so it is retried here until the busy timeout runs out.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)  # noqa: S311 — jitter, not a secret
+            continue
+        if mode.lower() in ("wal", "memory"):
+            return
+        raise sqlite3.OperationalError(f"journal_mode WAL refused ({mode})")
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(_WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """An engine made on first use, and the sessions over it. Usable without Flask (tests,
+    scripts); in the app, `init_app` keeps one per app and the module functions reach it."""
+
+    def __init__(self, url: str | URL) -> None:
+        self.url = normalize_url(url)
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = create_database_engine(self.url)
+        return self._engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def new_session(self, **options: Any) -> Session:
+        """A new session; the caller closes it."""
+        return Session(self.engine, **options)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed when the block ends and rolled back if it raises.
+
+        Objects stay readable after the block (`expire_on_commit=False`), detached.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            # Taking the connection now, with the write option, makes SQLite's BEGIN IMMEDIATE
+            # the transaction's first statement.
+            session.connection(execution_options={_WRITE: True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite), committed when
+        the block ends, rolled back if it raises. For schema changes and bulk work."""
+        with (
+            self.engine.connect().execution_options(**{_WRITE: True}) as connection,
+            connection.begin(),
+        ):
+            yield connection
+
+    def dispose(self) -> None:
+        """Close the pooled connections (tests, and before a process forks)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def init_app(app: Flask) -> None:
+    """Keep the app's `Database`; nothing connects until a session is used."""
+    app.extensions[_EXTENSION] = Database(app.config["COSIGNE"].database_url)
+    app.teardown_appcontext(_close_request_session)
+
+
+def database() -> Database:
+    """The current app's database."""
+    db: Database = current_app.extensions[_EXTENSION]
+    return db
+
+
+def session() -> Session:
+    """The session of the current app context (a request, a command), opened on first use and
+    closed when the context ends. For reading: writes go through `transaction()`."""
+    current: Session | None = g.get(_G_SESSION)
+    if current is None:
+        current = database().new_session()
+        setattr(g, _G_SESSION, current)
+    return current
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """A short write transaction on the current app's database: commits, or rolls back.
+
+    Once it has committed, the request's session (if any) ends its read transaction and forgets
+    what it loaded, so what it reads next includes this write, on SQLite (where a read
+    transaction keeps its snapshot) as on PostgreSQL.
+    """
+    with database().transaction() as tx:
+        yield tx
+    current: Session | None = g.get(_G_SESSION)
+    if current is not None and current.in_transaction():
+        current.commit()
+
+
+def _close_request_session(_exc: BaseException | None) -> None:
+    current: Session | None = g.pop(_G_SESSION, None)
+    if current is not None:
+        current.close()
