@@ -38,6 +38,30 @@ class Settings:
     """COSIGNE_CONVERSION_TIMEOUT: seconds before a conversion is killed (default 60)."""
     soffice: str
     """COSIGNE_SOFFICE: the LibreOffice executable (default soffice)."""
+    link_max_age_days: int
+    """COSIGNE_LINK_MAX_AGE_DAYS: how long a signing link lives (default 30)."""
+    remind_every_days: int
+    """COSIGNE_REMIND_EVERY_DAYS: automatic reminder to a signer who has not signed (default 7)."""
+    trusted_proxies: int
+    """COSIGNE_TRUSTED_PROXIES: reverse proxies in front of the app whose X-Forwarded-For is
+    believed for the signer's IP address (default 0: the connection's address)."""
+    mail_from: str
+    """COSIGNE_MAIL_FROM: sender of every message (default Cosigne <no-reply@localhost>)."""
+    smtp_host: str
+    """COSIGNE_SMTP_HOST: without it, messages are written as .eml files in the data folder."""
+    smtp_port: int
+    """COSIGNE_SMTP_PORT (default 587 with STARTTLS, 25 otherwise)."""
+    smtp_username: str
+    """COSIGNE_SMTP_USERNAME: login, when the server asks for one."""
+    smtp_password: str
+    """COSIGNE_SMTP_PASSWORD."""
+    smtp_starttls: bool
+    """COSIGNE_SMTP_STARTTLS: 1 (default when a host is set) or 0."""
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where messages are written when no SMTP server is configured."""
+        return self.data_dir / "outbox"
 
     @property
     def is_production(self) -> bool:
@@ -54,6 +78,7 @@ class Settings:
         if env not in ENVIRONMENTS:
             raise SettingsError(f"COSIGNE_ENV doit valoir {', '.join(ENVIRONMENTS)} (reçu {env!r})")
         data_dir = Path(get("DATA_DIR", "var")).expanduser().resolve()
+        starttls = _flag(get("SMTP_STARTTLS", "1"), "SMTP_STARTTLS")
         return cls(
             env=env,
             data_dir=data_dir,
@@ -68,6 +93,17 @@ class Settings:
                 get("CONVERSION_TIMEOUT", "60"), "CONVERSION_TIMEOUT"
             ),
             soffice=get("SOFFICE", "soffice"),
+            link_max_age_days=_positive_int(get("LINK_MAX_AGE_DAYS", "30"), "LINK_MAX_AGE_DAYS"),
+            remind_every_days=_positive_int(get("REMIND_EVERY_DAYS", "7"), "REMIND_EVERY_DAYS"),
+            trusted_proxies=_positive_int(
+                get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES", zero=True
+            ),
+            mail_from=get("MAIL_FROM", "Cosigne <no-reply@localhost>"),
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=_positive_int(get("SMTP_PORT", "587" if starttls else "25"), "SMTP_PORT"),
+            smtp_username=get("SMTP_USERNAME"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=starttls,
         )
 
 
@@ -100,14 +136,22 @@ def _secret_key(given: str, env: str, data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _positive_int(raw: str, name: str) -> int:
+def _positive_int(raw: str, name: str, *, zero: bool = False) -> int:
     try:
         value = int(raw)
     except ValueError:
-        value = 0
-    if value < 1:
+        value = -1
+    if value < (0 if zero else 1):
         raise SettingsError(f"COSIGNE_{name} doit être un entier positif (reçu {raw!r})")
     return value
+
+
+def _flag(raw: str, name: str) -> bool:
+    if raw.lower() in {"1", "true", "yes", "oui"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "non"}:
+        return False
+    raise SettingsError(f"COSIGNE_{name} doit valoir 1 ou 0 (reçu {raw!r})")
 
 
 def _positive_float(raw: str, name: str) -> float:

@@ -1,0 +1,694 @@
+"""Use cases, one transaction each. They ask `signing.workflow` what may happen, apply the answer
+with a compare-and-set (``UPDATE … WHERE state = :expected``) and record the events and the mail
+in the same transaction, so a double click or two signers at once give one clean answer.
+
+Usable without Flask: every function takes a `Context` (database, settings, converter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from service import events, mail
+from service.db import Database
+from service.models import Document, School, Signer, User
+from service.settings import Settings
+from signing.errors import CosigneError, FieldIssue, LinkRevoked, ValidationFailed
+from signing.links import LinkClaims, LinkPurpose, LinkSigner, check_nonce, new_nonce
+from signing.model import Role
+from signing.parties import plan_signers
+from signing.pipeline import Converter, split_request
+from signing.render import render_docx
+from signing.schema import validate_document
+from signing.workflow import (
+    DocumentState,
+    SignerState,
+    SignerView,
+    decide_cancel,
+    decide_decline,
+    decide_edit,
+    decide_expire,
+    decide_issue,
+    decide_open,
+    decide_remind,
+    decide_sign,
+)
+
+PARIS_UTC_OFFSET_GUARD = timedelta(hours=2)
+
+
+class NotFound(CosigneError):
+    """No such document for this school (another school's document is not found either)."""
+
+
+class Conflict(CosigneError):
+    """Someone else changed the document at the same moment; nothing was changed."""
+
+
+class DeadLink(CosigneError):
+    """A signing link that no longer leads anywhere, with the reason a person can understand."""
+
+    def __init__(self, reason: str, message: str, contact: str | None = None) -> None:
+        self.reason = reason
+        self.contact = contact
+        super().__init__(message)
+
+
+class SignatureRefused(CosigneError):
+    """The signing form is incomplete or wrong; `issues` say which field and why."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+@dataclass(frozen=True)
+class Context:
+    db: Database
+    settings: Settings
+    converter: Callable[[], Converter]
+    """Called only when a PDF must be made (LibreOffice starts on first use)."""
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def link_signer(self, purpose: LinkPurpose = LinkPurpose.SIGN) -> LinkSigner:
+        keys = [*reversed(self.settings.secret_key_fallbacks), self.settings.secret_key]
+        return LinkSigner(keys, purpose, timedelta(days=self.settings.link_max_age_days))
+
+    def sign_url(self, token: str) -> str:
+        return f"{self.settings.base_url}/sign/{token}"
+
+
+def paris_day(moment: datetime) -> date:
+    from service.clock import PARIS  # noqa: PLC0415 — keeps the module's imports about storage
+
+    return moment.astimezone(PARIS).date()
+
+
+def school_identity(school: School) -> dict[str, Any]:
+    """The school as documents print it (the shape of examples/school.json)."""
+    return {
+        "uai": school.uai,
+        "name": school.name,
+        "status": school.status,
+        "address": school.address,
+        "email": school.email or school.head_email,
+        "phone": school.phone or "",
+        "head": {
+            "first_name": school.head_first_name,
+            "last_name": school.head_last_name,
+            "title": school.head_title or "Chef d'établissement",
+            "email": school.head_email,
+        },
+        "board_approval_date": (
+            school.board_approval_date.isoformat() if school.board_approval_date else None
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def get_document(session: Session, school_id: int, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or document.school_id != school_id:
+        raise NotFound(f"document {document_id} introuvable")
+    return document
+
+
+def list_documents(
+    session: Session,
+    school_id: int,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    pupil: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Document], int]:
+    query = select(Document).where(Document.school_id == school_id)
+    if state:
+        query = query.where(Document.state == state)
+    if kind:
+        query = query.where(Document.kind == kind)
+    if pupil:
+        pattern = f"%{pupil.casefold()}%"
+        first = func.lower(Document.data["pupil"]["first_name"].as_string())
+        last = func.lower(Document.data["pupil"]["last_name"].as_string())
+        query = query.where(or_(first.like(pattern), last.like(pattern)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(Document.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(items), total
+
+
+def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
+    """The draft preview (rendered now), or the frozen PDF once issued."""
+    if document.pdf is not None:
+        return document.pdf
+    school = session.get(School, document.school_id)
+    assert school is not None  # noqa: S101 — a foreign key guarantees it
+    docx = render_docx(
+        document.kind, document.data, school_identity(school), on=paris_day(ctx.now())
+    )
+    return ctx.converter().convert(docx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff actions
+
+
+def _validate(body: object, today: date) -> tuple[str, dict[str, Any], list[dict[str, str]]]:
+    kind, data = split_request(body)
+    validated = validate_document(kind, data, today=today)
+    return kind, validated.data, [w.as_json() for w in validated.warnings]
+
+
+def _lock(session: Session, document_id: int) -> Document:
+    """The document's row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE already
+    serialises writers), so events are numbered and chained one writer at a time."""
+    document = session.scalars(
+        select(Document).where(Document.id == document_id).with_for_update()
+    ).one_or_none()
+    if document is None:
+        raise NotFound(f"document {document_id} introuvable")
+    return document
+
+
+def _set_state(
+    session: Session, document: Document, expected: str, new: str, **values: Any
+) -> None:
+    """Compare-and-set the document's state; Conflict when someone moved it first."""
+    result = session.execute(
+        update(Document)
+        .where(Document.id == document.id, Document.state == expected)
+        .values(state=new, updated_at=values.pop("at"), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("le document vient d'être modifié par ailleurs ; rechargez la page")
+    session.refresh(document)
+
+
+def _set_signer(session: Session, signer: Signer, expected: tuple[str, ...], **values: Any) -> None:
+    result = session.execute(
+        update(Signer)
+        .where(Signer.id == signer.id, Signer.state.in_(expected))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("cette signature vient d'être enregistrée par ailleurs")
+    session.refresh(signer)
+
+
+def create_document(ctx: Context, user: User, body: object) -> Document:
+    now = ctx.now()
+    kind, data, warnings = _validate(body, paris_day(now))
+    with ctx.db.transaction() as session:
+        document = Document(
+            school_id=user.school_id,
+            kind=kind,
+            data=data,
+            warnings=warnings,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(document)
+        session.flush()
+        events.record(
+            session, document, "created", at=now, role=user.role, actor_name=user.full_name
+        )
+    return document
+
+
+def update_document(ctx: Context, user: User, document_id: int, body: object) -> Document:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        document = get_document(session, user.school_id, document_id)
+        decide_edit(DocumentState(document.state))
+        if isinstance(body, dict) and "kind" not in body:
+            body = {**body, "kind": document.kind}
+        kind, data, warnings = _validate(body, paris_day(now))
+        if kind != document.kind:
+            raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
+        document = _lock(session, document.id)
+        _set_state(session, document, "draft", "draft", at=now, data=data, warnings=warnings)
+        events.record(
+            session, document, "updated", at=now, role=user.role, actor_name=user.full_name
+        )
+    return document
+
+
+def _deadline(kind: str, data: dict[str, Any], today: date, max_age_days: int) -> date:
+    """Signatures are due within the link's life and, for an internship, before it starts."""
+    deadline = today + timedelta(days=max_age_days)
+    if kind == "convention":
+        start = date.fromisoformat(data["start_date"])
+        if start > today:
+            deadline = min(deadline, start - timedelta(days=1))
+    return deadline
+
+
+def _invite(
+    ctx: Context,
+    session: Session,
+    *,
+    document: Document,
+    school: School,
+    signer: Signer,
+    now: datetime,
+    reminder: bool = False,
+    rotate: bool = True,
+) -> None:
+    """Mail the signer a link. A new nonce (`rotate`) kills every older link; a reminder keeps
+    the nonce, so the link of the first message still works, with a fresh expiry."""
+    if rotate or not signer.link_nonce:
+        signer.link_nonce = new_nonce()
+    token = ctx.link_signer().make(signer.id, signer.link_nonce, now=now)
+    compose = mail.reminder if reminder else mail.invitation
+    mail.queue(session, compose(document, signer, school, ctx.sign_url(token)), now=now)
+
+
+def issue_document(ctx: Context, user: User, document_id: int) -> Document:
+    """Freeze the PDF, decide the signers, invite them. The PDF is made before the transaction
+    (it takes a LibreOffice conversion), then the document moves only if still a draft."""
+    now = ctx.now()
+    today = paris_day(now)
+    with ctx.db.transaction() as session:
+        document = get_document(session, user.school_id, document_id)
+        decide_issue(DocumentState(document.state), [Role.HEAD])  # refuses early, before the PDF
+        school = session.get(School, document.school_id)
+        assert school is not None  # noqa: S101
+        identity = school_identity(school)
+        snapshot, kind, updated_at = dict(document.data), document.kind, document.updated_at
+    # Re-validated against today: a draft saved weeks ago may no longer hold (ages, dates).
+    _, data, warnings = _validate({"kind": kind, "data": snapshot}, today)
+    pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
+    plan = plan_signers(kind, data, identity, today)
+    decision = decide_issue(DocumentState.DRAFT, [p.role for p in plan.parties])
+    with ctx.db.transaction() as session:
+        document = _lock(session, document_id)
+        school = session.get(School, document.school_id)
+        assert school is not None  # noqa: S101
+        if document.updated_at != updated_at:
+            raise Conflict("le brouillon a été modifié pendant l'émission ; recommencez")
+        _set_state(
+            session,
+            document,
+            "draft",
+            decision.document_state,
+            at=now,
+            data=data,
+            warnings=warnings,
+            pdf=pdf,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_by=user.id,
+            issued_at=now,
+            deadline=_deadline(kind, data, today, ctx.settings.link_max_age_days),
+        )
+        rule = plan.age_rule
+        events.record(
+            session,
+            document,
+            "issued",
+            at=now,
+            role=user.role,
+            actor_name=user.full_name,
+            data={
+                "pdf_sha256": document.pdf_sha256,
+                "age_rule": {
+                    "reference_date": rule.reference_date.isoformat(),
+                    "pupil_age": rule.pupil_age,
+                    "emancipated": rule.emancipated,
+                    "guardian_required": rule.guardian_required,
+                },
+            },
+        )
+        for position, (party, state) in enumerate(
+            zip(plan.parties, decision.signer_states, strict=True)
+        ):
+            signer = Signer(
+                document_id=document.id,
+                role=party.role.value,
+                position=position,
+                guardian_index=party.index if party.role is Role.GUARDIAN else None,
+                first_name=party.first_name,
+                last_name=party.last_name,
+                email=party.email,
+                state=state.value,
+            )
+            session.add(signer)
+            session.flush()
+            if state is SignerState.INVITED:
+                signer.invited_at = now
+                _invite(ctx, session, document=document, school=school, signer=signer, now=now)
+                events.record(session, document, "invited", at=now, signer=signer)
+    return document
+
+
+def cancel_document(ctx: Context, user: User, document_id: int, reason: str) -> Document:
+    now = ctx.now()
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 500:
+        raise ValidationFailed(
+            [FieldIssue("reason", "indiquez le motif de l'annulation (500 caractères au plus)")]
+        )
+    with ctx.db.transaction() as session:
+        document = _lock(session, get_document(session, user.school_id, document_id).id)
+        expected = document.state
+        new = decide_cancel(DocumentState(expected))
+        _set_state(session, document, expected, new, at=now, cancel_reason=reason)
+        school = document.school
+        for signer in document.signers:
+            if signer.link_nonce and signer.state in (SignerState.INVITED, SignerState.OPENED):
+                mail.queue(session, mail.cancelled(document, signer, school, reason), now=now)
+            signer.link_nonce = None  # every link dies
+        events.record(
+            session,
+            document,
+            "cancelled",
+            at=now,
+            role=user.role,
+            actor_name=user.full_name,
+            data={"reason": reason},
+        )
+    return document
+
+
+def remind_signer(
+    ctx: Context,
+    user: User | None,
+    document_id: int,
+    signer_id: int,
+    *,
+    school_id: int | None = None,
+    rotate: bool = False,
+) -> Signer:
+    """Send the signer a reminder. With `rotate` (resend a link), the previous link dies."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        scope = user.school_id if user else school_id
+        assert scope is not None  # noqa: S101
+        document = _lock(session, get_document(session, scope, document_id).id)
+        signer = next((s for s in document.signers if s.id == signer_id), None)
+        if signer is None:
+            raise NotFound(f"signataire {signer_id} introuvable")
+        decide_remind(DocumentState(document.state), SignerState(signer.state))
+        _invite(
+            ctx,
+            session,
+            document=document,
+            school=document.school,
+            signer=signer,
+            now=now,
+            reminder=True,
+            rotate=rotate,
+        )
+        signer.reminder_count += 1
+        signer.last_reminded_at = now
+        events.record(
+            session,
+            document,
+            "reminded",
+            at=now,
+            signer=signer,
+            data={"by": user.full_name if user else "rappel automatique"},
+        )
+    return signer
+
+
+# ---------------------------------------------------------------------------------------------
+# Signers (public, through their link)
+
+
+@dataclass(frozen=True)
+class SigningView:
+    """What the signer's page shows."""
+
+    document: Document
+    signer: Signer
+    school: School
+    expires_at: datetime
+
+
+_DEAD_MESSAGES = {
+    "signed": "Vous avez déjà signé ce document : il n'y a plus rien à faire.",
+    "declined": "Vous avez refusé de signer ce document.",
+    "cancelled": "Ce document a été annulé par l'établissement.",
+    "expired": "Le délai de signature de ce document est dépassé.",
+    "replaced": (
+        "Ce lien a été remplacé par un lien plus récent : utilisez le dernier courriel reçu."
+    ),
+    "closed": "Ce document ne peut plus être signé.",
+    "waiting": "Ce n'est pas encore à vous de signer ce document.",
+}
+
+
+def _dead(reason: str, school: School | None) -> DeadLink:
+    contact = None
+    if school is not None:
+        contact = f"{school.name} — {school.email or school.head_email}"
+    return DeadLink(reason, _DEAD_MESSAGES[reason], contact)
+
+
+def _live_signer(
+    ctx: Context, session: Session, token: str, now: datetime
+) -> tuple[Signer, LinkClaims]:
+    """The signer a token leads to, if the link is still alive; DeadLink otherwise.
+
+    LinkInvalid and LinkExpired (forged or too old) pass through unchanged.
+    """
+    claims = ctx.link_signer().read(token, now=now)
+    signer = session.get(Signer, claims.subject_id)
+    if signer is None:
+        raise LinkRevoked
+    document = signer.document
+    try:
+        check_nonce(claims, signer.link_nonce)
+    except LinkRevoked:
+        if signer.state in ("signed", "declined"):
+            raise _dead(signer.state, document.school) from None
+        if document.state in ("cancelled", "expired"):
+            raise _dead(document.state, document.school) from None
+        if document.state != "awaiting_signatures":
+            raise _dead("closed", document.school) from None
+        raise _dead("replaced", document.school) from None
+    if document.state != "awaiting_signatures":
+        raise _dead("closed", document.school)
+    return signer, claims
+
+
+def open_link(ctx: Context, token: str, origin: events.Origin) -> SigningView:
+    """The signer opens their page: recorded, never uses the link up (mail scanners open links)."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        signer, claims = _live_signer(ctx, session, token, now)
+        document = _lock(session, signer.document_id)
+        new_state = decide_open(DocumentState(document.state), SignerState(signer.state))
+        if new_state != signer.state:
+            _set_signer(session, signer, (signer.state,), state=new_state.value, opened_at=now)
+        events.record(session, document, "opened", at=now, origin=origin, signer=signer)
+        return SigningView(
+            document, signer, document.school, claims.signed_at + ctx.link_signer().max_age
+        )
+
+
+def names_match(typed: str, expected: str) -> bool:
+    """The typed name is the signer's, case, accents, hyphens and word order aside."""
+
+    def words(text: str) -> list[str]:
+        plain = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+        return sorted("".join(c if c.isalnum() else " " for c in plain).split())
+
+    return bool(words(typed)) and words(typed) == words(expected)
+
+
+CONSENT_TEXT = (
+    "J'ai lu le document et j'accepte de le signer électroniquement. Ma signature a la même "
+    "valeur qu'une signature manuscrite."
+)
+
+
+def sign(
+    ctx: Context,
+    token: str,
+    origin: events.Origin,
+    *,
+    consent: bool,
+    full_name: str,
+    signature_png: bytes | None,
+    shown_pdf_sha256: str | None,
+) -> Signer:
+    """Record one signature (the POST uses the link up). When it is the last but the head's, the
+    head is invited; when it is the last of all, the document becomes `signed`."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        signer, _ = _live_signer(ctx, session, token, now)
+        document = _lock(session, signer.document_id)
+        issues = []
+        if not consent:
+            issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
+        if not names_match(full_name, signer.full_name):
+            issues.append(
+                FieldIssue(
+                    "full_name",
+                    f"Saisissez votre nom tel qu'il figure sur le document : {signer.full_name}.",
+                )
+            )
+        if shown_pdf_sha256 and shown_pdf_sha256 != document.pdf_sha256:
+            issues.append(
+                FieldIssue("pdf", "Le document a changé depuis son affichage : rechargez la page.")
+            )
+        if issues:
+            raise SignatureRefused(issues)
+        views = [SignerView(s.id, Role(s.role), SignerState(s.state)) for s in document.signers]
+        decision = decide_sign(DocumentState(document.state), views, signer.id)
+        _set_signer(
+            session,
+            signer,
+            ("invited", "opened"),
+            state=decision.signer_state.value,
+            signed_at=now,
+            link_nonce=None,
+            sign_ip=origin.ip,
+            sign_user_agent=(origin.user_agent or "")[:500] or None,
+            signed_pdf_sha256=document.pdf_sha256,
+            consent_text=CONSENT_TEXT,
+            typed_name=" ".join(full_name.split())[:250],
+            signature_png=signature_png,
+        )
+        events.record(
+            session,
+            document,
+            "signed",
+            at=now,
+            origin=origin,
+            signer=signer,
+            data={"pdf_sha256": document.pdf_sha256, "drawn": signature_png is not None},
+        )
+        for next_id in decision.invite:
+            head = next(s for s in document.signers if s.id == next_id)
+            _set_signer(session, head, ("waiting",), state="invited", invited_at=now)
+            _invite(ctx, session, document=document, school=document.school, signer=head, now=now)
+            events.record(session, document, "invited", at=now, signer=head)
+        if decision.document_state != document.state:
+            _set_state(session, document, document.state, decision.document_state, at=now)
+    return signer
+
+
+def decline(ctx: Context, token: str, origin: events.Origin, *, reason: str) -> Signer:
+    now = ctx.now()
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 1000:
+        raise SignatureRefused(
+            [
+                FieldIssue(
+                    "reason",
+                    "Indiquez en quelques mots pourquoi vous refusez (1 000 caractères au plus).",
+                )
+            ]
+        )
+    with ctx.db.transaction() as session:
+        signer, _ = _live_signer(ctx, session, token, now)
+        document = _lock(session, signer.document_id)
+        decision = decide_decline(DocumentState(document.state), SignerState(signer.state))
+        _set_signer(
+            session,
+            signer,
+            ("invited", "opened"),
+            state=decision.signer_state.value,
+            declined_at=now,
+            decline_reason=reason,
+            link_nonce=None,
+            sign_ip=origin.ip,
+            sign_user_agent=(origin.user_agent or "")[:500] or None,
+        )
+        _set_state(session, document, document.state, decision.document_state, at=now)
+        for other in document.signers:
+            other.link_nonce = None
+        events.record(
+            session,
+            document,
+            "declined",
+            at=now,
+            origin=origin,
+            signer=signer,
+            data={"reason": reason},
+        )
+        mail.queue(
+            session, mail.declined_notice(document, signer, document.school, reason), now=now
+        )
+    return signer
+
+
+# ---------------------------------------------------------------------------------------------
+# Timed jobs (the worker)
+
+
+def expire_due(ctx: Context) -> int:
+    """Documents past their deadline stop waiting: `expired`, every link dead."""
+    now = ctx.now()
+    today = paris_day(now)
+    with ctx.db.new_session() as session:
+        due = session.scalars(
+            select(Document.id).where(
+                Document.state == "awaiting_signatures", Document.deadline < today
+            )
+        ).all()
+    done = 0
+    for document_id in due:
+        with ctx.db.transaction() as session:
+            document = _lock(session, document_id)
+            if document.state != "awaiting_signatures":
+                continue
+            _set_state(
+                session,
+                document,
+                "awaiting_signatures",
+                decide_expire(DocumentState(document.state)),
+                at=now,
+            )
+            for signer in document.signers:
+                signer.link_nonce = None
+            events.record(
+                session,
+                document,
+                "expired",
+                at=now,
+                data={"deadline": document.deadline.isoformat() if document.deadline else None},
+            )
+            done += 1
+    return done
+
+
+def remind_due(ctx: Context) -> int:
+    """Remind signers who were invited or last reminded `remind_every_days` ago."""
+    now = ctx.now()
+    cutoff = now - timedelta(days=ctx.settings.remind_every_days)
+    with ctx.db.new_session() as session:
+        due = session.execute(
+            select(Signer.id, Signer.document_id, Document.school_id)
+            .join(Document)
+            .where(
+                Document.state == "awaiting_signatures",
+                Signer.state.in_(("invited", "opened")),
+                func.coalesce(Signer.last_reminded_at, Signer.invited_at) <= cutoff,
+            )
+        ).all()
+    for signer_id, document_id, school_id in due:
+        remind_signer(ctx, None, document_id, signer_id, school_id=school_id)
+    return len(due)
