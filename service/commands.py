@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service import accounts, db, migrations
-from service.models import SCHOOL_STATUSES, USER_ROLES, School, User, utcnow
+from service import accounts, db, events, migrations
+from service.models import SCHOOL_STATUSES, USER_ROLES, Document, School, User, utcnow
 from service.settings import Settings
 from signing.identifiers import (
     is_french_phone,
@@ -77,12 +77,16 @@ db_group = CommandGroup("db", help="Base de données.")
 school_group = CommandGroup("school", help="Établissements.")
 user_group = CommandGroup("user", help="Comptes du personnel.")
 token_group = CommandGroup("token", help="Jetons de l'API.")
+audit_group = CommandGroup("audit", help="Piste d'audit des documents.")
 
 
 def register_commands(cli: click.Group) -> None:
     """Add the bootstrap command groups to the `cosigne` command."""
-    for group in (db_group, school_group, user_group, token_group):
+    for group in (db_group, school_group, user_group, token_group, audit_group):
         cli.add_command(group)
+    from service.worker import worker_command  # noqa: PLC0415 — service.worker imports this module
+
+    cli.add_command(worker_command)
 
 
 def _fail(message: str) -> NoReturn:
@@ -334,3 +338,27 @@ def token_create(email: str) -> None:
         "Conservez-le : il ne sera plus affiché."
     )
     click.echo(new.secret)
+
+
+# audit
+
+
+@audit_group.command("verify")
+@click.argument("document_id", type=int)
+def audit_verify(document_id: int) -> None:
+    """Vérifier que la piste d'audit d'un document est intacte (code 1 sinon)."""
+    database = db.database()
+    try:
+        with database.new_session() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                _fail(f"aucun document n° {document_id}")
+            trail = list(document.events)
+            breaks = events.check_chain(trail)
+    finally:
+        database.dispose()
+    if breaks:
+        for line in breaks:
+            click.echo(f"Rompue : {line}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Piste d'audit du document n° {document_id} intacte : {len(trail)} événements.")

@@ -1,0 +1,99 @@
+"""Factories with defaults for the rows tests need: `make_school(db)`, `make_user(db, school)`,
+`make_context(db, tmp_path, converter)`."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from service.db import Database
+from service.models import School, User
+from service.operations import Context
+from service.settings import Settings
+from signing.pipeline import Converter
+
+_numbers = itertools.count(1)
+
+SCHOOL_UAIS = ("0440021J", "0170022G", "0750655E")
+
+
+def make_school(db: Database, *, uai: str = "0440021J", **values: Any) -> School:
+    fields: dict[str, Any] = {
+        "uai": uai,
+        "name": "Lycée professionnel Michelet",
+        "status": "public",
+        "address": "2 boulevard de l'Égalité, 44100 Nantes",
+        "email": f"ce.{uai}@example.edu",
+        "phone": "02 40 00 00 10",
+        "head_first_name": "Anne",
+        "head_last_name": "Leroy",
+        "head_title": "Proviseure",
+        "head_email": f"direction.{uai.lower()}@example.edu",
+    }
+    fields.update(values)
+    with db.transaction() as session:
+        school = School(**fields)
+        session.add(school)
+    return school
+
+
+def make_user(db: Database, school: School, *, role: str = "head", **values: Any) -> User:
+    number = next(_numbers)
+    fields: dict[str, Any] = {
+        "school_id": school.id,
+        "email": f"agent{number}@example.edu",
+        "first_name": "Claire",
+        "last_name": f"Dubois{number}",
+        "role": role,
+    }
+    fields.update(values)
+    with db.transaction() as session:
+        user = User(**fields)
+        session.add(user)
+    return user
+
+
+class FrozenClock:
+    """The time, as tests set it: `clock.now`, moved with `clock.advance(days=…)`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta  # noqa: PLC0415
+
+        self.now += timedelta(**delta)
+
+
+def settings_for(tmp_path: Path, database_url: str, **env: str) -> Settings:
+    return Settings.from_env(
+        {
+            "COSIGNE_ENV": "test",
+            "COSIGNE_DATA_DIR": str(tmp_path / "data"),
+            "COSIGNE_DATABASE_URL": database_url,
+            "COSIGNE_BASE_URL": "http://cosigne.test",
+            **env,
+        }
+    )
+
+
+def make_context(
+    db: Database,
+    tmp_path: Path,
+    converter: Converter,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    **env: str,
+) -> Context:
+    return Context(
+        db=db,
+        settings=settings_for(tmp_path, db.url.render_as_string(hide_password=False), **env),
+        converter=lambda: converter,
+        clock=clock or FrozenClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC)),
+    )

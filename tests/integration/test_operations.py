@@ -1,0 +1,360 @@
+"""The signing workflow through the operations, on SQLite and PostgreSQL, with real PDFs."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+import pytest
+from db import snapshot
+from factories import FrozenClock, make_context, make_school, make_user
+from sqlalchemy import select
+
+from service import events, operations
+from service.models import Document, Event, OutboxMessage, Signer
+from signing.errors import LinkExpired, LinkInvalid, TransitionRefused, ValidationFailed
+
+pytestmark = pytest.mark.libreoffice
+
+BROWSER = events.Origin(ip="203.0.113.7", user_agent="Mozilla/5.0 (Android 14) Firefox/132")
+
+
+@pytest.fixture
+def ctx(database, tmp_path, converter):
+    return make_context(database, tmp_path, converter)
+
+
+@pytest.fixture
+def head(database):
+    return make_user(database, make_school(database), role="head")
+
+
+def links(ctx) -> dict[str, str]:
+    """The newest signing link mailed to each address."""
+    found: dict[str, str] = {}
+    with ctx.db.new_session() as session:
+        for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)):
+            match = re.search(r"http://cosigne\.test/sign/([A-Za-z0-9_.\-]+)", message.text_body)
+            if match:
+                found[message.to_address] = match.group(1)
+    return found
+
+
+def signers(ctx, document_id) -> list[Signer]:
+    with ctx.db.new_session() as session:
+        return list(
+            session.scalars(
+                select(Signer).where(Signer.document_id == document_id).order_by(Signer.position)
+            )
+        )
+
+
+def state(ctx, document_id) -> str:
+    with ctx.db.new_session() as session:
+        return session.get(Document, document_id).state
+
+
+def sign_as(ctx, signer: Signer, token: str) -> Signer:
+    return operations.sign(
+        ctx,
+        token,
+        BROWSER,
+        consent=True,
+        full_name=signer.full_name.upper(),
+        signature_png=None,
+        shown_pdf_sha256=None,
+    )
+
+
+def issued(ctx, head, make_request, kind="parcours", **options) -> Document:
+    document = operations.create_document(ctx, head, make_request(kind, **options))
+    return operations.issue_document(ctx, head, document.id)
+
+
+def test_issue_freezes_the_pdf_and_invites_everyone_but_the_head(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+
+    assert document.state == "awaiting_signatures"
+    assert document.pdf.startswith(b"%PDF-")
+    assert len(document.pdf_sha256) == 64
+    people = signers(ctx, document.id)
+    assert [(s.role, s.state) for s in people] == [
+        ("pupil", "invited"),
+        ("guardian", "invited"),
+        ("referent", "invited"),
+        ("head", "waiting"),
+    ]
+    assert set(links(ctx)) == {s.email for s in people if s.state == "invited"}
+
+
+def test_every_party_signs_and_the_head_is_invited_last(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    people = {s.role: s for s in signers(ctx, document.id)}
+
+    for role in ("pupil", "guardian", "referent"):
+        view = operations.open_link(ctx, links(ctx)[people[role].email], BROWSER)
+        assert view.signer.state == "opened"
+        sign_as(ctx, people[role], links(ctx)[people[role].email])
+    assert state(ctx, document.id) == "awaiting_signatures"
+    head_signer = next(s for s in signers(ctx, document.id) if s.role == "head")
+    assert head_signer.state == "invited"
+
+    sign_as(ctx, head_signer, links(ctx)[head_signer.email])
+
+    assert state(ctx, document.id) == "signed"
+    done = signers(ctx, document.id)
+    assert all(s.state == "signed" and s.sign_ip == "203.0.113.7" for s in done)
+    assert all(s.signed_pdf_sha256 == document.pdf_sha256 for s in done)
+    with ctx.db.new_session() as session:
+        trail = list(
+            session.scalars(
+                select(Event).where(Event.document_id == document.id).order_by(Event.seq)
+            )
+        )
+    assert [e.type for e in trail].count("signed") == 4
+    assert operations_chain_is_whole(trail)
+
+
+def operations_chain_is_whole(trail: list[Event]) -> bool:
+    return events.check_chain(trail) == []
+
+
+def test_a_used_link_is_dead_and_says_so(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil = signers(ctx, document.id)[0]
+    token = links(ctx)[pupil.email]
+    sign_as(ctx, pupil, token)
+    before = snapshot(ctx.db)
+
+    with pytest.raises(operations.DeadLink) as dead:
+        operations.open_link(ctx, token, BROWSER)
+
+    assert dead.value.reason == "signed"
+    assert "déjà signé" in str(dead.value)
+    assert snapshot(ctx.db) == before
+
+
+def test_opening_twice_never_uses_the_link_up(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil = signers(ctx, document.id)[0]
+    token = links(ctx)[pupil.email]
+
+    operations.open_link(ctx, token, BROWSER)
+    operations.open_link(ctx, token, BROWSER)
+    sign_as(ctx, pupil, token)
+
+    assert signers(ctx, document.id)[0].state == "signed"
+
+
+def test_a_wrong_name_or_no_consent_changes_nothing(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil = signers(ctx, document.id)[0]
+    token = links(ctx)[pupil.email]
+    before = snapshot(ctx.db)
+
+    with pytest.raises(operations.SignatureRefused) as refused:
+        operations.sign(
+            ctx,
+            token,
+            BROWSER,
+            consent=False,
+            full_name="Quelqu'un d'autre",
+            signature_png=None,
+            shown_pdf_sha256="0" * 64,
+        )
+
+    assert {i.field for i in refused.value.issues} == {"consent", "full_name", "pdf"}
+    assert snapshot(ctx.db) == before
+
+
+def test_forged_and_expired_links(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    token = links(ctx)[signers(ctx, document.id)[0].email]
+
+    with pytest.raises(LinkInvalid):
+        operations.open_link(
+            ctx, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), BROWSER
+        )
+    assert isinstance(ctx.clock, FrozenClock)
+    ctx.clock.advance(days=31)
+    with pytest.raises(LinkExpired):
+        operations.open_link(ctx, token, BROWSER)
+
+
+def test_cancel_kills_every_link_and_tells_the_invited(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    token = links(ctx)[signers(ctx, document.id)[0].email]
+
+    operations.cancel_document(ctx, head, document.id, "Erreur sur les dates")
+
+    with pytest.raises(operations.DeadLink) as dead:
+        operations.open_link(ctx, token, BROWSER)
+    assert dead.value.reason == "cancelled"
+    assert all(s.link_nonce is None for s in signers(ctx, document.id))
+    with pytest.raises(TransitionRefused):
+        operations.cancel_document(ctx, head, document.id, "encore")
+
+
+def test_a_resent_link_kills_the_old_one_a_reminder_does_not(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil = signers(ctx, document.id)[0]
+    first = links(ctx)[pupil.email]
+
+    operations.remind_signer(ctx, head, document.id, pupil.id)
+    operations.open_link(ctx, first, BROWSER)  # still alive after a reminder
+    operations.remind_signer(ctx, head, document.id, pupil.id, rotate=True)
+
+    with pytest.raises(operations.DeadLink) as dead:
+        operations.open_link(ctx, first, BROWSER)
+    assert dead.value.reason == "replaced"
+    operations.open_link(ctx, links(ctx)[pupil.email], BROWSER)
+
+
+def test_a_decline_closes_the_document(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    guardian = signers(ctx, document.id)[1]
+
+    operations.decline(ctx, links(ctx)[guardian.email], BROWSER, reason="Nous voulons en parler")
+
+    assert state(ctx, document.id) == "declined"
+    assert all(s.link_nonce is None for s in signers(ctx, document.id))
+
+
+def test_another_school_sees_nothing(ctx, head, make_request, database) -> None:
+    document = operations.create_document(ctx, head, make_request("parcours"))
+    other = make_user(database, make_school(database, uai="0170022G"))
+
+    with pytest.raises(operations.NotFound):
+        operations.issue_document(ctx, other, document.id)
+    with ctx.db.new_session() as session, pytest.raises(operations.NotFound):
+        operations.get_document(session, other.school_id, document.id)
+
+
+def test_invalid_data_is_not_stored(ctx, head, make_request) -> None:
+    body = make_request("convention")
+    body["data"]["guardians"][0]["email"] = "pas-une-adresse"
+    before = snapshot(ctx.db)
+
+    with pytest.raises(ValidationFailed) as failed:
+        operations.create_document(ctx, head, body)
+
+    assert failed.value.errors[0].field == "guardians[0].email"
+    assert snapshot(ctx.db) == before
+
+
+def test_an_issued_document_cannot_be_edited(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    before = snapshot(ctx.db)
+
+    with pytest.raises(TransitionRefused):
+        operations.update_document(ctx, head, document.id, make_request("parcours"))
+
+    assert snapshot(ctx.db) == before
+
+
+def test_expiry_at_the_deadline(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    ctx.clock.advance(days=29)
+    assert operations.expire_due(ctx) == 0
+    ctx.clock.advance(days=2)
+
+    assert operations.expire_due(ctx) == 1
+
+    assert state(ctx, document.id) == "expired"
+    assert operations.expire_due(ctx) == 0
+
+
+def test_automatic_reminders_every_n_days(ctx, head, make_request) -> None:
+    issued(ctx, head, make_request)
+    assert operations.remind_due(ctx) == 0
+    ctx.clock.advance(days=7)
+
+    assert operations.remind_due(ctx) == 3
+    assert operations.remind_due(ctx) == 0
+
+
+def _at_once(*actions: Callable[[], object]) -> list[object]:
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            results[index] = action()
+        except Exception as exc:
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_the_same_signer_posting_twice_at_once_signs_once(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil = signers(ctx, document.id)[0]
+    token = links(ctx)[pupil.email]
+
+    results = _at_once(lambda: sign_as(ctx, pupil, token), lambda: sign_as(ctx, pupil, token))
+
+    assert sum(isinstance(r, Signer) for r in results) == 1
+    errors = [r for r in results if not isinstance(r, Signer)]
+    assert all(isinstance(e, (operations.DeadLink, operations.Conflict)) for e in errors), errors
+    with ctx.db.new_session() as session:
+        signed = session.scalars(
+            select(Event).where(Event.document_id == document.id, Event.type == "signed")
+        ).all()
+    assert len(signed) == 1
+
+
+def test_the_last_two_signers_at_once_invite_the_head_once(ctx, head, make_request) -> None:
+    document = issued(ctx, head, make_request)
+    pupil, guardian, referent, _ = signers(ctx, document.id)
+    sign_as(ctx, pupil, links(ctx)[pupil.email])
+    tokens = links(ctx)
+
+    results = _at_once(
+        lambda: sign_as(ctx, guardian, tokens[guardian.email]),
+        lambda: sign_as(ctx, referent, tokens[referent.email]),
+    )
+
+    assert all(isinstance(r, Signer) for r in results), results
+    head_signer = signers(ctx, document.id)[3]
+    assert head_signer.state == "invited"
+    with ctx.db.new_session() as session:
+        invitations = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == head_signer.email)
+        ).all()
+    assert len(invitations) == 1
+    sign_as(ctx, head_signer, links(ctx)[head_signer.email])
+    assert state(ctx, document.id) == "signed"
+
+
+def test_audit_verify_finds_an_edited_event(ctx, head, make_request, monkeypatch) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415
+    from sqlalchemy import update  # noqa: PLC0415
+
+    from service.cli import cli  # noqa: PLC0415
+
+    document = issued(ctx, head, make_request)
+    monkeypatch.setenv("COSIGNE_ENV", "test")
+    monkeypatch.setenv("COSIGNE_DATA_DIR", str(ctx.settings.data_dir))
+    monkeypatch.setenv("COSIGNE_DATABASE_URL", ctx.db.url.render_as_string(hide_password=False))
+    runner = CliRunner()
+
+    intact = runner.invoke(cli, ["audit", "verify", str(document.id)])
+    with ctx.db.transaction() as session:
+        session.execute(
+            update(Event)
+            .where(Event.document_id == document.id, Event.type == "issued")
+            .values(actor_name="Quelqu'un d'autre")
+        )
+    broken = runner.invoke(cli, ["audit", "verify", str(document.id)])
+
+    assert intact.exit_code == 0, intact.output
+    assert "intacte" in intact.output
+    assert broken.exit_code == 1
+    assert "événement n° 2" in broken.stderr
