@@ -354,7 +354,7 @@ def audit_verify(document_id: int) -> None:
             if document is None:
                 _fail(f"aucun document n° {document_id}")
             trail = list(document.events)
-            breaks = events.check_chain(trail)
+            breaks = events.check_chain(trail, document.last_event_hash)
     finally:
         database.dispose()
     if breaks:

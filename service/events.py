@@ -75,6 +75,7 @@ def record(
     )
     event.hash = event_hash(previous, _chained_fields(event))
     session.add(event)
+    document.last_event_hash = event.hash
     session.flush()
     return event
 
@@ -83,9 +84,10 @@ def count(session: Session, document_id: int) -> int:
     return session.scalar(select(func.count()).where(Event.document_id == document_id)) or 0
 
 
-def check_chain(events: list[Event]) -> list[str]:
-    """French descriptions of every break in a document's chain (empty when intact)."""
+def check_chain(events: list[Event], last_hash: str | None = None) -> list[str]:
+    """French descriptions of every break in a document's chain (empty when intact); with the
+    document's `last_event_hash`, removed last events show too."""
     stored = [
         {**_chained_fields(e), "hash": e.hash, "previous_hash": e.previous_hash} for e in events
     ]
-    return [b.message for b in verify_chain(stored)]
+    return [b.message for b in verify_chain(stored, last_hash=last_hash)]

@@ -191,6 +191,8 @@ class Document(Base):
     version: Mapped[int] = mapped_column(default=1)
     state: Mapped[str] = mapped_column(String(32), default="draft")
     data: Mapped[dict[str, Any]]
+    pupil_search: Mapped[str] = mapped_column(String(250), default="")
+    """The pupil's name folded for search (lowercase, no accents): the same on both databases."""
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -199,6 +201,9 @@ class Document(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
+    """The hash of the newest event, kept with each event in the same transaction: a removed
+    last event then shows (`signing.audit.verify_chain(last_hash=…)`)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

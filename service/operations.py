@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service import events, mail
@@ -89,6 +89,18 @@ class Context:
         return f"{self.settings.base_url}/sign/{token}"
 
 
+def fold(text: str) -> str:
+    """Lowercase, without accents, punctuation as spaces: "Lefèvre-Nguyễn" → "lefevre nguyen"."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def pupil_search(data: dict[str, Any]) -> str:
+    pupil = data.get("pupil") or {}
+    return fold(f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}")[:250]
+
+
 def paris_day(moment: datetime) -> date:
     from service.clock import PARIS  # noqa: PLC0415 — keeps the module's imports about storage
 
@@ -143,10 +155,8 @@ def list_documents(
     if kind:
         query = query.where(Document.kind == kind)
     if pupil:
-        pattern = f"%{pupil.casefold()}%"
-        first = func.lower(Document.data["pupil"]["first_name"].as_string())
-        last = func.lower(Document.data["pupil"]["last_name"].as_string())
-        query = query.where(or_(first.like(pattern), last.like(pattern)))
+        folded = fold(pupil).replace("\\", "").replace("%", "").replace("_", " ")
+        query = query.where(Document.pupil_search.like(f"%{folded}%"))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
         query.order_by(Document.id.desc()).offset((page - 1) * per_page).limit(per_page)
@@ -222,6 +232,7 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
             school_id=user.school_id,
             kind=kind,
             data=data,
+            pupil_search=pupil_search(data),
             warnings=warnings,
             created_at=now,
             updated_at=now,
@@ -245,7 +256,16 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
         document = _lock(session, document.id)
-        _set_state(session, document, "draft", "draft", at=now, data=data, warnings=warnings)
+        _set_state(
+            session,
+            document,
+            "draft",
+            "draft",
+            at=now,
+            data=data,
+            warnings=warnings,
+            pupil_search=pupil_search(data),
+        )
         events.record(
             session, document, "updated", at=now, role=user.role, actor_name=user.full_name
         )
@@ -508,13 +528,8 @@ def open_link(ctx: Context, token: str, origin: events.Origin) -> SigningView:
 
 def names_match(typed: str, expected: str) -> bool:
     """The typed name is the signer's, case, accents, hyphens and word order aside."""
-
-    def words(text: str) -> list[str]:
-        plain = unicodedata.normalize("NFKD", text)
-        plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-        return sorted("".join(c if c.isalnum() else " " for c in plain).split())
-
-    return bool(words(typed)) and words(typed) == words(expected)
+    words = sorted(fold(typed).split())
+    return bool(words) and words == sorted(fold(expected).split())
 
 
 CONSENT_TEXT = (
@@ -692,3 +707,15 @@ def remind_due(ctx: Context) -> int:
     for signer_id, document_id, school_id in due:
         remind_signer(ctx, None, document_id, signer_id, school_id=school_id)
     return len(due)
+
+
+def signing_document(ctx: Context, token: str) -> SigningView:
+    """What the signer's page shows, read without recording or changing anything: for the PDF
+    the page embeds, and for the page shown again after a form error (`open_link` records the
+    visit once). Raises as `open_link` does for a forged, expired or dead link."""
+    with ctx.db.new_session() as session:
+        signer, claims = _live_signer(ctx, session, token, ctx.now())
+        document = signer.document
+        return SigningView(
+            document, signer, document.school, claims.signed_at + ctx.link_signer().max_age
+        )
