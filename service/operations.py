@@ -21,7 +21,13 @@ from service import events, mail
 from service.db import Database
 from service.models import Document, School, Signer, User
 from service.settings import Settings
-from signing.errors import CosigneError, FieldIssue, LinkRevoked, ValidationFailed
+from signing.errors import (
+    CosigneError,
+    FieldIssue,
+    LinkRevoked,
+    TransitionRefused,
+    ValidationFailed,
+)
 from signing.links import LinkClaims, LinkPurpose, LinkSigner, check_nonce, new_nonce
 from signing.model import Role
 from signing.parties import plan_signers
@@ -416,8 +422,13 @@ def remind_signer(
     *,
     school_id: int | None = None,
     rotate: bool = False,
-) -> Signer:
-    """Send the signer a reminder. With `rotate` (resend a link), the previous link dies."""
+    due_before: datetime | None = None,
+) -> Signer | None:
+    """Send the signer a reminder. With `rotate` (resend a link), the previous link dies.
+
+    `due_before` (automatic reminders): remind only if the last message is older, checked under
+    the lock, so two workers never send the same reminder twice (None is returned then).
+    """
     now = ctx.now()
     with ctx.db.transaction() as session:
         scope = user.school_id if user else school_id
@@ -427,6 +438,9 @@ def remind_signer(
         if signer is None:
             raise NotFound(f"signataire {signer_id} introuvable")
         decide_remind(DocumentState(document.state), SignerState(signer.state))
+        last_message = signer.last_reminded_at or signer.invited_at
+        if due_before is not None and last_message is not None and last_message > due_before:
+            return None
         _invite(
             ctx,
             session,
@@ -704,9 +718,16 @@ def remind_due(ctx: Context) -> int:
                 func.coalesce(Signer.last_reminded_at, Signer.invited_at) <= cutoff,
             )
         ).all()
+    sent = 0
     for signer_id, document_id, school_id in due:
-        remind_signer(ctx, None, document_id, signer_id, school_id=school_id)
-    return len(due)
+        try:
+            reminded = remind_signer(
+                ctx, None, document_id, signer_id, school_id=school_id, due_before=cutoff
+            )
+        except TransitionRefused:
+            continue  # the document or the signer moved on since the query
+        sent += reminded is not None
+    return sent
 
 
 def signing_document(ctx: Context, token: str) -> SigningView:

@@ -359,3 +359,14 @@ def test_audit_verify_finds_an_edited_event(ctx, head, make_request, monkeypatch
     assert "intacte" in intact.output
     assert broken.exit_code == 1
     assert "événement n° 2" in broken.stderr
+
+
+def test_two_workers_reminding_at_once_send_one_reminder(ctx, head, make_request) -> None:
+    issued(ctx, head, make_request)
+    ctx.clock.advance(days=7)
+
+    results = _at_once(lambda: operations.remind_due(ctx), lambda: operations.remind_due(ctx))
+
+    assert sum(r for r in results if isinstance(r, int)) == 3, results
+    with ctx.db.new_session() as session:
+        assert sum(s.reminder_count for s in session.scalars(select(Signer))) == 3
