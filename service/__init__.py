@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import db, errors, pages, rendering
+from service import api, csrf, db, errors, pages, rendering, sign
 from service.settings import Settings
 
 
@@ -32,6 +32,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     db.init_app(app)
     rendering.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sign.bp)
+    app.register_blueprint(api.bp)
     errors.register(app)
     return app

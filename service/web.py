@@ -5,15 +5,23 @@ from __future__ import annotations
 from flask import current_app, request
 
 from service import rendering
+from service.clock import now_utc
 from service.db import database
 from service.events import Origin
 from service.operations import Context
 
 
 def context() -> Context:
-    """The operations' context for the current app (its database, settings and converter)."""
+    """The operations' context for the current app (its database, settings and converter).
+
+    Tests may set ``app.config["COSIGNE_CLOCK"]`` (a callable returning an aware datetime) to
+    put the app at another moment, for instance after a link has expired."""
+    clock = current_app.config.get("COSIGNE_CLOCK") or now_utc
     return Context(
-        db=database(), settings=current_app.config["COSIGNE"], converter=rendering.converter
+        db=database(),
+        settings=current_app.config["COSIGNE"],
+        converter=rendering.converter,
+        clock=clock,
     )
 
 

@@ -1,0 +1,289 @@
+"""The signer's pages: public, reached only through a signing link, in French, phone-first.
+
+`GET /sign/<token>` shows the document and the signing form (the visit is recorded, the link
+stays usable: mail scanners open links before people do); the POSTs sign or decline and use the
+link up. Every dead link (forged, expired, used, revoked, cancelled) gets a French page that says
+what happened and whom to contact, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from service import csrf, operations, web
+from service.clock import PARIS
+from service.models import Document, School
+from service.operations import Conflict, DeadLink, SignatureRefused, SigningView
+from service.signature_image import SignatureImageRefused, clean_signature
+from signing.errors import FieldIssue, LinkExpired, LinkInvalid, LinkRevoked, TransitionRefused
+from signing.french import format_date_fr, format_time_fr
+from signing.model import ROLE_LABELS, Role
+from signing.schema import load_schema
+
+bp = Blueprint("sign", __name__, url_prefix="/sign")
+csrf.protect(bp)
+
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
+    "script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PDF_CSP = "frame-ancestors 'self'"
+"""The PDF is shown inside its own page (an <object>), and nowhere else."""
+
+_FIELD_ANCHORS = {
+    "consent": "consent",
+    "full_name": "full_name",
+    "signature": "signature-pad",
+    "pdf": "document",
+    "reason": "reason",
+}
+
+_DEAD_TITLES = {
+    "signed": "Vous avez déjà signé",
+    "declined": "Vous avez refusé de signer",
+    "cancelled": "Ce document a été annulé",
+    "expired": "Le délai de signature est dépassé",
+    "replaced": "Ce lien a été remplacé",
+    "closed": "Ce document ne peut plus être signé",
+    "waiting": "Ce n'est pas encore à vous de signer",
+}
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    """No framing (except the PDF by its own page), no referrer (the link is a secret), no
+    caching (a shared computer must not keep a signer's page), no script but our files."""
+    pdf = request.endpoint == "sign.document_pdf"
+    response.headers["Content-Security-Policy"] = PDF_CSP if pdf else PAGE_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if pdf else "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes
+
+
+@bp.get("/<token>")
+def page(token: str) -> ResponseReturnValue:
+    view = operations.open_link(web.context(), token, web.origin())
+    return _signing_page(view, token)
+
+
+@bp.get("/<token>/document.pdf")
+def document_pdf(token: str) -> ResponseReturnValue:
+    view = operations.signing_document(web.context(), token)
+    document = view.document
+    if document.pdf is None:  # an issued document always has one; never show a draft
+        raise LinkRevoked
+    response = Response(document.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{pdf_filename(document)}"'
+    return response
+
+
+@bp.post("/<token>")
+def sign(token: str) -> ResponseReturnValue:
+    ctx = web.context()
+    view = operations.signing_document(ctx, token)  # a dead link answers before the form is read
+    form = request.form
+    values = {"consent": bool(form.get("consent")), "full_name": form.get("full_name", "")}
+    try:
+        signature_png = clean_signature(form.get("signature", ""))
+        operations.sign(
+            ctx,
+            token,
+            web.origin(),
+            consent=values["consent"],
+            full_name=values["full_name"],
+            signature_png=signature_png,
+            shown_pdf_sha256=form.get("pdf_sha256") or None,
+        )
+    except SignatureImageRefused as exc:
+        return _signing_page(view, token, errors=[exc.issue], values=values)
+    except SignatureRefused as exc:
+        return _signing_page(view, token, errors=exc.issues, values=values)
+    return render_template("sign/signed.html", **_describe(view))
+
+
+@bp.post("/<token>/decline")
+def decline(token: str) -> ResponseReturnValue:
+    ctx = web.context()
+    view = operations.signing_document(ctx, token)
+    reason = request.form.get("reason", "")
+    try:
+        operations.decline(ctx, token, web.origin(), reason=reason)
+    except SignatureRefused as exc:
+        return _signing_page(
+            view, token, errors=exc.issues, values={"reason": reason}, declining=True
+        )
+    return render_template("sign/declined.html", **_describe(view))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dead links and refused requests: a French page, the right status, nothing changed
+
+
+@bp.errorhandler(LinkInvalid)
+def forged_link(_exc: LinkInvalid) -> ResponseReturnValue:
+    # Nothing about the document or the school: the link proves nothing.
+    message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
+    return _dead_page(404, "Ce lien n'est pas valide", message, hint="forged")
+
+
+@bp.errorhandler(LinkExpired)
+def expired_link(exc: LinkExpired) -> ResponseReturnValue:
+    message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
+    return _dead_page(410, "Ce lien a expiré", message, hint="expired")
+
+
+@bp.errorhandler(LinkRevoked)
+def revoked_link(exc: LinkRevoked) -> ResponseReturnValue:
+    return _dead_page(410, "Ce lien n'est plus valable", str(exc), hint="replaced")
+
+
+@bp.errorhandler(DeadLink)
+def dead_link(exc: DeadLink) -> ResponseReturnValue:
+    title = _DEAD_TITLES.get(exc.reason, "Ce lien n'est plus valable")
+    return _dead_page(410, title, str(exc), hint=exc.reason, contact=exc.contact)
+
+
+@bp.errorhandler(TransitionRefused)
+def refused_transition(exc: TransitionRefused) -> ResponseReturnValue:
+    return _dead_page(410, "Cette action n'est plus possible", str(exc), hint="closed")
+
+
+@bp.errorhandler(Conflict)
+def conflict(_exc: Conflict) -> ResponseReturnValue:
+    message = (
+        "Une autre action sur ce document a eu lieu au même moment, et la vôtre n'a pas été "
+        "enregistrée. Rouvrez le lien reçu par courriel pour voir où en est le document."
+    )
+    return _dead_page(409, "Votre demande n'a pas abouti", message, hint="conflict")
+
+
+@bp.errorhandler(csrf.CsrfRefused)
+def csrf_refused(exc: csrf.CsrfRefused) -> ResponseReturnValue:
+    token = (request.view_args or {}).get("token")
+    back = url_for("sign.page", token=token) if token else None
+    return render_template("sign/csrf.html", message=exc.description, back=back), 400
+
+
+def _dead_page(
+    status: int, title: str, message: str, *, hint: str, contact: str | None = None
+) -> ResponseReturnValue:
+    page = render_template(
+        "sign/dead.html", title=title, message=message, hint=hint, contact=contact
+    )
+    return page, status
+
+
+# ---------------------------------------------------------------------------------------------
+# What the pages show
+
+
+def _signing_page(
+    view: SigningView,
+    token: str,
+    *,
+    errors: Iterable[FieldIssue] = (),
+    values: Mapping[str, Any] | None = None,
+    declining: bool = False,
+) -> ResponseReturnValue:
+    errors_by_field: dict[str, str] = {}
+    for issue in errors:
+        errors_by_field.setdefault(issue.field, issue.message)
+    page = render_template(
+        "sign/page.html",
+        token=token,
+        errors=errors_by_field,
+        anchors=_FIELD_ANCHORS,
+        values=values or {},
+        declining=declining,
+        consent_text=operations.CONSENT_TEXT,
+        **_describe(view),
+    )
+    return page, (422 if errors_by_field else 200)
+
+
+def _describe(view: SigningView) -> dict[str, Any]:
+    document, signer, school = view.document, view.signer, view.school
+    data = document.data
+    pupil = data.get("pupil", {})
+    host = data.get("host") or {}
+    deadline = document.deadline
+    expires_on = view.expires_at.astimezone(PARIS).date()
+    return {
+        "document": document,
+        "signer": signer,
+        "school": school,
+        "kind_title": load_schema(document.kind).title,
+        "pupil_name": f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}".strip(),
+        "pupil_class": pupil.get("class_name", ""),
+        "period": _period(data.get("start_date"), data.get("end_date")),
+        "host_name": host.get("name", ""),
+        "head": _head(school),
+        "role": role_phrase(signer.role),
+        "contact": _contact(school),
+        "expires": paris_moment(view.expires_at),
+        "deadline": format_date_fr(deadline) if deadline and deadline < expires_on else None,
+        "pdf_size": _size(len(document.pdf or b"")),
+        "pdf_filename": pdf_filename(document),
+    }
+
+
+def role_phrase(role: str) -> str:
+    """``en tant que représentant légal``, ``en tant qu'élève``: the role, without its article."""
+    label = ROLE_LABELS[Role(role)]
+    for article in ("Le ", "La ", "L'", "L’"):
+        label = label.removeprefix(article)
+    plain = unicodedata.normalize("NFKD", label[:1]).casefold()
+    return f"en tant qu'{label}" if plain[:1] in set("aeiouy") else f"en tant que {label}"
+
+
+def paris_moment(moment: datetime) -> str:
+    """``28 décembre 2026 à 10 h``, in Paris time."""
+    local = moment.astimezone(PARIS)
+    return f"{format_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
+
+
+def pdf_filename(document: Document) -> str:
+    """An ASCII file name: ``contrat-de-parcours-individualise-martin-lefevre-zoe.pdf``."""
+    pupil = document.data.get("pupil", {})
+    words = " ".join(
+        (load_schema(document.kind).title, pupil.get("last_name", ""), pupil.get("first_name", ""))
+    )
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().casefold()
+    slug = "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+    return f"{slug or 'document'}.pdf"
+
+
+def _period(start: str | None, end: str | None) -> str:
+    if not start or not end:
+        return ""
+    return f"du {format_date_fr(start)} au {format_date_fr(end)}"
+
+
+def _head(school: School) -> str:
+    title = school.head_title or "Chef d'établissement"
+    return f"{school.head_first_name} {school.head_last_name}, {title}"
+
+
+def _contact(school: School) -> dict[str, str]:
+    email = school.email or school.head_email
+    return {"name": school.name, "email": email, "phone": school.phone or ""}
+
+
+def _size(length: int) -> str:
+    kilobytes = max(1, round(length / 1024))
+    if kilobytes < 1024:
+        return f"{kilobytes} ko"
+    return f"{length / 1024 / 1024:.1f} Mo".replace(".", ",")

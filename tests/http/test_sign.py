@@ -1,0 +1,590 @@
+"""The signer's pages through the Flask test client, on real SQLite and PostgreSQL databases, with
+documents issued through the real warm LibreOffice. Every refusal is checked to leave every table
+as it was (`snapshot` before and after)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from db import database, database_url, postgres_server, postgres_url, snapshot
+from factories import FrozenClock, make_school, make_user
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from service import create_app, operations
+from service.db import Database
+from service.models import Document, Event, Signer, User
+from service.operations import CONSENT_TEXT, Context
+from signing.convert import ConverterPool
+
+__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+
+pytestmark = pytest.mark.libreoffice
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+"""The app's time (10:00 in Paris): the links made now expire on 28 December 2026 at 10:00."""
+IP = "203.0.113.7"
+USER_AGENT = "Mozilla/5.0 (Linux; Android 14) Firefox/132.0"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def app(
+    database: Database, database_url: str, clock: FrozenClock, tmp_path: Path, monkeypatch
+) -> Iterator[Flask]:
+    monkeypatch.setenv("COSIGNE_ENV", "test")
+    monkeypatch.setenv("COSIGNE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
+    monkeypatch.setenv("COSIGNE_BASE_URL", "http://cosigne.test")
+    for name in ("COSIGNE_SECRET_KEY", "COSIGNE_SECRET_KEY_FALLBACKS", "COSIGNE_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"TESTING": True, "COSIGNE_CLOCK": clock})
+    yield app
+    app.extensions["cosigne.db"].dispose()
+
+
+@pytest.fixture
+def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
+    """The operations' context of the app (same database, keys and clock) for issuing."""
+    return Context(
+        db=app.extensions["cosigne.db"],
+        settings=app.config["COSIGNE"],
+        converter=lambda: converter,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def head(ctx: Context) -> User:
+    return make_user(ctx.db, make_school(ctx.db), role="head")
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An issued document and one invited signer's link."""
+
+    document: Document
+    signer: Signer
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"/sign/{self.token}"
+
+
+@pytest.fixture
+def invitation(ctx: Context, head: User, make_request) -> Invitation:
+    """A pathway contract of a minor, issued; the link mailed to the guardian who signs."""
+    document = operations.create_document(ctx, head, make_request("parcours"))
+    document = operations.issue_document(ctx, head, document.id)
+    guardian = next(s for s in signers(ctx.db, document.id) if s.role == "guardian")
+    assert guardian.state == "invited"
+    return Invitation(document, guardian, link(ctx, guardian))
+
+
+def browser(app: Flask) -> FlaskClient:
+    """A browser of its own (its own cookies), at the signer's address."""
+    client = app.test_client()
+    client.environ_base.update({"REMOTE_ADDR": IP, "HTTP_USER_AGENT": USER_AGENT})
+    return client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return browser(app)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def link(ctx: Context, signer: Signer) -> str:
+    """The token of the signer's live link, as the invitation mailed it."""
+    assert signer.link_nonce
+    return ctx.link_signer().make(signer.id, signer.link_nonce, now=NOW)
+
+
+def signers(db: Database, document_id: int) -> list[Signer]:
+    with db.new_session() as session:
+        return list(
+            session.scalars(
+                select(Signer).where(Signer.document_id == document_id).order_by(Signer.position)
+            )
+        )
+
+
+def reload(db: Database, signer: Signer) -> Signer:
+    with db.new_session() as session:
+        found = session.get(Signer, signer.id)
+        assert found is not None
+        return found
+
+
+def event_types(db: Database, document_id: int) -> list[str]:
+    with db.new_session() as session:
+        return list(
+            session.scalars(
+                select(Event.type).where(Event.document_id == document_id).order_by(Event.seq)
+            )
+        )
+
+
+def text(response: TestResponse) -> str:
+    """The page as a person reads it: tags kept, entities decoded."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def open_page(client: FlaskClient, invitation: Invitation) -> str:
+    """Open the signer's page; the CSRF token of its forms."""
+    response = client.get(invitation.url)
+    assert response.status_code == 200, text(response)
+    match = CSRF.search(response.get_data(as_text=True))
+    assert match
+    return match.group(1)
+
+
+def sign_form(invitation: Invitation, csrf_token: str | None, **changes: object) -> dict:
+    form: dict[str, object] = {
+        "csrf_token": csrf_token,
+        "consent": "oui",
+        "full_name": "nadia MARTIN",  # case aside, the guardian's name
+        "signature": "",
+        "pdf_sha256": invitation.document.pdf_sha256,
+        **changes,
+    }
+    return {name: value for name, value in form.items() if value is not None}
+
+
+def png_data_url(image: Image.Image) -> str:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def drawn_signature(size: tuple[int, int] = (600, 200)) -> Image.Image:
+    """What the pad sends: black strokes on a transparent background."""
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.line(
+        [(30, 150), (120, 40), (200, 160), (320, 50), (560, 120)], fill=(0, 0, 0, 255), width=4
+    )
+    return image
+
+
+def field_messages(response: TestResponse, field: str) -> str:
+    """The text of the messages shown under one form field."""
+    match = re.search(
+        rf'<div class="fr-messages-group" id="{field}-messages"[^>]*>(.*?)</div>',
+        text(response),
+        re.S,
+    )
+    assert match, f"no messages group for {field}"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening the page
+
+
+def test_the_page_says_who_asks_what_and_in_which_role(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    response = client.get(invitation.url)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert '<html lang="fr"' in page
+    assert "Lycée professionnel Michelet vous demande de signer ce document." in page
+    assert "Contrat de parcours individualisé" in page
+    assert "Zoé Martin-Lefèvre" in page
+    assert "du 4 janvier 2027 au 25 juin 2027" in page
+    assert "Anne Leroy, Proviseure" in page
+    assert "<strong>Nadia Martin</strong>, en tant que représentant légal" in page
+    assert "Ce lien est valable jusqu’au 28 décembre 2026 à 10 h." in page
+    assert CONSENT_TEXT in page
+    assert "Télécharger le document (PDF" in page
+    assert f'data="{invitation.url}/document.pdf"' in page
+    assert f'name="pdf_sha256" value="{invitation.document.pdf_sha256}"' in page
+    assert CSRF.search(page)
+    for name in ("consent", "full_name", "signature", "reason"):
+        assert f'name="{name}"' in page
+    assert f'action="{invitation.url}/decline"' in page
+
+
+def test_opening_is_recorded_and_leaves_the_link_usable(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    first = client.get(invitation.url)
+    second = client.get(invitation.url)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    signer = reload(ctx.db, invitation.signer)
+    assert signer.state == "opened"
+    assert signer.opened_at == NOW
+    assert signer.link_nonce == invitation.signer.link_nonce
+    assert event_types(ctx.db, invitation.document.id)[-2:] == ["opened", "opened"]
+    with ctx.db.new_session() as session:
+        opened = session.scalars(select(Event).where(Event.type == "opened")).first()
+        assert opened is not None
+        assert (opened.ip, opened.user_agent, opened.role) == (IP, USER_AGENT, "guardian")
+
+
+def test_the_pdf_is_the_frozen_document_and_reading_it_changes_nothing(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    before = snapshot(ctx.db)
+
+    response = client.get(f"{invitation.url}/document.pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert hashlib.sha256(response.data).hexdigest() == invitation.document.pdf_sha256
+    assert response.data == invitation.document.pdf
+    assert response.headers["Content-Disposition"] == (
+        'inline; filename="contrat-de-parcours-individualise-martin-lefevre-zoe.pdf"'
+    )
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+
+
+@pytest.mark.parametrize("drawn", [True, False], ids=["drawn", "typed-name-only"])
+def test_signing_records_who_when_where_and_what(
+    client: FlaskClient, ctx: Context, invitation: Invitation, clock: FrozenClock, drawn: bool
+) -> None:
+    csrf_token = open_page(client, invitation)
+    clock.advance(minutes=5)
+    signature = png_data_url(drawn_signature()) if drawn else ""
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, signature=signature)
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Merci, votre signature est enregistrée" in page
+    assert (
+        "Vous recevrez le document signé par courriel quand toutes les parties auront signé."
+        in page
+    )
+    signer = reload(ctx.db, invitation.signer)
+    assert signer.state == "signed"
+    assert signer.signed_at == NOW + timedelta(minutes=5)
+    assert (signer.sign_ip, signer.sign_user_agent) == (IP, USER_AGENT)
+    assert signer.typed_name == "nadia MARTIN"
+    assert signer.consent_text == CONSENT_TEXT
+    assert signer.signed_pdf_sha256 == invitation.document.pdf_sha256
+    assert signer.link_nonce is None
+    assert event_types(ctx.db, invitation.document.id)[-1] == "signed"
+    if drawn:
+        assert signer.signature_png is not None
+        with Image.open(io.BytesIO(signer.signature_png)) as stored:
+            assert (stored.format, stored.size, stored.mode) == ("PNG", (600, 200), "RGBA")
+    else:
+        assert signer.signature_png is None
+
+
+def test_a_used_link_gets_the_already_signed_page(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    assert client.post(invitation.url, data=sign_form(invitation, csrf_token)).status_code == 200
+    before = snapshot(ctx.db)
+
+    page_again = client.get(invitation.url)
+    post_again = client.post(invitation.url, data=sign_form(invitation, csrf_token))
+    pdf_again = client.get(f"{invitation.url}/document.pdf")
+
+    assert page_again.status_code == 410
+    assert "Vous avez déjà signé ce document" in text(page_again)
+    assert "ce.0440021J@example.edu" in text(page_again)
+    assert (post_again.status_code, pdf_again.status_code) == (410, 410)
+    assert snapshot(ctx.db) == before
+
+
+@pytest.mark.parametrize("csrf", ["missing", "wrong", "no-session"])
+def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(
+    app: Flask, client: FlaskClient, ctx: Context, invitation: Invitation, csrf: str
+) -> None:
+    csrf_token = open_page(client, invitation)
+    if csrf == "no-session":  # another browser, or a site posting on the signer's behalf
+        client = browser(app)
+    sent = {
+        "missing": None,
+        "wrong": csrf_token[:-1] + ("0" if csrf_token[-1] != "0" else "1"),
+        "no-session": csrf_token,
+    }[csrf]
+    before = snapshot(ctx.db)
+
+    signing = client.post(invitation.url, data=sign_form(invitation, sent))
+    declining = client.post(
+        f"{invitation.url}/decline", data={"reason": "Non.", "csrf_token": sent}
+    )
+
+    assert (signing.status_code, declining.status_code) == (400, 400)
+    assert "Votre demande n’a pas été enregistrée" in text(signing)
+    assert f'href="{invitation.url}"' in text(declining)
+    assert snapshot(ctx.db) == before
+
+
+def test_a_name_that_is_not_the_signers_is_shown_next_to_the_field(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, full_name="Karim Lefèvre")
+    )
+
+    page = text(response)
+    assert response.status_code == 422
+    assert page.count("Saisissez votre nom tel qu'il figure sur le document : Nadia Martin.") == 2
+    assert "Nadia Martin" in field_messages(response, "full_name")
+    assert 'aria-describedby="full_name-messages"' in page
+    assert 'value="Karim Lefèvre"' in page  # what was typed is kept
+    assert 'id="consent" name="consent" value="oui" checked' in page
+    assert '<a href="#full_name">' in page  # the summary leads to the field
+    assert "<title>Erreur : " in page
+    assert snapshot(ctx.db) == before
+
+
+def test_signing_without_consent_is_refused(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(invitation.url, data=sign_form(invitation, csrf_token, consent=None))
+
+    assert response.status_code == 422
+    assert "Cochez la case pour accepter de signer." in field_messages(response, "consent")
+    assert field_messages(response, "full_name") == ""
+    assert snapshot(ctx.db) == before
+
+
+def test_a_document_changed_since_it_was_shown_is_not_signed(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, pdf_sha256="0" * 64)
+    )
+
+    assert response.status_code == 422
+    assert "Le document a changé depuis son affichage : rechargez la page." in text(response)
+    assert snapshot(ctx.db) == before
+
+
+def _noise(size: tuple[int, int]) -> Image.Image:
+    return Image.frombytes("RGBA", size, os.urandom(size[0] * size[1] * 4))
+
+
+@pytest.mark.parametrize(
+    ("signature", "message"),
+    [
+        pytest.param(
+            "data:image/png;base64," + base64.b64encode(b"pas une image").decode(),
+            "n'est pas une image PNG",
+            id="not-a-png",
+        ),
+        pytest.param("data:image/png;base64,@@@", "illisible", id="not-base64"),
+        pytest.param(
+            "data:image/jpeg;base64,/9j/4AAQ", "n'est pas une image PNG", id="not-a-png-url"
+        ),
+        pytest.param(png_data_url(_noise((280, 280))), "trop volumineux", id="too-big"),
+        pytest.param(
+            png_data_url(drawn_signature((3000, 400))), "3000 × 400 pixels", id="too-wide"
+        ),
+        pytest.param(
+            png_data_url(Image.new("RGBA", (600, 200), (0, 0, 0, 0))), "est vide", id="blank"
+        ),
+        pytest.param(
+            png_data_url(drawn_signature()).replace("base64,iVBOR", "base64,iVBOX"),
+            "n'est pas une image PNG",
+            id="corrupt",
+        ),
+    ],
+)
+def test_a_bad_drawing_is_refused_next_to_the_pad(
+    client: FlaskClient, ctx: Context, invitation: Invitation, signature: str, message: str
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, signature=signature)
+    )
+
+    assert response.status_code == 422
+    assert message in field_messages(response, "signature")
+    assert 'value="nadia MARTIN"' in text(response)
+    assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Declining
+
+
+def test_declining_with_a_reason(client: FlaskClient, ctx: Context, invitation: Invitation) -> None:
+    csrf_token = open_page(client, invitation)
+
+    response = client.post(
+        f"{invitation.url}/decline",
+        data={"csrf_token": csrf_token, "reason": "  Nous voulons en parler d'abord.  "},
+    )
+
+    assert response.status_code == 200
+    assert "Votre refus est enregistré" in text(response)
+    signer = reload(ctx.db, invitation.signer)
+    assert (signer.state, signer.decline_reason) == ("declined", "Nous voulons en parler d'abord.")
+    assert (signer.sign_ip, signer.link_nonce) == (IP, None)
+    with ctx.db.new_session() as session:
+        assert session.get(Document, invitation.document.id).state == "declined"
+    assert client.get(invitation.url).status_code == 410
+
+
+def test_declining_without_a_reason_is_refused(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        f"{invitation.url}/decline", data={"csrf_token": csrf_token, "reason": "   "}
+    )
+
+    assert response.status_code == 422
+    assert "Indiquez en quelques mots pourquoi vous refusez" in field_messages(response, "reason")
+    assert '<details class="cosigne-decline" id="refus" open>' in text(response)
+    assert "Votre refus n’a pas été enregistré" in text(response)
+    assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Dead links
+
+
+def test_a_forged_link_gets_a_404_page_that_reveals_nothing(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    before = snapshot(ctx.db)
+    forged = invitation.token[:-3] + ("aaa" if not invitation.token.endswith("aaa") else "bbb")
+
+    answers = [
+        client.get(f"/sign/{forged}"),
+        client.get("/sign/n-importe-quoi"),
+        client.get(f"/sign/{forged}/document.pdf"),
+    ]
+
+    for response in answers:
+        page = text(response)
+        assert response.status_code == 404
+        assert "Ce lien n'est pas valide" in page
+        assert "Michelet" not in page
+        assert "Traceback" not in page
+    assert snapshot(ctx.db) == before
+
+
+def test_an_expired_link_says_when_it_expired(
+    client: FlaskClient, ctx: Context, invitation: Invitation, clock: FrozenClock
+) -> None:
+    csrf_token = open_page(client, invitation)
+    clock.advance(days=31)
+    before = snapshot(ctx.db)
+
+    answers = [
+        client.get(invitation.url),
+        client.post(invitation.url, data=sign_form(invitation, csrf_token)),
+        client.get(f"{invitation.url}/document.pdf"),
+    ]
+
+    for response in answers:
+        assert response.status_code == 410
+        assert "Ce lien a expiré" in text(response)
+        assert "Ce lien était valable jusqu'au 28 décembre 2026 à 10 h." in text(response)
+    assert snapshot(ctx.db) == before
+
+
+def test_a_cancelled_document_names_the_school_to_contact(
+    client: FlaskClient, ctx: Context, invitation: Invitation, head: User
+) -> None:
+    csrf_token = open_page(client, invitation)
+    operations.cancel_document(ctx, head, invitation.document.id, "Erreur dans les dates")
+    before = snapshot(ctx.db)
+
+    page = client.get(invitation.url)
+    post = client.post(invitation.url, data=sign_form(invitation, csrf_token))
+
+    assert (page.status_code, post.status_code) == (410, 410)
+    assert "Ce document a été annulé par l'établissement." in text(page)
+    assert "Lycée professionnel Michelet — ce.0440021J@example.edu" in text(page)
+    assert snapshot(ctx.db) == before
+
+
+def test_a_replaced_link_points_to_the_newest_email(
+    client: FlaskClient, ctx: Context, invitation: Invitation, head: User
+) -> None:
+    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    before = snapshot(ctx.db)
+
+    response = client.get(invitation.url)
+
+    assert response.status_code == 410
+    assert "utilisez le dernier courriel reçu" in text(response)
+    assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers
+
+
+def test_every_answer_forbids_framing_referrers_caching_and_foreign_scripts(
+    client: FlaskClient, invitation: Invitation
+) -> None:
+    answers = {
+        "page": client.get(invitation.url),
+        "dead": client.get("/sign/faux"),
+        "pdf": client.get(f"{invitation.url}/document.pdf"),
+    }
+
+    for name, response in answers.items():
+        headers = response.headers
+        assert headers["Referrer-Policy"] == "no-referrer", name
+        assert headers["Cache-Control"] == "no-store", name
+        assert headers["X-Content-Type-Options"] == "nosniff", name
+    for name in ("page", "dead"):
+        csp = answers[name].headers["Content-Security-Policy"]
+        assert answers[name].headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in csp
+        assert "script-src 'self';" in csp
+        assert "default-src 'self'" in csp
+    assert "<script>" not in answers["page"].get_data(as_text=True)  # scripts are files only
+    assert answers["pdf"].headers["Content-Security-Policy"] == "frame-ancestors 'self'"
