@@ -18,6 +18,12 @@ src="$work/dsfr/package/dist"
 cp "$src"/dsfr.min.css "$src"/dsfr.module.min.js "$src"/dsfr.nomodule.min.js "$dest/dsfr/"
 cp "$src"/fonts/*.woff2 "$src"/fonts/*.woff "$dest/dsfr/fonts/"
 cp -r "$src"/favicon/. "$dest/dsfr/favicon/"
+# Only the icons the stylesheet itself points to (the full set is several MB).
+grep -o 'url(icons/[^)]*\.svg)' "$src/dsfr.min.css" | sed 's/^url(//; s/)$//' | sort -u |
+  while read -r icon; do
+    mkdir -p "$dest/dsfr/$(dirname "$icon")"
+    cp "$src/$icon" "$dest/dsfr/$icon"
+  done
 cp "$work/dsfr/package/LICENSE.md" "$dest/dsfr/" 2>/dev/null || true
 cp "$work/sp/package/dist/signature_pad.umd.min.js" "$dest/signature_pad/"
 cp "$work/sp/package/LICENSE" "$dest/signature_pad/" 2>/dev/null || true

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, csrf, db, errors, pages, rendering, sign
+from service import api, csrf, db, errors, pages, rendering, security, sign
 from service.settings import Settings
 
 
@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     rendering.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sign.bp)
     app.register_blueprint(api.bp)

@@ -20,6 +20,7 @@ from service import csrf, operations, web
 from service.clock import PARIS
 from service.models import Document, School
 from service.operations import Conflict, DeadLink, SignatureRefused, SigningView
+from service.security import PAGE_CSP
 from service.signature_image import SignatureImageRefused, clean_signature
 from signing.errors import FieldIssue, LinkExpired, LinkInvalid, LinkRevoked, TransitionRefused
 from signing.french import format_date_fr, format_time_fr
@@ -29,11 +30,6 @@ from signing.schema import load_schema
 bp = Blueprint("sign", __name__, url_prefix="/sign")
 csrf.protect(bp)
 
-PAGE_CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
-    "script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
 PDF_CSP = "frame-ancestors 'self'"
 """The PDF is shown inside its own page (an <object>), and nowhere else."""
 

@@ -90,3 +90,11 @@ def test_secret_from_the_environment_and_fallbacks_for_rotation(tmp_path) -> Non
     assert settings.secret_key == "n" * 40
     assert settings.secret_key_fallbacks == ("o" * 40, "p" * 40)
     assert settings.database_url == f"sqlite:///{tmp_path / 'cosigne.sqlite3'}"
+
+
+def test_every_page_carries_security_headers(app) -> None:
+    response = app.test_client().get("/")
+
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
