@@ -194,7 +194,9 @@ class Document(Base):
     pupil_search: Mapped[str] = mapped_column(String(250), default="")
     """The pupil's name folded for search (lowercase, no accents): the same on both databases."""
     warnings: Mapped[list[Any]] = mapped_column(default=list)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """Loaded only when read: pages and lists never carry the PDF along."""
+    pdf_size: Mapped[int | None]
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime | None]

@@ -340,6 +340,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
             data=data,
             warnings=warnings,
             pdf=pdf,
+            pdf_size=len(pdf),
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             issued_by=user.id,
             issued_at=now,
@@ -382,6 +383,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
                 signer.invited_at = now
                 _invite(ctx, session, document=document, school=school, signer=signer, now=now)
                 events.record(session, document, "invited", at=now, signer=signer)
+        _ = document.pdf  # deferred column: the caller gets the frozen PDF with the document
     return document
 
 
@@ -737,6 +739,7 @@ def signing_document(ctx: Context, token: str) -> SigningView:
     with ctx.db.new_session() as session:
         signer, claims = _live_signer(ctx, session, token, ctx.now())
         document = signer.document
+        _ = document.pdf  # deferred column: loaded here, for the PDF route, while in session
         return SigningView(
             document, signer, document.school, claims.signed_at + ctx.link_signer().max_age
         )

@@ -231,7 +231,7 @@ def _describe(view: SigningView) -> dict[str, Any]:
         "contact": _contact(school),
         "expires": paris_moment(view.expires_at),
         "deadline": format_date_fr(deadline) if deadline and deadline < expires_on else None,
-        "pdf_size": _size(len(document.pdf or b"")),
+        "pdf_size": _size(document.pdf_size or 0),
         "pdf_filename": pdf_filename(document),
     }
 

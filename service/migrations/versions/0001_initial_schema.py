@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("pupil_search", sa.String(length=250), nullable=False),
         sa.Column("warnings", JSON_DATA, nullable=False),
         sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("pdf_size", sa.Integer(), nullable=True),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
         sa.Column("issued_by", sa.Integer(), nullable=True),
         sa.Column("issued_at", MOMENT, nullable=True),
