@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
+import itertools
 import os
 import re
 import signal
@@ -181,17 +182,17 @@ def run(database_url: str | None, label: str, rate: float, seconds: float) -> No
     if database_url:
         env["COSIGNE_DATABASE_URL"] = database_url
     posts = int(rate * seconds)
-    invitations = _prepare(env, documents=posts // 3 + 2, work=work)
+    invitations = _prepare(env, documents=posts // 3 + 20, work=work)
     print(f"\nsigning page on {label} (gunicorn, 2 workers, {len(invitations)} links)")
     with gunicorn(env, port):
-        reader = invitations[-1][0]
+        readers = itertools.cycle([token for token, _ in invitations[posts:]])
         bare = closed_loop(
             "127.0.0.1", port, lambda: ("GET", "/healthz", None, {}), workers=8, seconds=seconds
         )
         page = closed_loop(
             "127.0.0.1",
             port,
-            lambda: ("GET", f"/sign/{reader}", None, {}),
+            lambda: ("GET", f"/sign/{next(readers)}", None, {}),
             workers=8,
             seconds=seconds,
         )
