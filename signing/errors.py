@@ -111,3 +111,120 @@ class TransitionRefused(CosigneError):
         self.state = state
         self.signer_state = signer_state
         super().__init__(message)
+
+
+# Seal, archive, verify
+
+
+class SealError(CosigneError):
+    """The seal could not be applied (key file, passphrase, timestamp authority, PDF).
+
+    Nothing was written: the document keeps its state and a later attempt may succeed.
+    `document_id` is the document being sealed, when the caller said which.
+    """
+
+    def __init__(self, message: str, document_id: int | None = None) -> None:
+        self.document_id = document_id
+        prefix = f"document {document_id} : " if document_id is not None else ""
+        super().__init__(f"{prefix}{message}")
+
+
+class ArchiveError(CosigneError):
+    """The write-once archive refused or failed an operation."""
+
+
+class ArchiveKeyInvalid(ArchiveError, ValueError):
+    """`key` is not a SHA-256 in hexadecimal (64 characters): it never names an archived file."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"empreinte SHA-256 invalide : {key[:80]!r}")
+
+
+class ArchiveMissing(ArchiveError):
+    """No archived file has this SHA-256."""
+
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+        super().__init__(f"aucun fichier archivé n'a l'empreinte {sha256}")
+
+
+class ArchiveCorrupted(ArchiveError):
+    """The archived file no longer hashes to its name: it was altered on disk (`actual` is
+    the SHA-256 of what was read)."""
+
+    def __init__(self, sha256: str, actual: str) -> None:
+        self.sha256 = sha256
+        self.actual = actual
+        super().__init__(
+            f"le fichier archivé {sha256} est altéré : son contenu a pour empreinte {actual}"
+        )
+
+
+class VerificationUnavailable(CosigneError):
+    """The machine could not run an analysis (no process could be started); the file is not
+    at fault and the same request may succeed later."""
+
+
+# Final PDF
+
+
+class FinalPdfError(CosigneError):
+    """The final PDF could not be made from the frozen one (stamp, certificate of signature)."""
+
+
+class AnchorMissing(FinalPdfError):
+    """The PDF's text has no `anchor` (``[[sig:head]]``…): its template lacks that signer's
+    block, a template defect."""
+
+    def __init__(self, anchor: str) -> None:
+        self.anchor = anchor
+        super().__init__(f"l'ancre de signature {anchor} est absente du PDF")
+
+
+class AnchorDuplicated(FinalPdfError):
+    """The PDF's text has `anchor` more than once (on the 0-based `pages`): its place is
+    uncertain, so no signature is stamped."""
+
+    def __init__(self, anchor: str, pages: tuple[int, ...]) -> None:
+        self.anchor = anchor
+        self.pages = pages
+        shown = ", ".join(str(page + 1) for page in pages)
+        super().__init__(f"l'ancre de signature {anchor} figure plusieurs fois (pages {shown})")
+
+
+class MarkDuplicated(FinalPdfError, ValueError):
+    """Two signatures were given for one anchor."""
+
+    def __init__(self, anchor: str) -> None:
+        self.anchor = anchor
+        super().__init__(f"deux signatures pour l'ancre {anchor}")
+
+
+class SignatureImageUnreadable(FinalPdfError):
+    """The drawn signature for `anchor` is not a PNG that can be placed."""
+
+    def __init__(self, anchor: str, reason: str) -> None:
+        self.anchor = anchor
+        self.reason = reason
+        super().__init__(f"la signature dessinée de {anchor} est illisible : {reason}")
+
+
+class PdfUnreadable(FinalPdfError):
+    """The input is not a PDF that can be updated (damaged, encrypted)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"PDF illisible : {reason}")
+
+
+class FontMissing(FinalPdfError):
+    """The file of an embedded font is not on this machine; the message says what to install."""
+
+    def __init__(self, file: str, reason: str = "") -> None:
+        self.file = file
+        detail = f" ({reason})" if reason else ""
+        super().__init__(
+            f"police {file} introuvable ou illisible{detail} : installez le paquet "
+            "fonts-dejavu-core (ou lancez scripts/setup.sh)"
+        )

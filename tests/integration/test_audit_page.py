@@ -1,0 +1,90 @@
+"""The certificate appended to a real stamped convention: pages kept, pages added, file valid."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pdftools import page_texts, pdffonts, qpdf_check, scribble_png, squash, tool
+from pypdf import PdfReader
+from trails import ISSUED_AT, VERIFY_URL, make_trail
+
+from signing.audit_page import append_audit_pages, mask_email
+from signing.parties import plan_signers
+from signing.pipeline import render_document
+from signing.stamp import SignatureMark, stamp
+
+pytestmark = pytest.mark.libreoffice
+
+ISSUED = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def frozen(converter: Any) -> tuple[bytes, list[str]]:
+    examples = resources.files("contract_templates").joinpath("examples")
+    data = json.loads(examples.joinpath("convention.json").read_text("utf-8"))["data"]
+    school = json.loads(examples.joinpath("school.json").read_text("utf-8"))
+    rendered = render_document("convention", data, school, today=ISSUED, converter=converter)
+    plan = plan_signers("convention", rendered.data, rendered.school, ISSUED)
+    return rendered.pdf, [party.anchor for party in plan.parties]
+
+
+@pytest.fixture(scope="module")
+def stamped(frozen: tuple[bytes, list[str]]) -> bytes:
+    pdf, anchors = frozen
+    drawing = scribble_png()
+    return stamp(
+        pdf, [SignatureMark(anchor, "Nguyễn Thị Lan", ISSUED_AT, drawing) for anchor in anchors]
+    )
+
+
+def test_the_certificate_follows_the_stamped_pages_which_stay_as_they_were(
+    frozen, stamped, tmp_path: Path
+) -> None:
+    frozen_pdf, _ = frozen
+    trail = make_trail(frozen_sha256=hashlib.sha256(frozen_pdf).hexdigest())
+
+    final = append_audit_pages(stamped, trail)
+
+    assert final[: len(stamped)] == stamped
+    # So the PDF the signers saw is still there, byte for byte, and its hash can be checked.
+    assert hashlib.sha256(final[: len(frozen_pdf)]).hexdigest() == trail.frozen_sha256
+    before, after = page_texts(stamped), page_texts(final)
+    assert after[: len(before)] == before
+    added = squash("\n".join(after[len(before) :]))
+    assert added.startswith("Certificat de signature")
+    assert trail.frozen_sha256 in added
+    assert mask_email("nadia.martin@example.org") in added
+    assert "nadia.martin@example.org" not in added
+    assert VERIFY_URL in added
+    pages = len(after) - len(before)
+    assert f"Page {pages} sur {pages}" in added
+    reader = PdfReader(io.BytesIO(final))
+    assert len(reader.pages[len(before)].images) == 1  # the QR code
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Convention de stage"  # the document's own metadata kept
+
+
+def test_the_final_pdf_passes_qpdf_and_embeds_every_font(stamped, tmp_path: Path) -> None:
+    final = append_audit_pages(stamped, make_trail(rounds=6))
+
+    checked = qpdf_check(final, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    fonts = pdffonts(final, tmp_path)
+    assert any("LiberationSans" in name for name in fonts)
+    assert any("DejaVuSansMono" in name for name in fonts)
+    assert all(fonts.values()), fonts
+    (tmp_path / "final.pdf").write_bytes(final)
+    info = subprocess.run(
+        [tool("pdfinfo"), str(tmp_path / "final.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == len(PdfReader(io.BytesIO(final)).pages)
+    assert pages >= len(PdfReader(io.BytesIO(stamped)).pages) + 2  # a long trail: two pages

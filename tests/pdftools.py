@@ -1,0 +1,85 @@
+"""Checking PDFs the way a user's tools see them: qpdf, poppler's pdffonts and pdftoppm, pypdf.
+
+The tools come with scripts/setup.sh (packages qpdf and poppler-utils).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def squash(text: str) -> str:
+    """The text with every run of whitespace (line breaks included) made one space."""
+    return " ".join(text.split())
+
+
+def tool(name: str) -> str:
+    """The full path of a PDF tool; a test that needs a missing one fails and says why."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} manque : lancez scripts/setup.sh (paquets qpdf et poppler-utils)")
+    return path
+
+
+def _write(pdf: bytes, folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_bytes(pdf)
+    return path
+
+
+def qpdf_check(pdf: bytes, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`qpdf --check`: return code 0 when the file has neither errors nor warnings."""
+    path = _write(pdf, folder, "checked.pdf")
+    return subprocess.run(
+        [tool("qpdf"), "--check", str(path)], capture_output=True, text=True, check=False
+    )
+
+
+def pdffonts(pdf: bytes, folder: Path) -> dict[str, bool]:
+    """Every font poppler finds in the file, and whether it is embedded (column "emb")."""
+    path = _write(pdf, folder, "fonts.pdf")
+    lines = subprocess.run(
+        [tool("pdffonts"), str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    header, rule = lines[0], lines[1]
+    emb = header.index(" emb") + 1
+    fonts: dict[str, bool] = {}
+    for line in lines[2:]:
+        name = line[: rule.index(" ")].strip()
+        fonts[name] = fonts.get(name, True) and line[emb : emb + 3].strip() == "yes"
+    return fonts
+
+
+def render_page(pdf: bytes, page: int, folder: Path, dpi: int = 50) -> Image.Image:
+    """Page `page` (1-based) as pdftoppm draws it, in greyscale."""
+    path = _write(pdf, folder, f"render-{page}.pdf")
+    prefix = folder / f"render-{page}"
+    pages = ["-f", str(page), "-l", str(page)]
+    command = [tool("pdftoppm"), "-r", str(dpi), *pages, "-png", "-singlefile", str(path)]
+    subprocess.run([*command, str(prefix)], check=True)
+    with Image.open(prefix.with_suffix(".png")) as image:
+        return image.convert("L")
+
+
+def scribble_png(width: int = 600, height: int = 200, background: int = 0) -> bytes:
+    """A signature-like zigzag in black ink on a transparent (or white: 255) background."""
+    image = Image.new("RGBA", (width, height), (255, 255, 255, background))
+    points = [(40, 150), (100, 40), (180, 160), (260, 30), (340, 170), (420, 60), (520, 120)]
+    scale = width / 600, height / 200
+    ImageDraw.Draw(image).line(
+        [(x * scale[0], y * scale[1]) for x, y in points], fill=(10, 10, 10, 255), width=7
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

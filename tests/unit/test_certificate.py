@@ -1,0 +1,182 @@
+"""The certificate of signature alone: its content, read back with pypdf, and its helpers."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import qrcode
+import qrcode.constants
+from pdftools import page_texts, pdffonts, qpdf_check, squash
+from pypdf import PdfReader
+from trails import ISSUED_AT, SHA256, SIGNERS, VERIFY_URL, make_trail
+
+from signing.audit_page import EVENT_LABELS, audit_pages, mask_email, short_user_agent
+
+HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" </para>'
+
+
+@pytest.mark.parametrize(
+    ("email", "masked"),
+    [
+        ("nadia.martin@example.org", "n•••••@example.org"),
+        ("a@b.fr", "a•••••@b.fr"),
+        ("  Zoe.M@ac-nantes.fr ", "Z•••••@ac-nantes.fr"),
+        ("odd@name@example.org", "o•••••@example.org"),
+        ("@example.org", "•••••@example.org"),
+        ("pas-une-adresse", "p•••••"),
+        ("", ""),
+    ],
+)
+def test_an_email_is_masked_to_its_first_letter_and_domain(email: str, masked: str) -> None:
+    assert mask_email(email) == masked
+
+
+@pytest.mark.parametrize(
+    ("agent", "short"),
+    [
+        ("Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0",
+         "Firefox 132 sur Android"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+         "like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", "Safari 17 sur iPhone"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", "Chrome 131 sur Windows"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86", "Edge 131 sur Windows"),
+        ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36",
+         "Samsung Internet 26 sur Android"),
+        ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1", "Chrome 131 sur iPad"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+         "like Gecko) FxiOS/132.0 Mobile/15E148 Safari/605.1.15", "Firefox 132 sur iPhone"),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+         "Gecko) Version/18.1 Safari/605.1.15", "Safari 18 sur macOS"),
+        ("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+         "Firefox 133 sur Linux"),
+        ("Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", "Chrome 131 sur ChromeOS"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0", "Opera 115 sur Windows"),
+        ("Mozilla/5.0 (compatible; Firefox/120.0)", "Firefox 120"),
+        ("curl/8.5.0", "curl/8.5.0"),
+        ("Un navigateur inconnu\tavec   des espaces et un nom très long",
+         "Un navigateur inconnu avec des espaces e"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_a_user_agent_is_told_in_short(agent: str, short: str) -> None:
+    assert short_user_agent(agent) == short
+
+
+def test_the_certificate_tells_the_document_the_signers_and_the_events() -> None:
+    pdf = audit_pages(make_trail())
+
+    text = squash("\n".join(page_texts(pdf)))
+    assert text.startswith("Certificat de signature Convention de stage – Lycée professionnel")
+    assert "n° 42, version 1" in text
+    assert SHA256 in text
+    assert (
+        "Élève mineure (16 ans) au 28 novembre 2026 : accord du représentant légal requis" in text
+    )
+    for role, label, name, email, ip, _, _ in SIGNERS:
+        assert label in text
+        assert name in text
+        assert mask_email(email) in text
+        assert email not in text
+        assert ip in text.replace(" ", ""), role  # a long IPv6 address wraps
+    assert "Firefox 132 sur Android" in text
+    assert "Safari 17 sur iPhone" in text
+    # Paris time: signed 09:30 UTC in November.
+    assert "L'élève Nguyễn Thị Lan l•••••@example.org 28 novembre 2026 à 13 h 30" in text
+    assert "28/11/2026 09:30:12 Document émis pour signature Anne Leroy (chef d'établissement)" in (
+        text
+    )
+    for word in ("créé", "émis", "Invité", "ouvert", "signé", "Relancé", "finalisé"):
+        assert word in text
+    assert "Cosigne (automatique)" in text
+    assert VERIFY_URL in text
+    assert "Ce fichier est scellé" in text
+
+
+def test_the_events_are_listed_in_order_over_as_many_pages_as_they_need() -> None:
+    trail = make_trail(rounds=8)
+    pages = page_texts(audit_pages(trail))
+
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} sur {len(pages)}" in page
+        assert "Certificat de signature – document n° 42, version 1" in page
+    assert all("Date et heure" in page for page in pages[1:])  # the table's head, repeated
+    times = [
+        line.split()[0] + " " + line.split()[1]
+        for page in pages
+        for line in page.splitlines()
+        if line[:2].isdigit() and line[2:3] == "/"
+    ]
+    assert len(times) == len(trail.events)
+    expected = [f"{event.at + timedelta(hours=1):%d/%m/%Y %H:%M:%S}" for event in trail.events]
+    assert times == expected
+
+
+def test_every_event_type_has_a_french_wording() -> None:
+    trail = make_trail()
+    events = tuple(
+        type(trail.events[0])(ISSUED_AT, kind, "Anne Leroy", "head") for kind in EVENT_LABELS
+    )
+    events += (type(trail.events[0])(ISSUED_AT, "archived", None, "admin"),)
+
+    text = squash("\n".join(page_texts(audit_pages(make_trail(events=events)))))
+
+    for wording in EVENT_LABELS.values():
+        assert wording in text
+    assert "archived administrateur" in text  # unknown type as it is; staff role in French
+
+
+def test_names_with_markup_characters_are_printed_as_they_are() -> None:
+    trail = make_trail()
+    pupil = trail.signers[3]
+    signers = (*trail.signers[:3], type(pupil)(**{**pupil.__dict__, "name": HOSTILE_NAME}))
+
+    text = squash("\n".join(page_texts(audit_pages(make_trail(signers=signers)))))
+
+    assert HOSTILE_NAME in text
+
+
+def test_the_certificate_uses_only_embedded_fonts_and_is_a_valid_a4_pdf(tmp_path: Path) -> None:
+    pdf = audit_pages(make_trail())
+
+    fonts = pdffonts(pdf, tmp_path)
+    assert fonts
+    assert all(fonts.values()), fonts
+    assert all("DejaVu" in name for name in fonts), fonts
+    checked = qpdf_check(pdf, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_the_qr_code_on_the_first_page_encodes_the_verification_address() -> None:
+    pdf = audit_pages(make_trail())
+
+    images = PdfReader(io.BytesIO(pdf)).pages[0].images
+    assert len(images) == 1
+    picture = images[0].image.convert("L")
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(VERIFY_URL)
+    code.make(fit=True)
+    modules = code.get_matrix()
+    box = picture.width // len(modules)
+    assert picture.size == (box * len(modules),) * 2
+    size = len(modules)
+    seen = [
+        [picture.getpixel((x * box + box // 2, y * box + box // 2)) < 128 for x in range(size)]
+        for y in range(size)
+    ]
+    assert seen == modules
+
+
+def test_the_certificate_is_the_same_bytes_each_time() -> None:
+    assert audit_pages(make_trail()) == audit_pages(make_trail())

@@ -1,0 +1,371 @@
+"""Verification of any file, as someone at the public page would send it: sealed, tampered with,
+sealed by someone else, not sealed, not a PDF, or built to hurt the parser."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import time
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pypdf import PdfWriter
+from pypdf.annotations import FreeText
+
+from signing.seal import Sealer, ensure_dev_seal
+from signing.verify import VerificationReport, verify_pdf
+
+TIMEOUT = 3.0
+MARGIN = 3.0
+"""Time allowed beyond the timeout for starting and stopping the analysis process."""
+
+
+def make_pdf(pages: int = 1, producer: str = "Cosigne tests") -> bytes:
+    """A small PDF whose content does not matter (blank A4 pages)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Producer": producer})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def raw_pdf(objects: dict[int, bytes], *, xref_prev_to_itself: bool = False) -> bytes:
+    """A PDF written by hand, object 1 being the catalogue, with a correct cross-reference table
+    (so that what follows is tested, not the reader's repair of a broken table)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    size = max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += (
+            b"%010d 00000 n \n" % offsets[number]
+            if number in offsets
+            else b"0" * 10 + b" 65535 f \n"
+        )
+    prev = b" /Prev %d" % xref if xref_prev_to_itself else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (size, prev, xref)
+    return bytes(out)
+
+
+CATALOGUE_WITH_FORM = b"<< /Type /Catalog /Pages 2 0 R /AcroForm 3 0 R >>"
+NO_PAGES = b"<< /Type /Pages /Kids [] /Count 0 >>"
+
+
+def _bomb() -> bytes:
+    """64 MB of zeros in 64 KB: a field list that would swell on reading."""
+    bomb = zlib.compress(b"\0" * (64 * 2**20), 9)
+    return raw_pdf(
+        {
+            1: CATALOGUE_WITH_FORM,
+            2: NO_PAGES,
+            3: b"<< /Fields 4 0 R >>",
+            4: b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb),
+        }
+    )
+
+
+CRAFTED: dict[str, Callable[[], bytes]] = {
+    "pages_tree_with_a_cycle": lambda: raw_pdf(
+        {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"}
+    ),
+    "form_field_that_is_its_own_kid": lambda: raw_pdf(
+        {
+            1: CATALOGUE_WITH_FORM,
+            2: NO_PAGES,
+            3: b"<< /Fields [4 0 R] >>",
+            4: b"<< /FT /Sig /T (a) /Kids [4 0 R] >>",
+        }
+    ),
+    "references_to_each_other": lambda: raw_pdf(
+        {1: CATALOGUE_WITH_FORM, 2: NO_PAGES, 3: b"4 0 R", 4: b"3 0 R"}
+    ),
+    "arrays_nested_200000_deep": lambda: raw_pdf(
+        {
+            1: CATALOGUE_WITH_FORM,
+            2: NO_PAGES,
+            3: b"<< /Fields %s%s >>" % (b"[" * 200_000, b"]" * 200_000),
+        }
+    ),
+    "cross_reference_that_is_its_own_previous": lambda: raw_pdf(
+        {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: NO_PAGES}, xref_prev_to_itself=True
+    ),
+    "stream_with_a_huge_length": lambda: raw_pdf(
+        {
+            1: CATALOGUE_WITH_FORM,
+            2: NO_PAGES,
+            3: b"<< /Length 99999999999999 >>\nstream\nabc\nendstream",
+        }
+    ),
+    "decompression_bomb_as_field_list": _bomb,
+}
+
+
+def slow_pdf(entries: int = 900_000) -> bytes:
+    """About 18 MB of cross-reference table: legal, under the size limit, and seconds to read."""
+    out = bytearray(b"%PDF-1.7\n")
+    catalogue = len(out)
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    pages = len(out)
+    out += b"2 0 obj\n%s\nendobj\n" % NO_PAGES
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % entries
+    out += b"%010d 00000 n \n%010d 00000 n \n" % (catalogue, pages)
+    out += b"0000000000 65535 f \n" * (entries - 3)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (entries, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def sealer(tmp_path_factory: pytest.TempPathFactory) -> Sealer:
+    return Sealer(ensure_dev_seal(tmp_path_factory.mktemp("seal")))
+
+
+@pytest.fixture(scope="module")
+def other_school(tmp_path_factory: pytest.TempPathFactory) -> Sealer:
+    """Another generated seal, whose authority we do not trust."""
+    folder = tmp_path_factory.mktemp("other-seal")
+    return Sealer(ensure_dev_seal(folder, organisation="Lycée d'ailleurs"))
+
+
+@pytest.fixture(scope="module")
+def original() -> bytes:
+    return make_pdf(pages=2)
+
+
+@pytest.fixture(scope="module")
+def sealed(sealer: Sealer, original: bytes) -> bytes:
+    return sealer.seal(original, document_id=12)
+
+
+def verify(data: bytes, sealer: Sealer, **limits: float) -> VerificationReport:
+    return verify_pdf(data, trust_roots=sealer.trust_roots(), **limits)  # type: ignore[arg-type]
+
+
+def test_a_sealed_file_is_valid_and_intact(sealer: Sealer, sealed: bytes) -> None:
+    before = datetime.now(UTC)
+
+    report = verify(sealed, sealer)
+
+    assert report.is_pdf
+    assert report.seal_present
+    assert report.seal_valid
+    assert report.intact
+    assert report.trustworthy
+    assert report.problems == ()
+    assert report.signed_by == "Cachet Cosigne (développement)"
+    assert report.sha256 == hashlib.sha256(sealed).hexdigest()
+    assert report.sealed_at is not None
+    assert report.sealed_at.tzinfo is not None
+    assert before - timedelta(minutes=5) <= report.sealed_at <= before + timedelta(seconds=1)
+
+
+def test_trust_roots_may_be_cryptography_certificates(sealer: Sealer, sealed: bytes) -> None:
+    roots = [x509.load_der_x509_certificate(root.dump()) for root in sealer.trust_roots()]
+
+    assert verify_pdf(sealed, trust_roots=roots).seal_valid
+
+
+def test_one_byte_changed_inside_the_signed_range_is_caught(sealer: Sealer, sealed: bytes) -> None:
+    where = sealed.index(b"Cosigne tests")
+    assert where < sealed.index(b"/Contents <")  # before the signature: inside the signed bytes
+    tampered = bytearray(sealed)
+    tampered[where] = ord("c")
+
+    report = verify(bytes(tampered), sealer)
+
+    assert report.seal_present
+    assert not report.seal_valid
+    assert not report.intact
+    assert not report.trustworthy
+    assert any("a été modifié" in problem for problem in report.problems)
+
+
+def test_an_incremental_update_after_the_seal_is_not_intact(sealer: Sealer, sealed: bytes) -> None:
+    writer = IncrementalPdfFileWriter(io.BytesIO(sealed))
+    writer.root["/Lang"] = generic.TextStringObject("en-GB")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue().startswith(sealed)
+
+    report = verify(out.getvalue(), sealer)
+
+    assert report.seal_valid  # the seal itself is sound over what it covers...
+    assert not report.intact  # ...but the file is no longer what was sealed
+    assert not report.trustworthy
+    assert any("mise à jour incrémentale" in problem for problem in report.problems)
+
+
+def test_an_annotation_appended_by_pypdf_is_not_intact(sealer: Sealer, sealed: bytes) -> None:
+    writer = PdfWriter(io.BytesIO(sealed), incremental=True)
+    writer.add_annotation(page_number=0, annotation=FreeText(text="ajout", rect=(50, 50, 200, 90)))
+    out = io.BytesIO()
+    writer.write(out)
+
+    report = verify(out.getvalue(), sealer)
+
+    assert report.seal_present
+    assert not report.intact
+    assert report.problems
+
+
+def test_a_file_sealed_by_another_key_is_not_valid(
+    sealer: Sealer, other_school: Sealer, original: bytes
+) -> None:
+    report = verify(other_school.seal(original), sealer)
+
+    assert report.seal_present
+    assert not report.seal_valid
+    assert report.intact  # unchanged since its seal, only the seal is not ours
+    assert report.signed_by == "Cachet Lycée d'ailleurs"
+    assert any("certificat non reconnu" in problem for problem in report.problems)
+
+
+def test_no_trust_roots_trusts_nothing(sealed: bytes) -> None:
+    report = verify_pdf(sealed, trust_roots=[])
+
+    assert not report.seal_valid
+    assert any("certificat non reconnu" in problem for problem in report.problems)
+
+
+def test_an_unsigned_pdf_has_no_seal(sealer: Sealer, original: bytes) -> None:
+    report = verify(original, sealer)
+
+    assert report.is_pdf
+    assert not report.seal_present
+    assert not report.seal_valid
+    assert not report.intact
+    assert report.signed_by is None
+    assert report.problems == ("Le fichier ne porte aucun cachet électronique.",)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"PK\x03\x04 un DOCX", b"Ceci n'est pas un PDF", b"\x00" * 2048 + b"%PDF-1.7"],
+)
+def test_bytes_that_are_not_a_pdf_are_said_so(sealer: Sealer, data: bytes) -> None:
+    report = verify(data, sealer)
+
+    assert not report.is_pdf
+    assert not report.seal_present
+    assert report.problems == ("Ce fichier n'est pas un PDF.",)
+    assert report.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_read(
+    sealer: Sealer, sealed: bytes
+) -> None:
+    report = verify(sealed, sealer, max_bytes=len(sealed) - 1)
+
+    assert not report.seal_present  # a sealed file: had it been read, its seal would show
+    assert len(report.problems) == 1
+    assert "taille maximale" in report.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"), [(20 * 2**20, "20 Mo"), (int(1.5 * 2**20), "1,5 Mo"), (2048, "2 Ko")]
+)
+def test_the_size_limit_is_said_in_french(sealer: Sealer, limit: int, said: str) -> None:
+    report = verify(b"%PDF-1.7\n" + b" " * limit, sealer, max_bytes=limit)
+
+    assert report.problems == (f"Le fichier dépasse la taille maximale acceptée ({said}).",)
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_a_crafted_pdf_gets_a_quick_answer(sealer: Sealer, sealed: bytes, name: str) -> None:
+    crafted = CRAFTED[name]()
+    started = time.monotonic()
+
+    report = verify(crafted, sealer, timeout_s=TIMEOUT)
+
+    assert time.monotonic() - started < TIMEOUT + MARGIN
+    assert report.is_pdf
+    assert not report.seal_valid
+    assert report.problems
+    assert verify(sealed, sealer).trustworthy  # the service still answers
+
+
+def test_a_file_too_slow_to_read_is_stopped_at_the_deadline(sealer: Sealer) -> None:
+    started = time.monotonic()
+
+    report = verify(slow_pdf(), sealer, timeout_s=0.3)
+
+    assert time.monotonic() - started < 0.3 + MARGIN
+    assert report.problems == ("Le fichier n'a pas pu être analysé dans le temps imparti.",)
+
+
+def test_a_file_too_greedy_to_read_is_stopped_at_the_memory_ceiling(sealer: Sealer) -> None:
+    report = verify(slow_pdf(), sealer, memory_bytes=8 * 2**20)
+
+    assert report.problems == ("Le fichier demande trop de mémoire pour être analysé.",)
+
+
+def test_threads_verify_at_the_same_time(sealer: Sealer, sealed: bytes, original: bytes) -> None:
+    files = [sealed, original, CRAFTED["references_to_each_other"]()] * 2
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda data: verify(data, sealer), files))
+
+    assert [report.trustworthy for report in reports] == [True, False, False] * 2
+    assert [report.seal_present for report in reports] == [True, False, False] * 2
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _analysis_servers() -> list[int]:
+    servers = [
+        child
+        for child in _children(os.getpid())
+        if b"signing.verify" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+    if not servers:
+        pytest.skip("no /proc to look at the analysis processes")
+    return servers
+
+
+def test_no_analysis_process_outlives_its_deadline(sealer: Sealer, sealed: bytes) -> None:
+    verify(slow_pdf(), sealer, timeout_s=0.3)  # stopped at its deadline
+    verify(sealed, sealer)  # answered
+
+    (server,) = _analysis_servers()
+    give_up = time.monotonic() + MARGIN
+    while _children(server) and time.monotonic() < give_up:
+        time.sleep(0.05)
+    assert _children(server) == []
+
+
+def test_a_dead_analysis_server_is_replaced(sealer: Sealer, sealed: bytes) -> None:
+    verify(sealed, sealer)
+    (server,) = _analysis_servers()
+
+    os.kill(server, signal.SIGKILL)
+
+    assert verify(sealed, sealer).trustworthy
+    assert _analysis_servers() != [server]
+
+
+def test_the_analysis_processes_see_none_of_the_application_environment(
+    sealer: Sealer, sealed: bytes
+) -> None:
+    verify(sealed, sealer)
+    (server,) = _analysis_servers()
+
+    assert Path(f"/proc/{server}/environ").read_bytes() == b""
