@@ -197,6 +197,12 @@ class Document(Base):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     """Loaded only when read: pages and lists never carry the PDF along."""
     pdf_size: Mapped[int | None]
+    final_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """The sealed final PDF, stored once (compare-and-set on NULL) before it is archived, so a
+    finalization that crashed is finished later with the same bytes: never a second seal."""
+    final_pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    """Its SHA-256: the key of the archive, and how an uploaded file is recognised."""
+    completed_at: Mapped[datetime | None]
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime | None]

@@ -97,6 +97,9 @@ def upgrade() -> None:
         sa.Column("warnings", JSON_DATA, nullable=False),
         sa.Column("pdf", sa.LargeBinary(), nullable=True),
         sa.Column("pdf_size", sa.Integer(), nullable=True),
+        sa.Column("final_pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("final_pdf_sha256", sa.String(length=64), nullable=True),
+        sa.Column("completed_at", MOMENT, nullable=True),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
         sa.Column("issued_by", sa.Integer(), nullable=True),
         sa.Column("issued_at", MOMENT, nullable=True),
@@ -126,6 +129,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_documents_amends_id"), "documents", ["amends_id"])
     op.create_index("ix_documents_school_id_state", "documents", ["school_id", "state"])
     op.create_index("ix_documents_state_deadline", "documents", ["state", "deadline"])
+    op.create_index(op.f("ix_documents_final_pdf_sha256"), "documents", ["final_pdf_sha256"])
 
     op.create_table(
         "signers",
