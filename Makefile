@@ -9,6 +9,7 @@ test:
 bench:
 	./scripts/setup.sh --test
 	.venv/bin/python -m bench
+	.venv/bin/python -m bench.final_pdf
 	.venv/bin/python -m bench.signing
 
 lint:
