@@ -14,6 +14,8 @@ packages=(
   fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-symbola
   qpdf poppler-utils
 )
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+if [ "$want_test" = 1 ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -8,7 +8,23 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import api, csrf, db, errors, pages, rendering, security, sign
+from service import (
+    api,
+    api_verify,
+    auth,
+    csrf,
+    db,
+    demo,
+    download,
+    errors,
+    pages,
+    rendering,
+    security,
+    sign,
+    staff,
+    users,
+    verify_pages,
+)
 from service.settings import Settings
 
 
@@ -37,5 +53,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(sign.bp)
     app.register_blueprint(api.bp)
+    auth.init_app(app)
+    app.register_blueprint(users.bp)
+    demo.init_app(app)
+    app.register_blueprint(download.bp)
+    app.register_blueprint(verify_pages.bp)
+    app.register_blueprint(api_verify.bp)
+    app.register_blueprint(staff.bp)
     errors.register(app)
     return app

@@ -87,6 +87,9 @@ def register_commands(cli: click.Group) -> None:
     from service.worker import worker_command  # noqa: PLC0415 — service.worker imports this module
 
     cli.add_command(worker_command)
+    from service.verify_command import verify_command  # noqa: PLC0415 — it imports this module
+
+    cli.add_command(verify_command)
 
 
 def _fail(message: str) -> NoReturn:

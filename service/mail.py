@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from service.db import Database
 from service.models import Document, OutboxMessage, School, Signer
 from service.settings import Settings
+from signing.archive import Archive
 from signing.errors import CosigneError
 from signing.french import format_date_fr
 from signing.identifiers import normalize_email
@@ -121,6 +122,9 @@ class Message:
     text: str
     html: str
     document_id: int | None = None
+    attachment_sha256: str | None = None
+    """An archived PDF to attach, read from the archive when the message is sent."""
+    attachment_name: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,6 +305,41 @@ def cancelled(document: Document, signer: Signer, school: School, reason: str) -
     )
 
 
+def completed(
+    document: Document,
+    signer: Signer,
+    school: School,
+    *,
+    verify_url: str,
+    attachment: tuple[str, str] | None = None,
+    download_url: str | None = None,
+    link_days: int = 30,
+) -> Message:
+    """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
+    name) or, when too large, a download link."""
+    doc, sch = _document(document), _school(school)
+    text, html = _render(
+        "completed",
+        {
+            "document": doc,
+            "school": sch,
+            "signer_name": _plain(signer.full_name),
+            "download_url": download_url,
+            "verify_url": verify_url,
+            "link_days": link_days,
+        },
+    )
+    return Message(
+        to=signer.email,
+        subject=_subject("Signé : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+        attachment_sha256=attachment[0] if attachment else None,
+        attachment_name=attachment[1] if attachment else None,
+    )
+
+
 def declined_notice(document: Document, signer: Signer, school: School, reason: str) -> Message:
     """Tells the head that `signer` declined, their reason, and what to do next."""
     doc, sch = _document(document), _school(school)
@@ -342,6 +381,8 @@ def queue(session: Session, message: Message, *, now: datetime) -> OutboxMessage
         created_at=now,
         attempts=0,
         next_attempt_at=now,
+        attachment_sha256=message.attachment_sha256,
+        attachment_name=message.attachment_name and header_text(message.attachment_name),
     )
     session.add(row)
     return row
@@ -371,6 +412,8 @@ class _Claimed:
     created_at: datetime
     attempts: int
     reply_to: str | None
+    attachment_sha256: str | None = None
+    attachment_name: str | None = None
 
 
 def sender_address(settings: Settings) -> Address:
@@ -404,6 +447,18 @@ def to_mime(item: _Claimed, sender: Address) -> EmailMessage:
     mime.set_content(item.text)
     if item.html:
         mime.add_alternative(item.html, subtype="html")
+    return mime
+
+
+def _with_attachment(mime: EmailMessage, item: _Claimed, archive: Archive) -> EmailMessage:
+    """Attach the archived PDF, read through the archive (which checks its hash)."""
+    if item.attachment_sha256:
+        mime.add_attachment(
+            archive.get(item.attachment_sha256),
+            maintype="application",
+            subtype="pdf",
+            filename=item.attachment_name or "document.pdf",
+        )
     return mime
 
 
@@ -450,6 +505,8 @@ def _claim(db: Database, now: datetime, limit: int) -> list[_Claimed]:
                 created_at=row.created_at,
                 attempts=row.attempts,
                 reply_to=_reply_to(school_email or head_email),
+                attachment_sha256=row.attachment_sha256,
+                attachment_name=row.attachment_name,
             )
             for row, school_email, head_email in rows
         ]
@@ -582,6 +639,7 @@ def deliver_due(
     Raises BadSender when COSIGNE_MAIL_FROM is unusable (before touching any message).
     """
     sender = sender_address(settings)
+    archive = Archive(settings.archive_dir)
     smtp = _SmtpTransport(settings) if settings.smtp_host else None
     sent = failed = abandoned = 0
     files: list[Path] = []
@@ -592,7 +650,7 @@ def deliver_due(
                 error: BaseException | None = unreachable  # once unreachable, the rest waits
                 if error is None:
                     try:
-                        mime = to_mime(item, sender)
+                        mime = _with_attachment(to_mime(item, sender), item, archive)
                         if smtp is not None:
                             smtp.send(mime, sender, item.to)
                         else:

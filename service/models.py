@@ -147,6 +147,9 @@ class User(Base):
     replaces it, setting the password clears it, so each link works once."""
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_version: Mapped[str | None] = mapped_column(String(64))
+    """Random, copied into each login session; replaced at logout, password change and
+    deactivation, which ends every session of the user (`service.auth`)."""
 
     school: Mapped[School] = relationship(back_populates="users")
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
@@ -307,3 +310,23 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    """An archived PDF attached when the message is sent (the final document)."""
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class LoginAttempt(Base):
+    """A login attempt not (yet) known to have succeeded: counted per address and per IP to
+    slow down password guessing, in the database so every app process sees the same count."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_login_at", "login", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(254))
+    """The address as typed, normalised (lowercase): changing case does not reset the count."""
+    ip: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime]

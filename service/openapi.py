@@ -524,7 +524,77 @@ def _paths() -> Json:
                 errors=("NotFound",),
             ),
         },
+        "/verify": {"post": _verify_operation()},
     }
+
+
+_SIGNATURE = {
+    "type": "object",
+    "properties": {
+        "role": {"type": "string", "enum": list(SIGNER_ROLES)},
+        "role_label": {"type": "string", "examples": ["Le représentant légal"]},
+        "name": {"type": "string"},
+        "signed_at": {"type": "string", "format": "date-time"},
+    },
+}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _verify_operation() -> Json:
+    """``POST /verify``: multipart upload, so its body is described here, not by `_operation`."""
+    report = {
+        "type": "object",
+        "properties": {
+            "is_pdf": {"type": "boolean"},
+            "seal_present": {"type": "boolean"},
+            "seal_valid": {"type": "boolean", "description": "Cachet sain et de confiance."},
+            "intact": {
+                "type": "boolean",
+                "description": "Rien de changé depuis le cachet (ajouts incrémentaux compris).",
+            },
+            "known": {
+                "type": "boolean",
+                "description": "Le fichier est le PDF final d'un document terminé de votre "
+                "établissement.",
+            },
+            "trustworthy": {"type": "boolean", "description": "seal_valid, intact et known."},
+            "document_id": {"type": ["integer", "null"]},
+            "kind": {"type": ["string", "null"], "enum": [*DOCUMENT_KINDS, None]},
+            "completed_at": _NULLABLE_TIME,
+            "signed_by": {"type": ["string", "null"]},
+            "sealed_at": _NULLABLE_TIME,
+            "signers": {"type": "array", "items": _SIGNATURE},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "problems": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    operation = _operation(
+        "verifyPdf",
+        "Vérifier un PDF : cachet, intégrité, et s'il s'agit d'un document de "
+        "l'établissement. Tout fichier reçoit 200 et son rapport (un fichier qui n'est pas un "
+        "PDF aussi : `is_pdf: false`).",
+        {
+            "200": _json_response("Le rapport.", report),
+            "413": _json_response("Fichier trop volumineux.", _ref("Errors")),
+            "503": _json_response("Vérification momentanément impossible.", _ref("Errors")),
+        },
+        errors=("Invalid",),
+    )
+    operation["requestBody"] = {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "contentMediaType": "application/pdf"}
+                    },
+                }
+            }
+        },
+    }
+    return operation
 
 
 @functools.cache

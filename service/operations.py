@@ -21,6 +21,7 @@ from service import events, mail
 from service.db import Database
 from service.models import Document, School, Signer, User
 from service.settings import Settings
+from signing.archive import Archive
 from signing.errors import (
     CosigneError,
     FieldIssue,
@@ -171,7 +172,10 @@ def list_documents(
 
 
 def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
-    """The draft preview (rendered now), or the frozen PDF once issued."""
+    """The draft preview (rendered now), the frozen PDF once issued, the archived final PDF
+    once completed (read through the archive, which checks its hash)."""
+    if document.final_pdf_sha256 and document.state == "completed":
+        return Archive(ctx.settings.archive_dir).get(document.final_pdf_sha256)
     if document.pdf is not None:
         return document.pdf
     school = session.get(School, document.school_id)
@@ -743,3 +747,81 @@ def signing_document(ctx: Context, token: str) -> SigningView:
         return SigningView(
             document, signer, document.school, claims.signed_at + ctx.link_signer().max_age
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The head signs logged in (staff page), without a link
+
+
+def sign_as_staff(
+    ctx: Context,
+    user: User,
+    document_id: int,
+    origin: events.Origin,
+    *,
+    consent: bool,
+    full_name: str,
+    signature_png: bytes | None,
+) -> Signer:
+    """The head signs the school's part from the document page, logged in: the checks and the
+    records of `sign`, the head's row found through the user's school instead of a link. The
+    workflow decides as for a link (the head signs only once invited, after the others)."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        document = _lock(session, get_document(session, user.school_id, document_id).id)
+        if user.role != Role.HEAD:
+            raise TransitionRefused(
+                "sign", document.state, "Seul le chef d'établissement signe pour l'établissement."
+            )
+        signer = next((s for s in document.signers if s.role == Role.HEAD), None)
+        if signer is None:
+            raise NotFound(f"document {document_id} : pas de signature du chef d'établissement")
+        issues = []
+        if not consent:
+            issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
+        if not names_match(full_name, signer.full_name):
+            issues.append(
+                FieldIssue(
+                    "full_name",
+                    f"Saisissez le nom tel qu'il figure sur le document : {signer.full_name}.",
+                )
+            )
+        if issues:
+            raise SignatureRefused(issues)
+        views = [SignerView(s.id, Role(s.role), SignerState(s.state)) for s in document.signers]
+        decision = decide_sign(DocumentState(document.state), views, signer.id)
+        _set_signer(
+            session,
+            signer,
+            ("invited", "opened"),
+            state=decision.signer_state.value,
+            signed_at=now,
+            link_nonce=None,  # the mailed link dies: the head has signed
+            sign_ip=origin.ip,
+            sign_user_agent=(origin.user_agent or "")[:500] or None,
+            signed_pdf_sha256=document.pdf_sha256,
+            consent_text=CONSENT_TEXT,
+            typed_name=" ".join(full_name.split())[:250],
+            signature_png=signature_png,
+        )
+        events.record(
+            session,
+            document,
+            "signed",
+            at=now,
+            origin=origin,
+            signer=signer,
+            data={
+                "pdf_sha256": document.pdf_sha256,
+                "drawn": signature_png is not None,
+                "logged_in_user": user.id,
+            },
+        )
+        for next_id in decision.invite:
+            other = next(s for s in document.signers if s.id == next_id)
+            _set_signer(session, other, ("waiting",), state="invited", invited_at=now)
+            _invite(ctx, session, document=document, school=document.school, signer=other, now=now)
+            events.record(session, document, "invited", at=now, signer=other)
+        if decision.document_state != document.state:
+            _set_state(session, document, document.state, decision.document_state, at=now)
+    return signer

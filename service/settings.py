@@ -58,6 +58,19 @@ class Settings:
     smtp_starttls: bool
     """COSIGNE_SMTP_STARTTLS: 1 (default when a host is set) or 0."""
 
+    seal_p12: Path | None
+    """COSIGNE_SEAL_P12: the seal's PKCS#12 file; without it a development seal is generated
+    once into the data folder (refused in production)."""
+    seal_passphrase: str
+    """COSIGNE_SEAL_PASSPHRASE: the PKCS#12 file's passphrase."""
+    tsa_url: str
+    """COSIGNE_TSA_URL: an RFC 3161 timestamp authority; with it seals are PAdES B-T."""
+
+    @property
+    def archive_dir(self) -> Path:
+        """The write-once archive of final PDFs."""
+        return self.data_dir / "archive"
+
     @property
     def outbox_dir(self) -> Path:
         """Where messages are written when no SMTP server is configured."""
@@ -104,6 +117,9 @@ class Settings:
             smtp_username=get("SMTP_USERNAME"),
             smtp_password=get("SMTP_PASSWORD"),
             smtp_starttls=starttls,
+            seal_p12=_seal_file(get("SEAL_P12"), env),
+            seal_passphrase=get("SEAL_PASSPHRASE"),
+            tsa_url=get("TSA_URL"),
         )
 
 
@@ -134,6 +150,19 @@ def _secret_key(given: str, env: str, data_dir: Path) -> str:
         finally:
             Path(tmp).unlink()
     return path.read_text().strip()
+
+
+def _seal_file(raw: str, env: str) -> Path | None:
+    if not raw:
+        if env == "production":
+            raise SettingsError(
+                "COSIGNE_SEAL_P12 est obligatoire en production (le fichier PKCS#12 du cachet)"
+            )
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise SettingsError(f"COSIGNE_SEAL_P12 : fichier introuvable ({path})")
+    return path
 
 
 def _positive_int(raw: str, name: str, *, zero: bool = False) -> int:

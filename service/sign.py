@@ -13,16 +13,23 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from service import csrf, operations, web
+from service import csrf, finalize, operations, web
 from service.clock import PARIS
 from service.models import Document, School
 from service.operations import Conflict, DeadLink, SignatureRefused, SigningView
 from service.security import PAGE_CSP
 from service.signature_image import SignatureImageRefused, clean_signature
-from signing.errors import FieldIssue, LinkExpired, LinkInvalid, LinkRevoked, TransitionRefused
+from signing.errors import (
+    CosigneError,
+    FieldIssue,
+    LinkExpired,
+    LinkInvalid,
+    LinkRevoked,
+    TransitionRefused,
+)
 from signing.french import format_date_fr, format_time_fr
 from signing.model import ROLE_LABELS, Role
 from signing.schema import load_schema
@@ -94,7 +101,7 @@ def sign(token: str) -> ResponseReturnValue:
     values = {"consent": bool(form.get("consent")), "full_name": form.get("full_name", "")}
     try:
         signature_png = clean_signature(form.get("signature", ""))
-        operations.sign(
+        signer = operations.sign(
             ctx,
             token,
             web.origin(),
@@ -107,7 +114,16 @@ def sign(token: str) -> ResponseReturnValue:
         return _signing_page(view, token, errors=[exc.issue], values=values)
     except SignatureRefused as exc:
         return _signing_page(view, token, errors=exc.issues, values=values)
+    _finalize_if_complete(ctx, signer.document_id)
     return render_template("sign/signed.html", **_describe(view))
+
+
+def _finalize_if_complete(ctx: operations.Context, document_id: int) -> None:
+    """After the last signature, seal and archive at once; on failure the worker retries."""
+    try:
+        finalize.finalize(ctx, document_id)
+    except CosigneError:
+        current_app.logger.exception("finalisation du document %s reportée", document_id)
 
 
 @bp.post("/<token>/decline")

@@ -22,7 +22,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from service import db, mail, operations, rendering
+from service import db, finalize, mail, operations, rendering
 from service.commands import BadArgument, FrenchCommand
 from service.settings import Settings
 
@@ -93,6 +93,8 @@ def run_pass(ctx: operations.Context, *, jobs: bool = True) -> PassReport:
         errors += failed
         reminded, failed = _step("rappels", lambda: operations.remind_due(ctx), None)
         errors += failed
+    _, failed = _step("finalisation", lambda: finalize.finalize_due(ctx), 0)
+    errors += failed
     delivery, failed = _step(
         "envoi des courriels",
         lambda: mail.deliver_due(ctx.db, ctx.settings, now=ctx.now()),

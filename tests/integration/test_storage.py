@@ -19,7 +19,16 @@ from service.models import ApiToken, Base, Document, Event, School, Signer, User
 from service.settings import Settings
 from signing.errors import LinkRevoked
 
-TABLES = {"schools", "users", "api_tokens", "documents", "signers", "events", "outbox"}
+TABLES = {
+    "schools",
+    "users",
+    "api_tokens",
+    "documents",
+    "signers",
+    "events",
+    "outbox",
+    "login_attempts",
+}
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
 

@@ -211,6 +211,8 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", MOMENT, nullable=False),
         sa.Column("sent_at", MOMENT, nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("attachment_sha256", sa.String(length=64), nullable=True),
+        sa.Column("attachment_name", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["document_id"], ["documents.id"], name=op.f("fk_outbox_document_id_documents")
         ),

@@ -1,0 +1,196 @@
+"""A newcomer's first minute: `cosigne demo` and, in development only, `/dev/outbox`.
+
+`cosigne demo` creates a demo school (the example school of ``contract_templates/examples``), its
+head's account with a random password, and sample documents in several states: one awaiting
+signatures, one cancelled, one draft. It does nothing if the school exists, and prints the address
+and the credentials each time. The password is random and kept in the data folder (mode 0600,
+like the development secret key) so it can be printed again; it is never in the repository.
+Issuing needs LibreOffice; without it, the documents stay drafts and a warning says why.
+
+`/dev/outbox` lists the outbox newest first with the links of each message, so the invitations
+and password links can be followed without a mail server. It answers 404 unless COSIGNE_ENV is
+development.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Blueprint, Flask, abort, current_app, render_template
+from flask.cli import with_appcontext
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from service import accounts, db, mail, operations, web
+from service.commands import BadArgument, FrenchCommand
+from service.models import OutboxMessage, School, User, utcnow
+from service.settings import Settings
+from signing.errors import CosigneError
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+PASSWORD_FILE = "demo_password"  # noqa: S105 — a file name
+OUTBOX_PAGE_SIZE = 200
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(demo_command)
+
+
+def _example(name: str) -> dict[str, Any]:
+    text = resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# cosigne demo
+
+
+@click.command("demo", cls=FrenchCommand)
+@with_appcontext
+def demo_command() -> None:
+    """Créer un établissement de démonstration, son compte de direction et des documents
+    d'exemple (sans effet s'il existe déjà), puis afficher l'adresse et les identifiants."""
+    settings: Settings = current_app.config["COSIGNE"]
+    if settings.is_production:
+        raise BadArgument("la démonstration n'est pas disponible en production")
+    example = _example("school.json")
+    created, head = _school_and_head(example)
+    password = _password(settings, head)
+    if created:
+        _sample_documents(head)
+    _print_welcome(settings, head, password, created=created)
+
+
+def _school_and_head(example: dict[str, Any]) -> tuple[bool, User]:
+    head_data = example["head"]
+    login = accounts.normalize_login(head_data["email"])
+    assert login is not None  # noqa: S101 — the example's address is valid
+    with db.transaction() as tx:
+        school = tx.scalar(select(School).where(School.uai == example["uai"]))
+        created = school is None
+        if school is None:
+            school = School(
+                uai=example["uai"],
+                name=example["name"],
+                status=example["status"],
+                address=example["address"],
+                email=example["email"],
+                phone=example["phone"],
+                head_first_name=head_data["first_name"],
+                head_last_name=head_data["last_name"],
+                head_title=head_data["title"],
+                head_email=login,
+                created_at=utcnow(),
+            )
+            tx.add(school)
+            tx.flush()
+        head = tx.scalar(select(User).where(User.email == login))
+        if head is None:
+            head = User(
+                school_id=school.id,
+                email=login,
+                first_name=head_data["first_name"],
+                last_name=head_data["last_name"],
+                role="head",
+                active=True,
+                created_at=utcnow(),
+            )
+            tx.add(head)
+            tx.flush()
+        tx.refresh(head)
+        _ = head.school  # loaded now: the row is used after the transaction
+    return created, head
+
+
+def _password(settings: Settings, head: User) -> str:
+    """The demo password from the data folder, or a new one (set on the account) when there is
+    none yet or it no longer opens the account."""
+    path = settings.data_dir / PASSWORD_FILE
+    saved = path.read_text("utf-8").strip() if path.exists() else ""
+    if saved and head.active and accounts.check_password(head, saved):
+        return saved
+    password = secrets.token_urlsafe(12)  # 16 characters
+    with db.transaction() as tx:
+        row = tx.get(User, head.id)
+        assert row is not None  # noqa: S101
+        accounts.set_password(row, password)
+        row.active = True
+    _write_private(path, password)
+    return password
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+
+
+def _sample_documents(head: User) -> None:
+    """Documents in different states. Drafts are kept when LibreOffice is missing."""
+    ctx = web.context()
+    parcours = operations.create_document(ctx, head, _example("parcours.json"))
+    convention = operations.create_document(ctx, head, _example("convention.json"))
+    to_cancel = operations.create_document(ctx, head, _example("convention.json"))
+    draft = operations.create_document(ctx, head, _example("parcours.json"))
+    ids = ", ".join(str(d.id) for d in (parcours, convention, to_cancel, draft))
+    click.echo(f"Documents d'exemple créés : n° {ids}.")
+    try:
+        operations.issue_document(ctx, head, parcours.id)
+        operations.issue_document(ctx, head, to_cancel.id)
+        operations.cancel_document(
+            ctx, head, to_cancel.id, "Dates de stage modifiées par l'entreprise (exemple)."
+        )
+    except CosigneError as exc:
+        click.echo(
+            f"Attention : les documents d'exemple n'ont pas pu être émis ({exc}). Ils restent "
+            "en brouillon ; vérifiez que LibreOffice est installé (scripts/setup.sh).",
+            err=True,
+        )
+
+
+def _print_welcome(settings: Settings, head: User, password: str, *, created: bool) -> None:
+    base = settings.base_url
+    click.echo("")
+    click.echo(
+        "Démonstration créée." if created else "Démonstration déjà en place (rien n'a changé)."
+    )
+    click.echo(f"  Établissement : {head.school.name} ({head.school.uai})")
+    click.echo(f"  Adresse       : {base}/connexion")
+    click.echo(f"  Identifiant   : {head.email} (chef d'établissement)")
+    click.echo(f"  Mot de passe  : {password}")
+    if settings.env == "development":
+        click.echo(f"  Courriels     : {base}/dev/outbox")
+    click.echo("")
+
+
+# ---------------------------------------------------------------------------------------------
+# /dev/outbox
+
+
+@bp.before_request
+def development_only() -> None:
+    if current_app.config["COSIGNE"].env != "development":
+        abort(404)
+
+
+@bp.get("/outbox")
+def outbox() -> ResponseReturnValue:
+    rows = db.session().scalars(
+        select(OutboxMessage)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(OUTBOX_PAGE_SIZE)
+    )
+    messages = [
+        {"row": row, "links": list(dict.fromkeys(mail.find_links(row.text_body)))} for row in rows
+    ]
+    return render_template("dev/outbox.html", messages=messages, limit=OUTBOX_PAGE_SIZE)
