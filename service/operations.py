@@ -558,6 +558,74 @@ CONSENT_TEXT = (
 )
 
 
+def _signature_issues(
+    consent: bool, full_name: str, signer: Signer, *, who: str = "votre nom"
+) -> list[FieldIssue]:
+    issues = []
+    if not consent:
+        issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
+    if not names_match(full_name, signer.full_name):
+        issues.append(
+            FieldIssue(
+                "full_name",
+                f"Saisissez {who} tel qu'il figure sur le document : {signer.full_name}.",
+            )
+        )
+    return issues
+
+
+def _record_signature(
+    ctx: Context,
+    session: Session,
+    document: Document,
+    signer: Signer,
+    origin: events.Origin,
+    *,
+    now: datetime,
+    full_name: str,
+    signature_png: bytes | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Apply the workflow's answer to one signature: the signer's row (its link dies), the
+    event, the head's invitation once everyone else has signed, the document's new state."""
+    views = [SignerView(s.id, Role(s.role), SignerState(s.state)) for s in document.signers]
+    decision = decide_sign(DocumentState(document.state), views, signer.id)
+    _set_signer(
+        session,
+        signer,
+        ("invited", "opened"),
+        state=decision.signer_state.value,
+        signed_at=now,
+        link_nonce=None,
+        sign_ip=origin.ip,
+        sign_user_agent=(origin.user_agent or "")[:500] or None,
+        signed_pdf_sha256=document.pdf_sha256,
+        consent_text=CONSENT_TEXT,
+        typed_name=" ".join(full_name.split())[:250],
+        signature_png=signature_png,
+    )
+    events.record(
+        session,
+        document,
+        "signed",
+        at=now,
+        origin=origin,
+        signer=signer,
+        data={
+            "pdf_sha256": document.pdf_sha256,
+            "drawn": signature_png is not None,
+            **(extra or {}),
+        },
+    )
+    for next_id in decision.invite:
+        head = next(s for s in document.signers if s.id == next_id)
+        _set_signer(session, head, ("waiting",), state="invited", invited_at=now)
+        _invite(ctx, session, document=document, school=document.school, signer=head, now=now)
+        events.record(session, document, "invited", at=now, signer=head)
+    if decision.document_state != document.state:
+        _set_state(session, document, document.state, decision.document_state, at=now)
+
+
 def sign(
     ctx: Context,
     token: str,
@@ -574,54 +642,23 @@ def sign(
     with ctx.db.transaction() as session:
         signer, _ = _live_signer(ctx, session, token, now)
         document = _lock(session, signer.document_id)
-        issues = []
-        if not consent:
-            issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
-        if not names_match(full_name, signer.full_name):
-            issues.append(
-                FieldIssue(
-                    "full_name",
-                    f"Saisissez votre nom tel qu'il figure sur le document : {signer.full_name}.",
-                )
-            )
+        issues = _signature_issues(consent, full_name, signer)
         if shown_pdf_sha256 and shown_pdf_sha256 != document.pdf_sha256:
             issues.append(
                 FieldIssue("pdf", "Le document a changé depuis son affichage : rechargez la page.")
             )
         if issues:
             raise SignatureRefused(issues)
-        views = [SignerView(s.id, Role(s.role), SignerState(s.state)) for s in document.signers]
-        decision = decide_sign(DocumentState(document.state), views, signer.id)
-        _set_signer(
-            session,
-            signer,
-            ("invited", "opened"),
-            state=decision.signer_state.value,
-            signed_at=now,
-            link_nonce=None,
-            sign_ip=origin.ip,
-            sign_user_agent=(origin.user_agent or "")[:500] or None,
-            signed_pdf_sha256=document.pdf_sha256,
-            consent_text=CONSENT_TEXT,
-            typed_name=" ".join(full_name.split())[:250],
-            signature_png=signature_png,
-        )
-        events.record(
+        _record_signature(
+            ctx,
             session,
             document,
-            "signed",
-            at=now,
-            origin=origin,
-            signer=signer,
-            data={"pdf_sha256": document.pdf_sha256, "drawn": signature_png is not None},
+            signer,
+            origin,
+            now=now,
+            full_name=full_name,
+            signature_png=signature_png,
         )
-        for next_id in decision.invite:
-            head = next(s for s in document.signers if s.id == next_id)
-            _set_signer(session, head, ("waiting",), state="invited", invited_at=now)
-            _invite(ctx, session, document=document, school=document.school, signer=head, now=now)
-            events.record(session, document, "invited", at=now, signer=head)
-        if decision.document_state != document.state:
-            _set_state(session, document, document.state, decision.document_state, at=now)
     return signer
 
 
@@ -776,52 +813,18 @@ def sign_as_staff(
         signer = next((s for s in document.signers if s.role == Role.HEAD), None)
         if signer is None:
             raise NotFound(f"document {document_id} : pas de signature du chef d'établissement")
-        issues = []
-        if not consent:
-            issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
-        if not names_match(full_name, signer.full_name):
-            issues.append(
-                FieldIssue(
-                    "full_name",
-                    f"Saisissez le nom tel qu'il figure sur le document : {signer.full_name}.",
-                )
-            )
+        issues = _signature_issues(consent, full_name, signer, who="le nom")
         if issues:
             raise SignatureRefused(issues)
-        views = [SignerView(s.id, Role(s.role), SignerState(s.state)) for s in document.signers]
-        decision = decide_sign(DocumentState(document.state), views, signer.id)
-        _set_signer(
-            session,
-            signer,
-            ("invited", "opened"),
-            state=decision.signer_state.value,
-            signed_at=now,
-            link_nonce=None,  # the mailed link dies: the head has signed
-            sign_ip=origin.ip,
-            sign_user_agent=(origin.user_agent or "")[:500] or None,
-            signed_pdf_sha256=document.pdf_sha256,
-            consent_text=CONSENT_TEXT,
-            typed_name=" ".join(full_name.split())[:250],
-            signature_png=signature_png,
-        )
-        events.record(
+        _record_signature(
+            ctx,
             session,
             document,
-            "signed",
-            at=now,
-            origin=origin,
-            signer=signer,
-            data={
-                "pdf_sha256": document.pdf_sha256,
-                "drawn": signature_png is not None,
-                "logged_in_user": user.id,
-            },
+            signer,
+            origin,
+            now=now,
+            full_name=full_name,
+            signature_png=signature_png,
+            extra={"logged_in_user": user.id},
         )
-        for next_id in decision.invite:
-            other = next(s for s in document.signers if s.id == next_id)
-            _set_signer(session, other, ("waiting",), state="invited", invited_at=now)
-            _invite(ctx, session, document=document, school=document.school, signer=other, now=now)
-            events.record(session, document, "invited", at=now, signer=other)
-        if decision.document_state != document.state:
-            _set_state(session, document, document.state, decision.document_state, at=now)
     return signer
