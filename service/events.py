@@ -51,7 +51,7 @@ def record(
     actor_name: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event. The caller holds the document's row lock (see operations._lock), so
+    """Append one event. The caller holds the document's row lock (see operations.lock_document), so
     numbering and chaining cannot interleave with another writer."""
     last = session.execute(
         select(Event.seq, Event.hash)

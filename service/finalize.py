@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from service import events, mail
 from service.models import Document, Event, School
-from service.operations import Context, _lock, _set_state
+from service.operations import Context, lock_document, set_document_state
 from service.settings import Settings
 from signing.archive import Archive
 from signing.audit_page import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
@@ -216,11 +216,11 @@ def finalize(ctx: Context, document_id: int) -> bool:
         raise CosigneError(f"empreinte de l'archive inattendue pour le document {document_id}")
     now = ctx.now()
     with ctx.db.transaction() as session:
-        document = _lock(session, document_id)
+        document = lock_document(session, document_id)
         if document.state != DocumentState.SIGNED:
             return False  # another finalizer got here first
         new_state = decide_complete(DocumentState(document.state))
-        _set_state(session, document, "signed", new_state, at=now, completed_at=now)
+        set_document_state(session, document, "signed", new_state, at=now, completed_at=now)
         events.record(session, document, "completed", at=now, data={"final_pdf_sha256": digest})
         _deliver(ctx, session, document, digest, len(sealed))
     log.info("document %s finalisé (%s)", document_id, digest)

@@ -196,7 +196,7 @@ def _validate(body: object, today: date) -> tuple[str, dict[str, Any], list[dict
     return kind, validated.data, [w.as_json() for w in validated.warnings]
 
 
-def _lock(session: Session, document_id: int) -> Document:
+def lock_document(session: Session, document_id: int) -> Document:
     """The document's row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE already
     serialises writers), so events are numbered and chained one writer at a time."""
     document = session.scalars(
@@ -207,7 +207,7 @@ def _lock(session: Session, document_id: int) -> Document:
     return document
 
 
-def _set_state(
+def set_document_state(
     session: Session, document: Document, expected: str, new: str, **values: Any
 ) -> None:
     """Compare-and-set the document's state; Conflict when someone moved it first."""
@@ -265,8 +265,8 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         kind, data, warnings = _validate(body, paris_day(now))
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
-        document = _lock(session, document.id)
-        _set_state(
+        document = lock_document(session, document.id)
+        set_document_state(
             session,
             document,
             "draft",
@@ -330,12 +330,12 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
     plan = plan_signers(kind, data, identity, today)
     decision = decide_issue(DocumentState.DRAFT, [p.role for p in plan.parties])
     with ctx.db.transaction() as session:
-        document = _lock(session, document_id)
+        document = lock_document(session, document_id)
         school = session.get(School, document.school_id)
         assert school is not None  # noqa: S101
         if document.updated_at != updated_at:
             raise Conflict("le brouillon a été modifié pendant l'émission ; recommencez")
-        _set_state(
+        set_document_state(
             session,
             document,
             "draft",
@@ -399,10 +399,10 @@ def cancel_document(ctx: Context, user: User, document_id: int, reason: str) -> 
             [FieldIssue("reason", "indiquez le motif de l'annulation (500 caractères au plus)")]
         )
     with ctx.db.transaction() as session:
-        document = _lock(session, get_document(session, user.school_id, document_id).id)
+        document = lock_document(session, get_document(session, user.school_id, document_id).id)
         expected = document.state
         new = decide_cancel(DocumentState(expected))
-        _set_state(session, document, expected, new, at=now, cancel_reason=reason)
+        set_document_state(session, document, expected, new, at=now, cancel_reason=reason)
         school = document.school
         for signer in document.signers:
             if signer.link_nonce and signer.state in (SignerState.INVITED, SignerState.OPENED):
@@ -439,7 +439,7 @@ def remind_signer(
     with ctx.db.transaction() as session:
         scope = user.school_id if user else school_id
         assert scope is not None  # noqa: S101
-        document = _lock(session, get_document(session, scope, document_id).id)
+        document = lock_document(session, get_document(session, scope, document_id).id)
         signer = next((s for s in document.signers if s.id == signer_id), None)
         if signer is None:
             raise NotFound(f"signataire {signer_id} introuvable")
@@ -536,7 +536,7 @@ def open_link(ctx: Context, token: str, origin: events.Origin) -> SigningView:
     now = ctx.now()
     with ctx.db.transaction() as session:
         signer, claims = _live_signer(ctx, session, token, now)
-        document = _lock(session, signer.document_id)
+        document = lock_document(session, signer.document_id)
         new_state = decide_open(DocumentState(document.state), SignerState(signer.state))
         if new_state != signer.state:
             _set_signer(session, signer, (signer.state,), state=new_state.value, opened_at=now)
@@ -623,7 +623,7 @@ def _record_signature(
         _invite(ctx, session, document=document, school=document.school, signer=head, now=now)
         events.record(session, document, "invited", at=now, signer=head)
     if decision.document_state != document.state:
-        _set_state(session, document, document.state, decision.document_state, at=now)
+        set_document_state(session, document, document.state, decision.document_state, at=now)
 
 
 def sign(
@@ -641,7 +641,7 @@ def sign(
     now = ctx.now()
     with ctx.db.transaction() as session:
         signer, _ = _live_signer(ctx, session, token, now)
-        document = _lock(session, signer.document_id)
+        document = lock_document(session, signer.document_id)
         issues = _signature_issues(consent, full_name, signer)
         if shown_pdf_sha256 and shown_pdf_sha256 != document.pdf_sha256:
             issues.append(
@@ -676,7 +676,7 @@ def decline(ctx: Context, token: str, origin: events.Origin, *, reason: str) -> 
         )
     with ctx.db.transaction() as session:
         signer, _ = _live_signer(ctx, session, token, now)
-        document = _lock(session, signer.document_id)
+        document = lock_document(session, signer.document_id)
         decision = decide_decline(DocumentState(document.state), SignerState(signer.state))
         _set_signer(
             session,
@@ -689,7 +689,7 @@ def decline(ctx: Context, token: str, origin: events.Origin, *, reason: str) -> 
             sign_ip=origin.ip,
             sign_user_agent=(origin.user_agent or "")[:500] or None,
         )
-        _set_state(session, document, document.state, decision.document_state, at=now)
+        set_document_state(session, document, document.state, decision.document_state, at=now)
         for other in document.signers:
             other.link_nonce = None
         events.record(
@@ -724,10 +724,10 @@ def expire_due(ctx: Context) -> int:
     done = 0
     for document_id in due:
         with ctx.db.transaction() as session:
-            document = _lock(session, document_id)
+            document = lock_document(session, document_id)
             if document.state != "awaiting_signatures":
                 continue
-            _set_state(
+            set_document_state(
                 session,
                 document,
                 "awaiting_signatures",
@@ -805,7 +805,7 @@ def sign_as_staff(
     workflow decides as for a link (the head signs only once invited, after the others)."""
     now = ctx.now()
     with ctx.db.transaction() as session:
-        document = _lock(session, get_document(session, user.school_id, document_id).id)
+        document = lock_document(session, get_document(session, user.school_id, document_id).id)
         if user.role != Role.HEAD:
             raise TransitionRefused(
                 "sign", document.state, "Seul le chef d'établissement signe pour l'établissement."
