@@ -30,6 +30,7 @@ from service.db import Database
 from service.models import OutboxMessage, School, User
 from service.settings import Settings
 from signing.convert import ConverterPool, ConverterSettings
+from signing.seal import ensure_dev_seal
 
 TOKEN = re.compile(r"/sign/([A-Za-z0-9_.\-]+)")
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -179,6 +180,9 @@ def run(database_url: str | None, label: str, rate: float, seconds: float) -> No
         COSIGNE_DATA_DIR=str(work / "data"),
         COSIGNE_BASE_URL=f"http://127.0.0.1:{port}",
     )
+    seal = ensure_dev_seal(work / "seal")  # production refuses to start without a seal
+    env["COSIGNE_SEAL_P12"] = str(seal.p12_path)
+    env["COSIGNE_SEAL_PASSPHRASE"] = (seal.passphrase or b"").decode()
     if database_url:
         env["COSIGNE_DATABASE_URL"] = database_url
     posts = int(rate * seconds)
