@@ -97,3 +97,39 @@ def make_context(
         converter=lambda: converter,
         clock=clock or FrozenClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC)),
     )
+
+
+def serving_app(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: Any,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    **env: str,
+) -> Any:
+    """The Flask app of the HTTP tests: test settings on `database_url`, a random secret in the
+    test's folder, no SMTP host, links on http://cosigne.test, `clock` as the app's time.
+    The caller disposes `app.extensions["cosigne.db"]` when done."""
+    from service import create_app  # noqa: PLC0415 — the app only where a test asks for it
+
+    values = {
+        "COSIGNE_ENV": "test",
+        "COSIGNE_DATA_DIR": str(tmp_path / "data"),
+        "COSIGNE_DATABASE_URL": database_url,
+        "COSIGNE_BASE_URL": "http://cosigne.test",
+        **env,
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    for name in (
+        "COSIGNE_SECRET_KEY",
+        "COSIGNE_SECRET_KEY_FALLBACKS",
+        "COSIGNE_SMTP_HOST",
+        "COSIGNE_TSA_URL",
+    ):
+        if name not in env:
+            monkeypatch.delenv(name, raising=False)
+    config: dict[str, Any] = {"TESTING": True}
+    if clock is not None:
+        config["COSIGNE_CLOCK"] = clock
+    return create_app(config)

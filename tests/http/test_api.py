@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 from db import count, database, database_url, postgres_server, postgres_url, snapshot
+from factories import FrozenClock, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import accounts, create_app
+from service import accounts
 from service.db import Database
 from service.models import ApiToken, Document, OutboxMessage, School, User
 from signing.convert import ConverterPool, ConverterSettings
@@ -37,35 +38,16 @@ ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # Fixtures
 
 
-class Clock:
-    """The app's clock (``COSIGNE_CLOCK``), stopped at `now` until a test moves it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
 
 
 @pytest.fixture
 def app(
-    database: Database, database_url: str, clock: Clock, tmp_path: Path, monkeypatch
+    database: Database, database_url: str, clock: FrozenClock, tmp_path: Path, monkeypatch
 ) -> Iterator[Flask]:
-    monkeypatch.setenv("COSIGNE_ENV", "test")
-    monkeypatch.setenv("COSIGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
-    monkeypatch.setenv("COSIGNE_BASE_URL", "http://cosigne.test")
-    for name in ("COSIGNE_SECRET_KEY", "COSIGNE_SECRET_KEY_FALLBACKS", "COSIGNE_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    app = create_app({"TESTING": True, "COSIGNE_CLOCK": clock})
+    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock)
     yield app
     app.extensions["cosigne.db"].dispose()
 
@@ -252,7 +234,7 @@ def test_a_revoked_token_or_a_disabled_account_stops_working(
 
 
 def test_last_use_of_a_token_is_recorded_at_most_once_a_minute(
-    app: Flask, database: Database, staff: Staff, clock: Clock
+    app: Flask, database: Database, staff: Staff, clock: FrozenClock
 ) -> None:
     client = Api(app.test_client(), staff.token)
 

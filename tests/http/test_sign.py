@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, make_school, make_user
+from factories import FrozenClock, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import create_app, operations
+from service import operations
 from service.db import Database
 from service.models import Document, Event, Signer, User
 from service.operations import CONSENT_TEXT, Context
@@ -54,13 +54,7 @@ def clock() -> FrozenClock:
 def app(
     database: Database, database_url: str, clock: FrozenClock, tmp_path: Path, monkeypatch
 ) -> Iterator[Flask]:
-    monkeypatch.setenv("COSIGNE_ENV", "test")
-    monkeypatch.setenv("COSIGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
-    monkeypatch.setenv("COSIGNE_BASE_URL", "http://cosigne.test")
-    for name in ("COSIGNE_SECRET_KEY", "COSIGNE_SECRET_KEY_FALLBACKS", "COSIGNE_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    app = create_app({"TESTING": True, "COSIGNE_CLOCK": clock})
+    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock)
     yield app
     app.extensions["cosigne.db"].dispose()
 

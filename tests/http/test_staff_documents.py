@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from db import count, database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, make_school, make_user
+from factories import FrozenClock, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import create_app, forms, operations
+from service import forms, operations
 from service.db import Database
 from service.events import Origin
 from service.models import Document, OutboxMessage, School, User
@@ -53,13 +53,7 @@ def app(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Flask]:
-    monkeypatch.setenv("COSIGNE_ENV", "test")
-    monkeypatch.setenv("COSIGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
-    monkeypatch.setenv("COSIGNE_BASE_URL", "http://cosigne.test")
-    for name in ("COSIGNE_SECRET_KEY", "COSIGNE_SECRET_KEY_FALLBACKS", "COSIGNE_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    app = create_app({"TESTING": True, "COSIGNE_CLOCK": clock})
+    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock)
     app.extensions["cosigne.converter"] = converter  # the session's warm LibreOffice
     yield app
     app.extensions["cosigne.db"].dispose()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url
-from factories import make_school, make_user
+from factories import make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from pyhanko.pdf_utils import generic
@@ -22,7 +22,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfWriter
 from werkzeug.test import TestResponse
 
-from service import accounts, create_app
+from service import accounts
 from service.db import Database
 from service.models import Document, Signer
 from service.verification import OTHER_SCHOOL, UNKNOWN
@@ -69,15 +69,13 @@ def sealed(seal: SealSettings) -> bytes:
 def app(
     database: Database, database_url: str, seal: SealSettings, tmp_path: Path, monkeypatch
 ) -> Iterator[Flask]:
-    monkeypatch.setenv("COSIGNE_ENV", "test")
-    monkeypatch.setenv("COSIGNE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
-    monkeypatch.setenv("COSIGNE_BASE_URL", "http://cosigne.test")
-    monkeypatch.setenv("COSIGNE_SEAL_P12", str(seal.p12_path))
-    monkeypatch.setenv("COSIGNE_SEAL_PASSPHRASE", (seal.passphrase or b"").decode())
-    for name in ("COSIGNE_SECRET_KEY", "COSIGNE_SECRET_KEY_FALLBACKS", "COSIGNE_TSA_URL"):
-        monkeypatch.delenv(name, raising=False)
-    app = create_app({"TESTING": True})
+    app = serving_app(
+        database_url,
+        tmp_path,
+        monkeypatch,
+        COSIGNE_SEAL_P12=str(seal.p12_path),
+        COSIGNE_SEAL_PASSPHRASE=(seal.passphrase or b"").decode(),
+    )
     yield app
     app.extensions["cosigne.db"].dispose()
 
