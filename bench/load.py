@@ -41,6 +41,44 @@ def _send(conn: http.client.HTTPConnection, request: Request) -> tuple[int, byte
     return response.status, response.read()
 
 
+def _connect(host: str, port: int) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection(host, port, timeout=10)
+
+
+def _attempt(
+    conn: http.client.HTTPConnection,
+    request: Request,
+    since: float,
+    *,
+    result: LoadResult,
+    lock: threading.Lock,
+    expect: int,
+) -> http.client.HTTPConnection:
+    """Send one request and record it (latency counted from `since`); the connection to use
+    next is returned, a new one after a failure."""
+    try:
+        status, _ = _send(conn, request)
+    except (OSError, http.client.HTTPException) as exc:
+        conn.close()
+        with lock:
+            result.errors.append(repr(exc))
+        return _connect(conn.host, conn.port)
+    took = time.perf_counter() - since
+    with lock:
+        result.latencies.append(took)
+        if status != expect:
+            result.errors.append(f"HTTP {status}")
+    return conn
+
+
+def _run(work: Callable[[], None], workers: int) -> None:
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def closed_loop(
     host: str,
     port: int,
@@ -56,30 +94,15 @@ def closed_loop(
     stop = time.perf_counter() + seconds
 
     def work() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn = _connect(host, port)
         while time.perf_counter() < stop:
-            start = time.perf_counter()
-            try:
-                status, _ = _send(conn, requests())
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=10)
-                with lock:
-                    result.errors.append(repr(exc))
-                continue
-            took = time.perf_counter() - start
-            with lock:
-                result.latencies.append(took)
-                if status != expect:
-                    result.errors.append(f"HTTP {status}")
+            conn = _attempt(
+                conn, requests(), time.perf_counter(), result=result, lock=lock, expect=expect
+            )
         conn.close()
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run(work, workers)
     result.elapsed = time.perf_counter() - started
     return result
 
@@ -105,7 +128,7 @@ def open_loop(
     cursor = iter(schedule)
 
     def work() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn = _connect(host, port)
         while True:
             with lock:
                 item = next(cursor, None)
@@ -115,25 +138,9 @@ def open_loop(
             delay = at - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            try:
-                status, _ = _send(conn, request)
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=10)
-                with lock:
-                    result.errors.append(repr(exc))
-                continue
-            took = time.perf_counter() - at
-            with lock:
-                result.latencies.append(took)
-                if status != expect:
-                    result.errors.append(f"HTTP {status}")
+            conn = _attempt(conn, request, at, result=result, lock=lock, expect=expect)
         conn.close()
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run(work, workers)
     result.elapsed = time.perf_counter() - begin
     return result
