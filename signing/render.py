@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -68,8 +68,7 @@ def prepare(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date
             "elles doivent avoir été validées avant le rendu"
         ) from exc
     context = _context(data, school, info)
-    environment = _environment(schema, load_school_schema())
-    return PreparedRender(kind, _template_bytes(kind), context, environment)
+    return PreparedRender(kind, _template_bytes(kind), context, _environment(kind))
 
 
 def fill(prepared: PreparedRender) -> bytes:
@@ -114,10 +113,36 @@ def _context(data: Mapping[str, Any], school: Mapping[str, Any], info: Info) -> 
 # Jinja environment: sandboxed, autoescaped, strict, with the documents' filters.
 
 
-def _environment(schema: Schema, school_schema: Schema) -> SandboxedEnvironment:
+class _CompilingOnceEnvironment(SandboxedEnvironment):
+    """A sandboxed environment that compiles each distinct source once.
+
+    docxtpl hands every XML part of the template to `from_string` at each render; the parts are
+    the same for every document of a kind, and compiling them is most of a fill's cost. A
+    compiled Template holds no render state, so one may serve any number of renders and threads.
+    """
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 — one environment per kind, kept for the process
+    def _compiled(self, source: str) -> Template:
+        return super().from_string(source)
+
+    def from_string(
+        self,
+        source: str | nodes.Template,
+        globals: MutableMapping[str, Any] | None = None,  # noqa: A002 — Jinja's own name
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+
+@functools.cache
+def _environment(kind: str) -> SandboxedEnvironment:
+    """The kind's Jinja environment, built once per process (see `_CompilingOnceEnvironment`)."""
+    schema, school_schema = load_schema(kind), load_school_schema()
     choices = {f.path: dict(f.choices) for f in schema.fields if f.choices}
     choices.update({f"school.{f.path}": dict(f.choices) for f in school_schema.fields if f.choices})
-    environment = SandboxedEnvironment(
+    environment = _CompilingOnceEnvironment(
         autoescape=True, undefined=StrictUndefined, finalize=_printable
     )
     environment.filters.update(
