@@ -546,9 +546,20 @@ class Builder:
             _paragraph_rule(paragraph, "top")
 
     def title_block(self, title: str, subtitle: str, summary: Sequence[str]) -> None:
+        self.tag("{%p if amends %}")
+        self.para(f"Avenant – {title}", "Title")
+        self.tag("{%p else %}")
         self.para(title, "Title")
+        self.tag("{%p endif %}")
         self.para(subtitle, "Subtitle")
         self.box(summary)
+        self.tag("{%p if amends %}")
+        self.para(
+            "Le présent document est un **avenant au document n° {{ amends.id }} du "
+            "{{ amends.date|date_fr }}**, qu'il modifie : il en reprend les stipulations, telles "
+            "que modifiées, et le remplace à compter de sa signature par toutes les parties.",
+        )
+        self.tag("{%p endif %}")
 
     def signatures(self, intro: Sequence[str]) -> None:
         """One row per signer of ``info.signers``: who signs (left), the signing space (right).
@@ -1074,12 +1085,21 @@ def build_parcours() -> Builder:
         'L\'élève bénéficie du dispositif suivant : **{{ scheme|choice("scheme") }}**. '
         f"Le parcours se déroule {PERIOD}, soit {{{{ info.duration_text }}}}."
     )
+    b.tag("{%p if includes_internship %}")
+    b.para(
+        "Le parcours comprend un **stage en milieu professionnel**. Il fait l'objet d'une "
+        "convention de stage distincte, liée au présent contrat et signée avant le début du "
+        "stage par l'établissement, l'organisme d'accueil, l'élève et, s'il est mineur, ses "
+        "représentants légaux ; une visite du lieu de stage est prévue."
+    )
+    b.tag("{%p else %}")
     b.para(
         "Toute activité en milieu professionnel prévue dans le cadre du parcours fait l'objet "
         "d'une convention de stage distincte, signée avant son début par l'établissement, "
         "l'organisme d'accueil, l'élève et, s'il est mineur, ses représentants légaux ; une "
         "visite du lieu de stage est alors prévue."
     )
+    b.tag("{%p endif %}")
 
     b.article(3, "Constat et motifs")
     b.longtext(

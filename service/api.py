@@ -181,6 +181,7 @@ def summary_json(document: Document) -> dict[str, Any]:
         "issued_at": _time(document.issued_at),
         "deadline": _day(document.deadline),
         "amends_id": document.amends_id,
+        "pathway_id": document.pathway_id,
         "url": url_for("api.read_document", document_id=document.id),
     }
 
@@ -199,6 +200,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "deadline": _day(document.deadline),
         "pdf_sha256": document.pdf_sha256,
         "amends_id": document.amends_id,
+        "pathway_id": document.pathway_id,
         "cancel_reason": document.cancel_reason,
         "signers": [signer_json(s) for s in document.signers],
     }
@@ -253,7 +255,16 @@ def openapi_document() -> ResponseReturnValue:
 @bp.post("/documents")
 def create_document() -> ResponseReturnValue:
     body = _json_body()
-    created = operations.create_document(web.context(), auth_api.current_user(), body)
+    if isinstance(body, dict) and "amends" in body:
+        amends = body["amends"]
+        if not isinstance(amends, int) or isinstance(amends, bool) or amends < 1:
+            raise ValidationFailed(
+                [FieldIssue("amends", "numéro du document à modifier attendu (entier positif)")]
+            )
+        rest = {k: v for k, v in body.items() if k != "amends"}
+        created = operations.create_amendment(web.context(), auth_api.current_user(), amends, rest)
+    else:
+        created = operations.create_document(web.context(), auth_api.current_user(), body)
     response = make_response(jsonify(document_json(_reread(created.id))), 201)
     response.headers["Location"] = url_for("api.read_document", document_id=created.id)
     return response

@@ -139,7 +139,10 @@ def _sample_documents(head: User) -> None:
     """Documents in different states. Drafts are kept when LibreOffice is missing."""
     ctx = web.context()
     parcours = operations.create_document(ctx, head, _example("parcours.json"))
-    convention = operations.create_document(ctx, head, _example("convention.json"))
+    # The pathway includes an internship: its convention is linked to it, both ways.
+    linked = _example("convention.json")
+    linked["data"]["parcours_id"] = parcours.id
+    convention = operations.create_document(ctx, head, linked)
     to_cancel = operations.create_document(ctx, head, _example("convention.json"))
     draft = operations.create_document(ctx, head, _example("parcours.json"))
     ids = ", ".join(str(d.id) for d in (parcours, convention, to_cancel, draft))

@@ -36,7 +36,10 @@ SECTIONS: Mapping[str, tuple[tuple[str, tuple[str, ...]] | str, ...]] = {
     "parcours": (
         ("Dispositif", ("scheme", "reasons")),
         "objectives",
-        ("Période et organisation", ("start_date", "end_date", "schedule")),
+        (
+            "Période et organisation",
+            ("start_date", "end_date", "schedule", "includes_internship"),
+        ),
         ("Bilans", ("reviews", "final_review")),
         "commitments",
     ),
@@ -48,6 +51,10 @@ A top-level field missing here still shows (objects and lists in their own field
 
 _FIRST = ("pupil", "guardians", "referent")
 """The fieldsets every form starts with, in this order."""
+
+SERVER_FIELDS = frozenset({"amends"})
+"""Top-level fields Cosigne fills itself (the document an amendment modifies): never an input,
+never read from a posted form."""
 
 _EXTRA_ROWS = 2
 _MIN_ROWS = 3
@@ -147,6 +154,8 @@ def parse(kind: str, form: Mapping[str, str]) -> dict[str, Any]:
     """The ``data`` of a document from a posted form (values as typed: the schema checks them)."""
     schema = load_schema(kind)
     data: dict[str, Any] = _parse_object(schema, "", "", form)
+    for name in SERVER_FIELDS:
+        data.pop(name, None)
     return data
 
 
@@ -225,7 +234,7 @@ def build(
     read-only summary asks for none."""
     schema = load_schema(kind)
     data = data or {}
-    top = {spec.name: spec for spec in schema.children("")}
+    top = {spec.name: spec for spec in schema.children("") if spec.name not in SERVER_FIELDS}
     sections: list[Node] = []
     placed: set[str] = set()
 

@@ -186,6 +186,8 @@ class Document(Base):
         Index("ix_documents_school_id_state", "school_id", "state"),
         # The worker's expiry job looks across schools for documents past their deadline.
         Index("ix_documents_state_deadline", "state", "deadline"),
+        # The dashboard filters a school's documents by school year.
+        Index("ix_documents_school_id_school_year", "school_id", "school_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,6 +212,14 @@ class Document(Base):
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime | None]
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    """The document this one amends (an avenant): it stays readable, and is replaced once this
+    one is completed."""
+    pathway_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    """A convention's pathway contract (the data's ``parcours_id`` when it names one of the
+    school's contracts)."""
+    school_year: Mapped[int | None]
+    """The school year of the start date, by its first year (2026 for 2026-2027, 1 September
+    to 31 August): the dashboard filters on it in SQL."""
     deadline: Mapped[date | None] = mapped_column(Date)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
@@ -220,7 +230,12 @@ class Document(Base):
 
     school: Mapped[School] = relationship()
     issuer: Mapped[User | None] = relationship()
-    amends: Mapped[Document | None] = relationship(remote_side="Document.id")
+    amends: Mapped[Document | None] = relationship(
+        remote_side="Document.id", foreign_keys=[amends_id]
+    )
+    pathway: Mapped[Document | None] = relationship(
+        remote_side="Document.id", foreign_keys=[pathway_id]
+    )
     signers: Mapped[list[Signer]] = relationship(
         back_populates="document", order_by="Signer.position"
     )

@@ -205,7 +205,14 @@ _COMMON_DOCUMENT = {
     "updated_at": {"type": "string", "format": "date-time"},
     "issued_at": _time(),
     "deadline": {"type": ["string", "null"], "format": "date"},
-    "amends_id": {"type": ["integer", "null"]},
+    "amends_id": {
+        "type": ["integer", "null"],
+        "description": "Le document que celui-ci modifie (avenant).",
+    },
+    "pathway_id": {
+        "type": ["integer", "null"],
+        "description": "Convention de stage : le contrat de parcours auquel elle est liée.",
+    },
 }
 
 _DOCUMENT = {
@@ -284,7 +291,21 @@ def _create_request(kind: str, data: str) -> Json:
         "type": "object",
         "required": ["kind", "data"],
         "additionalProperties": False,
-        "properties": {"kind": {"const": kind}, "data": _ref(data)},
+        "properties": {
+            "kind": {"const": kind},
+            "data": _ref(data),
+            "amends": {
+                "type": "integer",
+                "minimum": 1,
+                "description": (
+                    "Établir un avenant au document de ce numéro, de même type : il doit être "
+                    "finalisé (signé et archivé) et ne pas avoir déjà d'avenant finalisé ou en "
+                    "cours (sinon 409). Cosigne remplit `data.amends` (numéro et date du "
+                    "document modifié) ; l'avenant est un nouveau brouillon, à émettre et "
+                    "signer à nouveau."
+                ),
+            },
+        },
     }
 
 
@@ -416,7 +437,7 @@ def _paths() -> Json:
                         },
                     )
                 },
-                errors=("BadRequest", "Invalid"),
+                errors=("BadRequest", "NotFound", "Conflict", "Invalid"),
                 body={"schema": _ref("CreateDocument")},
             ),
             "get": _operation(

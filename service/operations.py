@@ -7,6 +7,7 @@ Usable without Flask: every function takes a `Context` (database, settings, conv
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import unicodedata
 from collections.abc import Callable
@@ -36,9 +37,11 @@ from signing.pipeline import Converter, split_request
 from signing.render import render_docx
 from signing.schema import validate_document
 from signing.workflow import (
+    AmendmentView,
     DocumentState,
     SignerState,
     SignerView,
+    decide_amend,
     decide_cancel,
     decide_decline,
     decide_edit,
@@ -153,10 +156,13 @@ def list_documents(
     state: str | None = None,
     kind: str | None = None,
     pupil: str | None = None,
+    school_year: int | None = None,
     page: int = 1,
     per_page: int = 20,
 ) -> tuple[list[Document], int]:
     query = select(Document).where(Document.school_id == school_id)
+    if school_year is not None:
+        query = query.where(Document.school_year == school_year)
     if state:
         query = query.where(Document.state == state)
     if kind:
@@ -244,6 +250,8 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
             data=data,
             pupil_search=pupil_search(data),
             warnings=warnings,
+            pathway_id=_pathway_of(session, user.school_id, kind, data),
+            school_year=school_year_of(data),
             created_at=now,
             updated_at=now,
         )
@@ -262,7 +270,8 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         decide_edit(DocumentState(document.state))
         if isinstance(body, dict) and "kind" not in body:
             body = {**body, "kind": document.kind}
-        kind, data, warnings = _validate(body, paris_day(now))
+        stamp = document.data.get("amends") if document.amends_id else None
+        kind, data, warnings = _validate(_with_amendment(body, stamp), paris_day(now))
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
         document = lock_document(session, document.id)
@@ -275,11 +284,191 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
             data=data,
             warnings=warnings,
             pupil_search=pupil_search(data),
+            pathway_id=_pathway_of(session, user.school_id, kind, data),
+            school_year=school_year_of(data),
         )
         events.record(
             session, document, "updated", at=now, role=user.role, actor_name=user.full_name
         )
     return document
+
+
+# ---------------------------------------------------------------------------------------------
+# Links between documents (amendments, a pathway's conventions) and school years
+
+
+def school_year(day: date) -> int:
+    """The school year `day` falls in, by its first year: 1 September 2026 to 31 August 2027 is
+    2026 (« 2026-2027 »)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_of(data: dict[str, Any]) -> int | None:
+    """The school year of a document: the one its start date falls in (None without one)."""
+    start = data.get("start_date")
+    try:
+        return school_year(date.fromisoformat(str(start))) if start else None
+    except ValueError:
+        return None
+
+
+def _pathway_of(session: Session, school_id: int, kind: str, data: dict[str, Any]) -> int | None:
+    """The pathway contract a convention names in ``parcours_id``, which must be one of the
+    school's contracts. A reference that is not a number (a contract signed on paper) is printed
+    as it is and links nothing."""
+    reference = data.get("parcours_id")
+    if kind != "convention" or not isinstance(reference, int) or isinstance(reference, bool):
+        return None
+    pathway = session.get(Document, reference)
+    if pathway is None or pathway.school_id != school_id or pathway.kind != "parcours":
+        raise ValidationFailed(
+            [
+                FieldIssue(
+                    "parcours_id",
+                    f"Contrat de parcours associé : aucun contrat de parcours n° {reference} "
+                    "dans votre établissement.",
+                )
+            ]
+        )
+    return pathway.id
+
+
+def _with_amendment(body: object, stamp: dict[str, Any] | None) -> object:
+    """`body` with ``data.amends`` set to `stamp` (the amended document's number and date, or
+    None): Cosigne fills it, so a caller who sends another value is told so."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        return body
+    data = body["data"]
+    given = data.get("amends")
+    if given not in (None, stamp):
+        raise ValidationFailed(
+            [
+                FieldIssue(
+                    "amends",
+                    "Document modifié par cet avenant : ce champ est rempli par Cosigne ; "
+                    "pour établir un avenant, indiquez le numéro du document dans « amends ».",
+                )
+            ]
+        )
+    return {**body, "data": {**data, "amends": stamp}}
+
+
+def amendment_stamp(document: Document) -> dict[str, Any]:
+    """What an amendment of `document` prints about it: its number and the day it was
+    completed (Paris time)."""
+    completed = document.completed_at or document.updated_at
+    return {"id": document.id, "date": paris_day(completed).isoformat()}
+
+
+def create_amendment(
+    ctx: Context, user: User, document_id: int, body: object | None = None
+) -> Document:
+    """Start an amendment (avenant) of a completed document: a new draft linked to it, to be
+    issued and signed again; the amended document stays as it is, readable.
+
+    The workflow decides (`decide_amend`: the latest completed version only, one amendment at a
+    time), under the amended document's lock, so a double click makes one draft. Without `body`
+    the draft takes the amended document's data; with it (the API) the data given, of the same
+    kind. The data signed then may no longer hold today (past dates): the draft keeps it and its
+    warnings say what to correct before issuing.
+    """
+    now = ctx.now()
+    today = paris_day(now)
+    with ctx.db.transaction() as session:
+        source = lock_document(session, get_document(session, user.school_id, document_id).id)
+        amendments = [
+            AmendmentView(id_, DocumentState(state))
+            for id_, state in session.execute(
+                select(Document.id, Document.state).where(Document.amends_id == source.id)
+            )
+        ]
+        state = decide_amend(DocumentState(source.state), amendments)
+        stamp = amendment_stamp(source)
+        if body is None:
+            data = {**copy.deepcopy(source.data), "amends": stamp}
+            try:
+                validated = validate_document(source.kind, data, today=today)
+            except ValidationFailed as exc:
+                warnings = [issue.as_json() for issue in (*exc.errors, *exc.warnings)]
+            else:
+                data = validated.data
+                warnings = [issue.as_json() for issue in validated.warnings]
+        else:
+            kind, data, warnings = _validate(_with_amendment(body, stamp), today)
+            if kind != source.kind:
+                raise ValidationFailed(
+                    [FieldIssue("kind", "un avenant est du même type que le document modifié")]
+                )
+        document = Document(
+            school_id=source.school_id,
+            kind=source.kind,
+            state=state.value,
+            data=data,
+            pupil_search=pupil_search(data),
+            warnings=warnings,
+            amends_id=source.id,
+            pathway_id=_pathway_of(session, source.school_id, source.kind, data),
+            school_year=school_year_of(data),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(document)
+        session.flush()
+        events.record(
+            session,
+            document,
+            "created",
+            at=now,
+            role=user.role,
+            actor_name=user.full_name,
+            data={"amends": source.id},
+        )
+    return document
+
+
+def amendments_of(session: Session, document: Document) -> list[Document]:
+    """The amendments of `document`, oldest first."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.school_id == document.school_id, Document.amends_id == document.id)
+            .order_by(Document.id)
+        )
+    )
+
+
+def conventions_of(session: Session, pathway: Document) -> list[Document]:
+    """The internship agreements linked to a pathway contract, oldest first."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.school_id == pathway.school_id, Document.pathway_id == pathway.id)
+            .order_by(Document.id)
+        )
+    )
+
+
+def count_by_state(
+    session: Session, school_id: int, *, school_year: int | None = None
+) -> dict[str, int]:
+    """How many of the school's documents are in each state (of one school year, if given), in
+    one query; states without a document are absent."""
+    query = select(Document.state, func.count()).where(Document.school_id == school_id)
+    if school_year is not None:
+        query = query.where(Document.school_year == school_year)
+    return {state: int(n) for state, n in session.execute(query.group_by(Document.state))}
+
+
+def school_years(session: Session, school_id: int) -> list[int]:
+    """The school years of the school's documents, newest first."""
+    return list(
+        session.scalars(
+            select(Document.school_year)
+            .where(Document.school_id == school_id, Document.school_year.is_not(None))
+            .distinct()
+            .order_by(Document.school_year.desc())
+        )
+    )
 
 
 def _deadline(kind: str, data: dict[str, Any], today: date, max_age_days: int) -> date:

@@ -24,7 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from service import csrf, db, finalize, forms, operations
+from service import csrf, db, events, finalize, forms, operations, verification
 from service.auth import current_user, login_required
 from service.models import Document, User
 from service.signature_image import SignatureImageRefused, clean_signature
@@ -33,6 +33,7 @@ from signing.errors import (
     ArchiveError,
     ConversionError,
     CosigneError,
+    TransitionRefused,
     UnknownKind,
     ValidationFailed,
 )
@@ -41,10 +42,12 @@ from signing.schema import load_schema
 from signing.workflow import (
     DOCUMENT_TRANSITIONS,
     SIGNER_TRANSITIONS,
+    AmendmentView,
     DocumentAction,
     DocumentState,
     SignerAction,
     SignerState,
+    decide_amend,
 )
 
 bp = Blueprint("staff", __name__)
@@ -178,23 +181,32 @@ def dashboard() -> ResponseReturnValue:
     pupil = request.args.get("eleve", "").strip()[:100]
     state = state if state in STATE_LABELS else ""
     kind = kind if kind in KIND_LABELS else ""
+    year = _school_year_param(request.args.get("annee", ""))
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    counts = {
-        s: operations.list_documents(session, user.school_id, state=s, per_page=1)[1]
-        for s in STATE_COUNT_LABELS
-    }
+    by_state = operations.count_by_state(session, user.school_id, school_year=year)
+    counts = {s: by_state.get(s, 0) for s in STATE_COUNT_LABELS}
     documents, total = operations.list_documents(
         session,
         user.school_id,
         state=state or None,
         kind=kind or None,
         pupil=pupil or None,
+        school_year=year,
         page=page_number,
         per_page=PER_PAGE,
     )
     pages = max(1, -(-total // PER_PAGE))
-    filters = {k: v for k, v in (("etat", state), ("type", kind), ("eleve", pupil)) if v}
+    year_label = school_year_label(year) if year is not None else ""
+    filters = {
+        k: v
+        for k, v in (("etat", state), ("type", kind), ("eleve", pupil), ("annee", year_label))
+        if v
+    }
+    current_year = operations.school_year(operations.paris_day(context().now()))
+    years = sorted({current_year, *operations.school_years(session, user.school_id)}, reverse=True)
+    if year is not None and year not in years:
+        years.append(year)
     return render_template(
         "staff/dashboard.html",
         counts=counts,
@@ -207,8 +219,24 @@ def dashboard() -> ResponseReturnValue:
         state=state,
         kind=kind,
         pupil=pupil,
+        year=year_label,
+        years=[school_year_label(y) for y in years],
         labels=_labels(),
     )
+
+
+def school_year_label(year: int) -> str:
+    """2026 → « 2026-2027 »."""
+    return f"{year}-{year + 1}"
+
+
+def _school_year_param(value: str) -> int | None:
+    """« 2026-2027 » → 2026; anything else (a typo, a hand-made address) means every year."""
+    first, _, second = value.strip().partition("-")
+    if not (first.isdigit() and second.isdigit() and len(first) == 4):
+        return None
+    year = int(first)
+    return year if int(second) == year + 1 and 1900 < year < 2200 else None
 
 
 def _labels() -> dict[str, Any]:
@@ -281,6 +309,7 @@ def _prefill(kind: str, user: User) -> dict[str, Any]:
         abort(404)
     data = pathway.data
     return {
+        "internship_type": "stage_parcours",
         "pupil": data.get("pupil"),
         "guardians": data.get("guardians"),
         "referent": data.get("referent"),
@@ -341,25 +370,13 @@ def _document_page(
         and (state, DocumentAction.SIGN) in DOCUMENT_TRANSITIONS
         and (SignerState(head_signer.state), SignerAction.SIGN) in SIGNER_TRANSITIONS
     )
-    conventions: list[Document] = []
-    if document.kind == Kind.PARCOURS:
-        pupil = document.data.get("pupil") or {}
-        candidates, _ = operations.list_documents(
-            db.session(),
-            document.school_id,
-            kind=Kind.CONVENTION,
-            pupil=f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}",
-            per_page=100,
-        )
-        conventions = [c for c in candidates if c.data.get("parcours_id") == document.id]
-    pathway = None
-    if document.kind == Kind.CONVENTION and document.data.get("parcours_id"):
-        pathway_id = document.data["parcours_id"]
-        if isinstance(pathway_id, int):
-            try:
-                pathway = operations.get_document(db.session(), document.school_id, pathway_id)
-            except operations.NotFound:
-                pathway = None
+    session = db.session()
+    is_pathway = document.kind == Kind.PARCOURS
+    conventions = operations.conventions_of(session, document) if is_pathway else []
+    pathway = document.pathway if document.kind == Kind.CONVENTION else None
+    amendments = operations.amendments_of(session, document)
+    amended = document.amends
+    can["amend"] = acts and _may_amend(document, amendments)
     return render_template(
         "staff/document.html",
         document=document,
@@ -372,10 +389,97 @@ def _document_page(
         cancel_error=cancel_error,
         pathway=pathway,
         conventions=conventions,
+        offers_convention=(
+            acts and document.kind == Kind.PARCOURS and document.data.get("includes_internship")
+        ),
+        amended=amended,
+        amendments=amendments,
         head_signer=head_signer if can_sign else None,
         sign_errors=sign_errors or {},
         sign_values=sign_values or {},
         consent_text=operations.CONSENT_TEXT,
+    )
+
+
+def _may_amend(document: Document, amendments: list[Document]) -> bool:
+    """The workflow's answer to « may this document be amended now? »."""
+    views = [AmendmentView(a.id, DocumentState(a.state)) for a in amendments]
+    try:
+        decide_amend(DocumentState(document.state), views)
+    except TransitionRefused:
+        return False
+    return True
+
+
+@bp.post("/documents/<int:document_id>/avenant")
+@login_required(*STAFF_ROLES)
+def amend(document_id: int) -> ResponseReturnValue:
+    """Start an amendment of a completed document and open its form."""
+    document = _document(document_id)
+    try:
+        amendment = operations.create_amendment(context(), _user(), document.id)
+    except CosigneError as exc:
+        return _refused(exc, document.id)
+    flash(
+        f"L'avenant n° {amendment.id} au document n° {document.id} est créé en brouillon, "
+        "prérempli avec ses données : modifiez ce qui change, enregistrez, puis émettez-le pour "
+        "qu'il soit signé à nouveau.",
+        "success",
+    )
+    return redirect(url_for("staff.edit_document", document_id=amendment.id))
+
+
+@bp.get("/documents/<int:document_id>/piste-audit")
+@login_required(*READ_ROLES)
+def audit_trail(document_id: int) -> ResponseReturnValue:
+    """The document's events, oldest first, and whether their hash chain is intact."""
+    document = _document(document_id)
+    trail = list(document.events)
+    breaks = events.check_chain(trail, document.last_event_hash)
+    return render_template(
+        "staff/audit.html", document=document, trail=trail, breaks=breaks, labels=_labels()
+    )
+
+
+@bp.get("/documents/<int:document_id>/verification")
+@login_required(*READ_ROLES)
+def verify_final_pdf(document_id: int) -> ResponseReturnValue:
+    """Check the archived final PDF as anyone holding it would at /verifier: its seal, that it
+    is unchanged since, and that it is this document's. Reads only."""
+    document = _document(document_id)
+    if document.state != DocumentState.COMPLETED or not document.final_pdf_sha256:
+        flash("Ce document n'a pas encore de PDF signé et scellé à vérifier.", "error")
+        return _to_document(document.id)
+    try:
+        pdf = operations.document_pdf(context(), db.session(), document)
+    except ArchiveError:
+        current_app.logger.exception("PDF final du document %s illisible", document.id)
+        flash(
+            "Le PDF archivé est illisible ou ne correspond plus à son empreinte : prévenez "
+            "l'administrateur de Cosigne.",
+            "error",
+        )
+        return _to_document(document.id)
+    max_bytes, timeout_s = verification.limits(current_app.config)
+    try:
+        checked = verification.verify_upload(
+            db.session(),
+            pdf,
+            trust_roots=verification.trust_roots(current_app.config["COSIGNE"]),
+            school_id=document.school_id,
+            max_bytes=max_bytes,
+            timeout_s=timeout_s,
+        )
+    except CosigneError:
+        flash("La vérification est momentanément indisponible. Réessayez plus tard.", "error")
+        return _to_document(document.id)
+    return render_template(
+        "staff/verification.html",
+        document=document,
+        checked=checked,
+        report=checked.report,
+        moment=verification.moment_fr,
+        labels=_labels(),
     )
 
 

@@ -7,7 +7,8 @@ refusal raises `TransitionRefused` and the service changes nothing.
 
 Documents: ``draft → awaiting_signatures → signed → completed``; ``draft`` and
 ``awaiting_signatures`` can be cancelled; ``awaiting_signatures`` can be declined or expire. Only a
-draft is edited; a completed document changes only through an amendment (a new document).
+draft is edited; a completed document changes only through an amendment (a new document, see
+`decide_amend`).
 
 Signers: ``waiting → invited → opened → signed | declined``. Every signer but the head is invited
 when the document is issued and signs in any order; the head waits until all of them have signed.
@@ -60,6 +61,8 @@ class DocumentAction(StrEnum):
     """The last required signature."""
     COMPLETE = "complete"
     """Sealed and archived."""
+    AMEND = "amend"
+    """Start an amendment: a new draft linked to this document, which itself stays as it is."""
 
 
 class SignerAction(StrEnum):
@@ -85,6 +88,7 @@ DOCUMENT_TRANSITIONS: dict[tuple[DocumentState, DocumentAction], DocumentState] 
     (_D.AWAITING_SIGNATURES, DocumentAction.SIGN): _D.AWAITING_SIGNATURES,
     (_D.AWAITING_SIGNATURES, DocumentAction.SIGN_LAST): _D.SIGNED,
     (_D.SIGNED, DocumentAction.COMPLETE): _D.COMPLETED,
+    (_D.COMPLETED, DocumentAction.AMEND): _D.COMPLETED,
 }
 """Every allowed (state, action) of a document and where it leads; anything else is refused."""
 
@@ -251,6 +255,47 @@ def decide_complete(state: DocumentState) -> DocumentState:
     return next_document_state(state, DocumentAction.COMPLETE)
 
 
+@dataclass(frozen=True)
+class AmendmentView:
+    """An amendment already made of a document: its number and its state."""
+
+    id: int
+    state: DocumentState
+
+
+AMENDMENT_OVER = frozenset({_D.DECLINED, _D.CANCELLED, _D.EXPIRED})
+"""Amendments that came to nothing: they neither replace the document nor block a new one."""
+
+
+def decide_amend(state: DocumentState, amendments: Sequence[AmendmentView]) -> DocumentState:
+    """Starting an amendment of a document whose existing amendments are `amendments`.
+
+    Only a completed document is amended (before that, it is edited, or cancelled and issued
+    anew). An amendment is itself a document: once completed, it may be amended in turn. So only
+    the latest completed version of a chain may be amended: a document that a completed
+    amendment replaced is refused, and so is one with an amendment still under way (a draft or
+    one awaiting signatures), so that two amendments never compete. Returns the state of the
+    new document: a draft.
+    """
+    next_document_state(state, DocumentAction.AMEND)
+    for amendment in sorted(amendments, key=lambda a: a.id):
+        if amendment.state == _D.COMPLETED:
+            raise TransitionRefused(
+                DocumentAction.AMEND,
+                state,
+                f"Ce document a déjà été modifié par l'avenant n° {amendment.id} : établissez "
+                "le nouvel avenant à partir de celui-ci.",
+            )
+        if amendment.state not in AMENDMENT_OVER:
+            raise TransitionRefused(
+                DocumentAction.AMEND,
+                state,
+                f"Un avenant à ce document est déjà en cours (n° {amendment.id}) : terminez-le "
+                "ou annulez-le avant d'en établir un autre.",
+            )
+    return _D.DRAFT
+
+
 def _find(signers: Sequence[SignerView], signer_id: int) -> SignerView:
     for signer in signers:
         if signer.id == signer_id:
@@ -276,6 +321,18 @@ _DOCUMENT_ACTION_MESSAGES: dict[tuple[DocumentState, DocumentAction], str] = {
         "Annulez-le, puis émettez une nouvelle version."
     ),
     (_D.AWAITING_SIGNATURES, DocumentAction.ISSUE): "Ce document a déjà été envoyé pour signature.",
+    **{
+        (state, DocumentAction.AMEND): (
+            "Ce document n'est pas finalisé : seul un document signé par toutes les parties et "
+            "archivé peut faire l'objet d'un avenant."
+        )
+        for state in DocumentState
+        if state not in (_D.COMPLETED, _D.DRAFT)
+    },
+    (_D.DRAFT, DocumentAction.AMEND): (
+        "Ce document est un brouillon : modifiez-le directement ; un avenant ne concerne qu'un "
+        "document signé par toutes les parties et archivé."
+    ),
 }
 
 _SIGNER_STATE_MESSAGES: dict[SignerState, str] = {

@@ -16,13 +16,14 @@ from db import count, database, database_url, postgres_server, postgres_url, sna
 from factories import FrozenClock, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from pdftools import page_texts, squash
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from service import forms, operations
+from service import finalize, forms, operations
 from service.db import Database
 from service.events import Origin
-from service.models import Document, OutboxMessage, School, User
+from service.models import Document, Event, OutboxMessage, School, User
 from service.operations import Context, DeadLink
 from signing.convert import ConverterPool
 from signing.schema import validate_document
@@ -605,3 +606,293 @@ def test_an_admin_reads_but_changes_nothing(
     )
     assert client.get("/documents/nouveau/parcours").status_code == 403
     assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Amendments: the avenant of a completed document
+
+
+def completed(ctx: Context, head: User, body: dict[str, Any]) -> Document:
+    """A document issued, signed by every party (the head logged in, last) and finalized."""
+    document = operations.create_document(ctx, head, body)
+    operations.issue_document(ctx, head, document.id)
+    sign_all_but_head(ctx, document)
+    operations.sign_as_staff(
+        ctx,
+        head,
+        document.id,
+        Origin(ip="203.0.113.10", user_agent="test"),
+        consent=True,
+        full_name="Anne Leroy",
+        signature_png=None,
+    )
+    assert finalize.finalize(ctx, document.id)
+    return load(ctx.db, document.id)
+
+
+def test_a_completed_document_is_amended_and_both_stay_readable(
+    client: FlaskClient, ctx: Context, head: User, make_request, clock: FrozenClock
+) -> None:
+    original = completed(ctx, head, make_request("convention", pupil_minor=False))
+    assert original.state == "completed"
+    clock.advance(days=3)
+    page = text(client.get(f"/documents/{original.id}"))
+    assert "Établir un avenant" in page
+    token = csrf_of(client)
+    before = snapshot(ctx.db)
+    assert client.post(f"/documents/{original.id}/avenant").status_code == 400  # no CSRF
+    assert snapshot(ctx.db) == before
+
+    response = client.post(f"/documents/{original.id}/avenant", data={"csrf_token": token})
+
+    assert response.status_code == 302
+    with ctx.db.new_session() as session:
+        amendment = session.scalars(select(Document).where(Document.amends_id == original.id)).one()
+    assert response.headers["Location"] == f"/documents/{amendment.id}/modifier"
+    assert amendment.state == "draft"
+    assert amendment.data["amends"] == {"id": original.id, "date": "2026-11-28"}
+    assert {k: v for k, v in amendment.data.items() if k != "amends"} == {
+        k: v for k, v in original.data.items() if k != "amends"
+    }
+    form_page = text(client.get(response.headers["Location"]))
+    assert f"L'avenant n° {amendment.id} au document n° {original.id} est créé" in form_page
+    assert f"Avenant au document n° {original.id}" in form_page
+    assert 'value="Martin-Lefèvre"' in form_page  # prefilled
+    assert 'name="amends' not in form_page  # Cosigne fills it, not the form
+
+    # The draft is edited like any other; its link to the original stays.
+    post = form_of("convention", amendment.data)
+    post["host-name"] = "Atelier Lenoir"
+    saved = client.post(f"/documents/{amendment.id}/modifier", data={**post, "csrf_token": token})
+    assert saved.status_code == 302
+    edited = load(ctx.db, amendment.id)
+    assert edited.data["host"]["name"] == "Atelier Lenoir"
+    assert edited.data["amends"] == {"id": original.id, "date": "2026-11-28"}
+
+    new_page = text(client.get(f"/documents/{amendment.id}"))
+    assert f"Avenant au document n° {original.id}" in new_page
+    old_page = text(client.get(f"/documents/{original.id}"))
+    assert f"Modifié par l’avenant n° {amendment.id}" in old_page
+    assert "Établir un avenant" not in old_page  # one amendment at a time
+    assert client.get(f"/documents/{original.id}/pdf").data.startswith(b"%PDF-")  # still readable
+    assert f'href="/documents/{original.id}/verification"' in old_page
+    checked = text(client.get(f"/documents/{original.id}/verification"))
+    assert "Document authentique" in checked
+    assert original.final_pdf_sha256 in checked
+    refused = client.get(f"/documents/{amendment.id}/verification")  # a draft: nothing to check
+    assert refused.status_code == 302
+    assert "pas encore de PDF signé" in text(client.get(refused.headers["Location"]))
+
+    preview = squash(" ".join(page_texts(client.get(f"/documents/{amendment.id}/pdf").data)))
+    assert f"avenant au document n° {original.id} du 28 novembre 2026" in preview
+    assert "Atelier Lenoir" in preview
+    assert "avenant au document" not in squash(
+        " ".join(page_texts(client.get(f"/documents/{original.id}/pdf").data))
+    )
+
+    # A second amendment while this one is under way is refused, and says why.
+    before = snapshot(ctx.db)
+    refused = client.post(f"/documents/{original.id}/avenant", data={"csrf_token": token})
+    assert refused.status_code == 302
+    assert snapshot(ctx.db) == before
+    assert f"Un avenant à ce document est déjà en cours (n° {amendment.id})" in text(
+        client.get(refused.headers["Location"])
+    )
+
+
+def test_only_a_completed_document_of_ones_school_is_amended(
+    client: FlaskClient, ctx: Context, head: User, issued: Document, make_request
+) -> None:
+    token = csrf_of(client)
+    draft = operations.create_document(ctx, head, make_request("parcours"))
+    assert "Établir un avenant" not in text(client.get(f"/documents/{issued.id}"))
+    before = snapshot(ctx.db)
+    for document_id in (draft.id, issued.id):
+        response = client.post(f"/documents/{document_id}/avenant", data={"csrf_token": token})
+        assert response.status_code == 302
+        assert "avenant" in text(client.get(response.headers["Location"]))
+    other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
+    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    before = snapshot(ctx.db)
+    response = client.post(f"/documents/{theirs.id}/avenant", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert snapshot(ctx.db) == before
+
+
+def test_an_amendment_of_an_amendment_once_it_is_completed(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    original = completed(ctx, head, make_request("parcours", pupil_minor=False))
+    first = operations.create_amendment(ctx, head, original.id)
+    operations.issue_document(ctx, head, first.id)
+    sign_all_but_head(ctx, first)
+    operations.sign_as_staff(
+        ctx, head, first.id, Origin(), consent=True, full_name="Anne Leroy", signature_png=None
+    )
+    assert finalize.finalize(ctx, first.id)
+
+    page = text(client.get(f"/documents/{original.id}"))
+    assert f"Modifié par l’avenant n° {first.id}" in page
+    assert "Établir un avenant" not in page  # the latest version is the amendment
+    token = csrf_of(client)
+    response = client.post(f"/documents/{original.id}/avenant", data={"csrf_token": token})
+    assert f"modifié par l'avenant n° {first.id}" in text(client.get(response.headers["Location"]))
+
+    response = client.post(f"/documents/{first.id}/avenant", data={"csrf_token": token})
+    assert response.status_code == 302
+    second = load(ctx.db, int(response.headers["Location"].split("/")[2]))
+    assert second.amends_id == first.id
+    assert second.data["amends"]["id"] == first.id
+
+
+# ---------------------------------------------------------------------------------------------
+# A pathway contract and its internship agreement
+
+
+def test_a_pathway_with_an_internship_creates_its_linked_convention(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    without = operations.create_document(
+        ctx, head, make_request("parcours", includes_internship=False)
+    )
+    assert "Créer la convention de stage" not in text(client.get(f"/documents/{without.id}"))
+    pathway = operations.create_document(ctx, head, make_request("parcours"))
+    page = text(client.get(f"/documents/{pathway.id}"))
+    assert "Créer la convention de stage" in page
+
+    form_page = client.get(f"/documents/nouveau/convention?parcours={pathway.id}")
+    inputs = r'name="([^"]+)"[^>]*value="([^"]*)"'
+    post = dict(re.findall(inputs, html.unescape(form_page.get_data(as_text=True))))
+    assert post["pupil-last_name"] == "Martin-Lefèvre"
+    assert post["guardians-0-email"] == "nadia.martin@example.org"
+    assert post["referent-email"] == pathway.data["referent"]["email"]
+    assert post["parcours_id"] == str(pathway.id)
+    assert 'value="stage_parcours" selected' in form_page.get_data(as_text=True)
+
+    body = make_request("convention", parcours_id=pathway.id)
+    full = form_of("convention", body["data"])
+    response = client.post(
+        "/documents/nouveau/convention", data={**full, "csrf_token": post["csrf_token"]}
+    )
+    assert response.status_code == 302
+    convention = load(ctx.db, int(response.headers["Location"].split("/")[2]))
+    assert convention.pathway_id == pathway.id
+    assert f"contrat de parcours n° {pathway.id}" in text(client.get(f"/documents/{convention.id}"))
+    assert f"Convention de stage n° {convention.id}" in text(client.get(f"/documents/{pathway.id}"))
+
+
+def test_a_convention_cannot_name_another_schools_pathway(
+    client: FlaskClient, ctx: Context, make_request
+) -> None:
+    other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
+    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    token = csrf_of(client, "/documents/nouveau/convention")
+    post = form_of("convention", make_request("convention", parcours_id=theirs.id)["data"])
+    before = snapshot(ctx.db)
+    response = client.post("/documents/nouveau/convention", data={**post, "csrf_token": token})
+    assert response.status_code == 422
+    assert f"aucun contrat de parcours n° {theirs.id}" in field_messages(response, "parcours_id")
+    assert snapshot(ctx.db) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard by school year
+
+
+def test_dashboard_filters_by_school_year_and_keeps_it_across_pages(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    for number in range(21):
+        operations.create_document(
+            ctx,
+            head,
+            make_request("parcours", pupil__last_name=f"Annee{number:02d}"),  # starts 2027-01
+        )
+    operations.create_document(
+        ctx,
+        head,
+        make_request(
+            "parcours",
+            pupil__last_name="Rentree",
+            start_date="2027-09-01",
+            end_date="2028-06-25",
+            final_review="2028-06-22",
+            reviews=[],
+            objectives__0__deadline="2028-02-26",
+            objectives__1__deadline="2028-05-28",
+        ),
+    )
+    page = text(client.get("/tableau-de-bord?annee=2026-2027"))
+    assert '<option value="2027-2028">' in page
+    assert "Rentree" not in page
+    assert "21 documents correspondant aux filtres" in page
+    next_link = re.search(r'href="([^"]+)">Page suivante', page)
+    assert next_link
+    assert set(next_link.group(1).split("?")[1].split("&")) == {"annee=2026-2027", "page=2"}
+    counts = dict(
+        re.findall(r'data-state="(\w+)">\s*<span class="cosigne-count__number">(\d+)</span>', page)
+    )
+    assert counts["draft"] == "21"
+    second = text(client.get("/tableau-de-bord?annee=2026-2027&page=2"))
+    assert "page 2 sur 2" in second
+    assert "Rentree" not in second
+
+    next_year = text(client.get("/tableau-de-bord?annee=2027-2028"))
+    assert "Rentree" in next_year
+    assert "1 document correspondant aux filtres" in next_year
+    everything = text(client.get("/tableau-de-bord?annee=n-importe-quoi"))
+    assert "22 documents" in everything
+
+
+def test_school_year_runs_from_september_to_august() -> None:
+    assert operations.school_year(date(2026, 9, 1)) == 2026
+    assert operations.school_year(date(2027, 8, 31)) == 2026
+    assert operations.school_year(date(2026, 8, 31)) == 2025
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail, navigation
+
+
+def test_the_audit_trail_page_lists_events_and_checks_the_chain(
+    client: FlaskClient, ctx: Context, issued: Document
+) -> None:
+    page = text(client.get(f"/documents/{issued.id}"))
+    assert f'href="/documents/{issued.id}/piste-audit"' in page
+    trail = client.get(f"/documents/{issued.id}/piste-audit")
+    assert trail.status_code == 200
+    shown = text(trail)
+    assert "la piste d’audit est intacte" in shown
+    assert "Document émis" in shown
+    assert "Invitation envoyée" in shown
+
+    with ctx.db.transaction() as session:
+        session.execute(
+            update(Event)
+            .where(Event.document_id == issued.id, Event.seq == 1)
+            .values(actor_name="Quelqu'un d'autre")
+        )
+    assert "la piste d’audit a été altérée" in text(
+        client.get(f"/documents/{issued.id}/piste-audit")
+    )
+
+
+def test_the_audit_trail_of_another_school_is_not_found(
+    client: FlaskClient, ctx: Context, make_request
+) -> None:
+    other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
+    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    assert client.get(f"/documents/{theirs.id}/piste-audit").status_code == 404
+
+
+def test_the_staff_navigation_is_in_the_header(client: FlaskClient) -> None:
+    page = client.get("/tableau-de-bord").get_data(as_text=True)
+    header = page[page.index("<header") : page.index("</header>")]
+    assert 'class="fr-nav"' in header
+    assert 'aria-controls="menu-principal"' in header  # the mobile menu button
+    assert 'href="/tableau-de-bord" target="_self" aria-current="page"' in header
+    assert "Nouvelle convention de stage" in header
+    assert "Se déconnecter" in header
+    assert "Utilisateurs" in header  # a head manages the staff
+    main = page[page.index("<main") :]
+    assert 'class="fr-nav"' not in main

@@ -44,17 +44,17 @@ WA, IN, OP, SI, DC = S.WAITING, S.INVITED, S.OPENED, S.SIGNED, S.DECLINED
 # fmt: off
 DOCUMENT_COLUMNS = (
     A.EDIT, A.ISSUE, A.CANCEL, A.DECLINE, A.EXPIRE, A.OPEN, A.REMIND, A.SIGN, A.SIGN_LAST,
-    A.COMPLETE,
+    A.COMPLETE, A.AMEND,
 )
 EXPECTED_DOCUMENT: dict[DocumentState, tuple[DocumentState | None, ...]] = {
-    #    EDIT ISSUE CANCEL DECLINE EXPIRE OPEN REMIND SIGN SIGN_LAST COMPLETE
-    DR: (DR,  AW,   CA,    X,      X,     X,   X,     X,   X,        X),
-    AW: (X,   X,    CA,    DE,     EX,    AW,  AW,    AW,  SG,       X),
-    SG: (X,   X,    X,     X,      X,     X,   X,     X,   X,        CO),
-    CO: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X),
-    DE: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X),
-    CA: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X),
-    EX: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X),
+    #    EDIT ISSUE CANCEL DECLINE EXPIRE OPEN REMIND SIGN SIGN_LAST COMPLETE AMEND
+    DR: (DR,  AW,   CA,    X,      X,     X,   X,     X,   X,        X,       X),
+    AW: (X,   X,    CA,    DE,     EX,    AW,  AW,    AW,  SG,       X,       X),
+    SG: (X,   X,    X,     X,      X,     X,   X,     X,   X,        CO,      X),
+    CO: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X,       CO),
+    DE: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X,       X),
+    CA: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X,       X),
+    EX: (X,   X,    X,     X,      X,     X,   X,     X,   X,        X,       X),
 }
 
 SIGNER_COLUMNS = (

@@ -1,0 +1,143 @@
+"""Amendments through the JSON API: ``"amends": id`` on the create call, with the rule of the
+staff pages (a completed document of one's school, one amendment at a time). Real databases,
+the real warm LibreOffice and a real seal; every refusal leaves every table as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from db import database, database_url, postgres_server, postgres_url, snapshot
+from factories import FrozenClock, make_school, make_user, serving_app
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service import accounts, finalize, operations
+from service.db import Database
+from service.events import Origin
+from service.models import Document, User
+from service.operations import Context
+from signing.convert import ConverterPool
+
+__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+
+pytestmark = pytest.mark.libreoffice
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def app(
+    database: Database,
+    database_url: str,
+    converter: ConverterPool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Flask]:
+    app = serving_app(database_url, tmp_path, monkeypatch, clock=FrozenClock(NOW))
+    app.extensions["cosigne.converter"] = converter
+    yield app
+    app.extensions["cosigne.db"].dispose()
+
+
+@pytest.fixture
+def ctx(app: Flask, converter: ConverterPool) -> Context:
+    return Context(
+        db=app.extensions["cosigne.db"],
+        settings=app.config["COSIGNE"],
+        converter=lambda: converter,
+        clock=FrozenClock(NOW),
+    )
+
+
+@pytest.fixture
+def head(ctx: Context) -> User:
+    return make_user(ctx.db, make_school(ctx.db), role="head")
+
+
+def token_of(db: Database, user: User) -> str:
+    with db.transaction() as session:
+        return accounts.create_api_token(session, session.get(User, user.id)).secret
+
+
+@pytest.fixture
+def client(app: Flask, ctx: Context, head: User) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_of(ctx.db, head)}"
+    assert client.get("/api/v1/documents").status_code == 200  # records the token's first use
+    return client
+
+
+def completed(ctx: Context, head: User, body: dict[str, Any]) -> Document:
+    document = operations.create_document(ctx, head, body)
+    operations.issue_document(ctx, head, document.id)
+    with ctx.db.new_session() as session:
+        signers = list(session.get(Document, document.id).signers)  # type: ignore[union-attr]
+    for signer in signers:
+        if signer.role != "head":
+            operations.sign(
+                ctx,
+                ctx.link_signer().make(signer.id, signer.link_nonce, now=NOW),
+                Origin(ip="203.0.113.9", user_agent="test"),
+                consent=True,
+                full_name=signer.full_name,
+                signature_png=None,
+                shown_pdf_sha256=None,
+            )
+    operations.sign_as_staff(
+        ctx, head, document.id, Origin(), consent=True, full_name="Anne Leroy", signature_png=None
+    )
+    assert finalize.finalize(ctx, document.id)
+    return document
+
+
+def test_the_api_creates_an_amendment_of_a_completed_document(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    original = completed(ctx, head, make_request("parcours", pupil_minor=False))
+    body = make_request("parcours", pupil_minor=False, schedule="Cours tous les jours.")
+
+    response = client.post("/api/v1/documents", json={**body, "amends": original.id})
+
+    assert response.status_code == 201, response.json
+    created = response.json
+    assert created["status"] == "draft"
+    assert created["amends_id"] == original.id
+    assert created["data"]["amends"] == {"id": original.id, "date": "2026-11-28"}
+    assert created["data"]["schedule"] == "Cours tous les jours."
+
+    before = snapshot(ctx.db)
+    again = client.post("/api/v1/documents", json={**body, "amends": original.id})
+    assert again.status_code == 409
+    assert "déjà en cours" in again.json["errors"][0]["message"]
+    assert snapshot(ctx.db) == before
+
+
+def test_the_api_refuses_a_bad_amendment_and_changes_nothing(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    draft = operations.create_document(ctx, head, make_request("parcours"))
+    other = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
+    theirs = operations.create_document(ctx, other, make_request("parcours"))
+    body = make_request("parcours")
+    before = snapshot(ctx.db)
+
+    not_completed = client.post("/api/v1/documents", json={**body, "amends": draft.id})
+    assert not_completed.status_code == 409
+    assert "avenant" in not_completed.json["errors"][0]["message"]
+    assert client.post("/api/v1/documents", json={**body, "amends": theirs.id}).status_code == 404
+    for wrong in ("12", 0, True, None):
+        response = client.post("/api/v1/documents", json={**body, "amends": wrong})
+        assert response.status_code == 422
+        assert response.json["errors"][0]["field"] == "amends"
+    forged = make_request("parcours", amends={"id": draft.id, "date": "2026-11-01"})
+    response = client.post("/api/v1/documents", json=forged)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "amends"
+    assert snapshot(ctx.db) == before
+    with ctx.db.new_session() as session:
+        assert session.scalars(select(Document).where(Document.amends_id.is_not(None))).all() == []
