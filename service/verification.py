@@ -7,8 +7,9 @@ which the PDF's audit page also carries but which nobody should take from an upl
 
 Three callers: the public page (no school: anyone holding the file may check it, and the page
 shows roles and times but never names), the JSON API (scoped to the caller's school) and the
-`cosigne verify` command (no school). Reading the untrusted file happens in `signing.verify`'s
-isolated child process, with a time and a memory limit; nothing here parses it.
+`cosigne verify` command (no school). Reading the untrusted file happens in one of
+`signing.verify`'s isolated worker processes, with a time and a memory limit; nothing here
+parses it.
 """
 
 from __future__ import annotations

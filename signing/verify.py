@@ -1,11 +1,11 @@
 """What a PDF proves about itself: is it sealed, by whom, when, and is it still what was sealed.
 
 The input is untrusted (anyone may upload a file). Reading it and validating its seal run in a
-child process with a deadline and a memory ceiling, so a file crafted to make a parser loop or
-swell costs one child, stopped at the deadline, and never the service. Children are forked by
-an analysis server, one per application process, started once with pyHanko imported (see
-`_Server`); a child costs about 10 ms on top of pyHanko's own validation, the price of the
-isolation.
+warm worker process with a deadline and a memory ceiling (`signing.analysis`), so a file crafted
+to make a parser loop or swell costs one worker, killed at the deadline and replaced, and never
+the service. The workers are started once per application process with pyHanko imported and
+the trust roots kept, and take one file after another: the isolation costs a few tenths of a
+millisecond, not the start of a process.
 
 Every outcome about the file itself is a `VerificationReport`, with the reasons in French in its
 `problems`: not a PDF, too large, unreadable, too slow, too greedy, unsealed, altered. Only a
@@ -17,28 +17,16 @@ say, from `VerificationReport.sha256`; this module knows no archive and no datab
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import json
-import logging
-import os
 import re
-import resource
-import signal
-import socket
-import struct
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from asn1crypto import x509
 from cryptography.hazmat.primitives import serialization
@@ -47,7 +35,7 @@ from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signatu
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
-from signing.errors import VerificationUnavailable
+from signing import analysis
 
 PDF_MAGIC = b"%PDF-"
 HEADER_WINDOW = 1024
@@ -80,17 +68,10 @@ TIMESTAMP_UNTRUSTED = (
 )
 
 MEMORY_ALLOWANCE = 512 * 2**20
-"""Address space a child may add to what it had at its start (pyHanko already loaded)."""
-_EXIT_GRACE = 1.0
-_EXIT_FAILED = 4
-_START_TIMEOUT = 60.0
-"""Seconds for the server to import pyHanko, or for a child to receive its file."""
-_READY = b"ready"
-_HEADER = struct.Struct("!IQ")
-_ANSWER_MAX = 64 * 2**10
-_DEADLINE_SLACK = 0.05
-_DEATH_WAIT = 0.2
-_SPARE_BYTES = 8 * 2**20
+"""Address space the analysis of one file may add to what its worker had (pyHanko loaded)."""
+_QUEUE_WAIT = 5.0
+"""Seconds a verification may wait, beyond its own timeout, for a worker when all are busy
+(then `VerificationUnavailable`: the service is saturated, retry later)."""
 _NAME_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -138,7 +119,7 @@ class VerificationReport:
 
 @dataclass(frozen=True)
 class _Findings:
-    """What the child process sends back (plain values only)."""
+    """What a worker sends back (plain values only)."""
 
     seal_present: bool = False
     seal_valid: bool = False
@@ -220,317 +201,77 @@ def _der(certificate: Any) -> bytes:
 
 
 def warm_up() -> None:
-    """Start this process's analysis server now (it imports pyHanko: about half a second)
-    rather than on the first verification. Optional; call it once at application start.
+    """Start one analysis worker of this process now (it imports pyHanko: about half a
+    second) rather than on the first verification. Optional; call it once at application
+    start.
 
-    Raises `VerificationUnavailable` if the server cannot start."""
-    _SERVER.get()
-
-
-# The parent side: one analysis server per process, one channel per file
+    Raises `VerificationUnavailable` if the worker cannot start."""
+    _POOL.get().warm_up()
 
 
-class _Server:
-    """A Python process started once, with pyHanko imported, that forks one child per file.
-
-    Not `multiprocessing`: its fork server makes every child import the calling program's main
-    script again (Python 3.11), and its channel carries pickles; here a child inherits
-    everything already imported, and sends back JSON only. Each file gets a socket of its own,
-    handed to the server with SCM_RIGHTS, so threads verify concurrently. The server exits when
-    this process closes its end (or dies); the children stop themselves at their deadline.
-    """
-
-    def __init__(self, process: subprocess.Popen[bytes], control: socket.socket) -> None:
-        self.process = process
-        self.control = control
-        self.owner = os.getpid()
-        self.lock = threading.Lock()
-
-    @classmethod
-    def start(cls) -> _Server:
-        ours, theirs = socket.socketpair()
-        try:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-I",
-                    "-c",
-                    _SERVER_CODE,
-                    json.dumps(sys.path),
-                    str(theirs.fileno()),
-                ],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                env={},  # what parses hostile files sees none of the application's secrets
-                start_new_session=True,  # a Ctrl-C at the terminal is for us, not for it
-            )
-        except OSError as exc:
-            ours.close()
-            raise VerificationUnavailable(
-                f"impossible de lancer le processus d'analyse : {exc}"
-            ) from exc
-        finally:
-            theirs.close()
-        ours.settimeout(_START_TIMEOUT)
-        try:
-            ready = ours.recv(len(_READY))
-        except OSError:
-            ready = b""
-        if ready != _READY:
-            ours.close()
-            process.kill()
-            process.wait()
-            raise VerificationUnavailable("le processus d'analyse n'a pas démarré")
-        ours.settimeout(None)
-        return cls(process, ours)
-
-    def alive(self) -> bool:
-        return self.owner == os.getpid() and self.process.poll() is None
-
-    def channel(self) -> socket.socket:
-        ours, theirs = socket.socketpair()
-        try:
-            with self.lock:
-                socket.send_fds(self.control, [b"f"], [theirs.fileno()])
-        except OSError:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        return ours
-
-    def stop(self) -> None:
-        self.control.close()  # the server reads end of file and exits
-        try:
-            self.process.wait(_EXIT_GRACE)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+def analysis_workers() -> list[int]:
+    """Process ids of this process's idle analysis workers (for diagnosis and tests)."""
+    return _POOL.get().workers()
 
 
-class _ServerSlot:
-    """This process's server, started on first use and again if it died (or if this process
-    is a fork of the one that started it, as gunicorn workers are)."""
+# The parent side: a pool of warm workers per process (see `signing.analysis`)
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._inherited: list[_Server] = []
-        atexit.register(self._stop)
-
-    def get(self) -> _Server:
-        with self._lock:
-            if self._server is None or not self._server.alive():
-                self._retire()
-                self._server = _Server.start()
-            return self._server
-
-    def channel(self) -> socket.socket:
-        try:
-            return self.get().channel()
-        except OSError:  # the server died since: one new one, one more try
-            with self._lock:
-                self._retire()
-            try:
-                return self.get().channel()
-            except OSError as exc:
-                raise VerificationUnavailable(
-                    f"le processus d'analyse ne répond pas : {exc}"
-                ) from exc
-
-    def replaced(self) -> bool:
-        """Retire the server if it died; whether it had (and a new one will start).
-
-        Called when a child vanished without an answer, the rare path: a server that just
-        closed our socket while dying may need a moment to be seen dead.
-        """
-        with self._lock:
-            server = self._server
-            if server is None or server.owner != os.getpid():
-                return False
-            try:
-                server.process.wait(_DEATH_WAIT)
-            except subprocess.TimeoutExpired:
-                return False
-            self._retire()
-            return True
-
-    def _retire(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        if server.owner == os.getpid():
-            server.stop()
-        else:  # a forked copy of our parent's: its process is not ours to wait for
-            server.control.close()
-            self._inherited.append(server)
-
-    def _stop(self) -> None:
-        with self._lock:
-            self._retire()
-
-
-_SERVER = _ServerSlot()
+_POOL = analysis.PoolSlot("signing.verify:_analysis_job")
 
 
 def _run_isolated(
     data: bytes, roots_der: list[bytes], timeout_s: float, memory_bytes: int
 ) -> _Findings:
-    header = json.dumps(
-        {
-            "timeout_s": timeout_s,
-            "memory_bytes": memory_bytes,
-            "roots": [der.hex() for der in roots_der],
-        }
-    ).encode()
-    deadline = time.monotonic() + timeout_s
-    findings = _ask(_SERVER.channel(), header, data, deadline)
-    if findings is None and _SERVER.replaced():
-        # The server died with our file in its queue (killed, say): one more try on a new one.
-        findings = _ask(_SERVER.channel(), header, data, deadline)
-    if findings is None:
-        # The child was killed: by its own alarm at the deadline, or by the kernel
-        late = time.monotonic() >= deadline - _DEADLINE_SLACK
-        return _Findings(problems=(TIMED_OUT if late else ANALYSIS_FAILED,))
-    return findings
-
-
-def _ask(channel: socket.socket, header: bytes, data: bytes, deadline: float) -> _Findings | None:
-    """Send one file to a child and read its answer; None when the child died without one."""
-    answer = bytearray()
+    job = json.dumps({"roots": [der.hex() for der in roots_der]}).encode()
     try:
-        channel.settimeout(max(deadline - time.monotonic(), 0.001))
-        channel.sendall(_HEADER.pack(len(header), len(data)) + header)
-        channel.sendall(data)
-        while len(answer) <= _ANSWER_MAX:
-            channel.settimeout(max(deadline - time.monotonic(), 0.001))
-            chunk = channel.recv(_ANSWER_MAX)
-            if not chunk:
-                break
-            answer += chunk
-    except TimeoutError:
+        answer = _POOL.get().run(
+            job,
+            data,
+            timeout_s=timeout_s,
+            memory_bytes=memory_bytes,
+            wait_s=timeout_s + _QUEUE_WAIT,
+        )
+    except analysis.AnalysisTimedOut:
         return _Findings(problems=(TIMED_OUT,))
-    except OSError:
-        pass  # the child died while reading the file: answered below by what was received
-    finally:
-        channel.close()
-    if not answer:
-        return None
+    except analysis.AnalysisOutOfMemory:
+        return _Findings(problems=(TOO_GREEDY,))
+    except analysis.AnalysisFailed:
+        return _Findings(problems=(ANALYSIS_FAILED,))
     try:
-        return _Findings.from_json(bytes(answer))
+        return _Findings.from_json(answer)
     except (ValueError, TypeError, KeyError):
         return _Findings(problems=(ANALYSIS_FAILED,))
 
 
-# The server and its children (another process: see `_Server`)
-
-_SERVER_CODE = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from signing.verify import _serve; _serve(int(sys.argv[2]))"
-)
+# The worker side (another process: see `signing.analysis`)
 
 
-def _serve(control_fd: int) -> None:
-    """Main loop of the analysis server: one forked child per socket received."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
-    control = socket.socket(fileno=control_fd)
-    control.sendall(_READY)
-    while True:
-        try:
-            message, fds, _flags, _address = socket.recv_fds(control, 1, 4)
-        except OSError:
-            return
-        if not message:
-            return  # the process that started us is gone
-        for fd in fds:
-            try:
-                pid = os.fork()
-            except OSError:
-                pid = -1  # no child: closing the socket tells the parent
-            if pid == 0:
-                control.close()
-                _child_main(fd)
-            os.close(fd)
-
-
-def _child_main(fd: int) -> NoReturn:
-    """One file: read it from the socket, limit this process, analyse, answer in JSON, exit."""
-    # pyHanko logs what it finds wrong in a hostile file, with tracebacks: the findings say it.
-    logging.disable(logging.CRITICAL)
-    channel = socket.socket(fileno=fd)
-    # SIGALRM's default action ends the process, wherever it is stuck (even in C code)
-    signal.setitimer(signal.ITIMER_REAL, _START_TIMEOUT)
+def _analysis_job(job: bytes, data: bytes) -> bytes:
+    """One file, in a worker, within its limits: the findings in JSON."""
+    roots_der = tuple(bytes.fromhex(root) for root in json.loads(job)["roots"])
     try:
-        header_size, data_size = _HEADER.unpack(_receive(channel, _HEADER.size))
-        job = json.loads(_receive(channel, header_size))
-        timeout_s, memory_bytes = float(job["timeout_s"]), int(job["memory_bytes"])
-        signal.setitimer(signal.ITIMER_REAL, timeout_s)
-        data = _receive(channel, data_size)
-        roots_der = [bytes.fromhex(root) for root in job["roots"]]
-    except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error):
-        os._exit(_EXIT_FAILED)  # the parent gave up, or never was one: nothing to answer
-    # Answers prepared, and some address space set aside, before the ceiling is set: once
-    # memory runs out, even building an answer could fail.
-    greedy = _Findings(problems=(TOO_GREEDY,)).to_json()
-    unreadable = _Findings(problems=(UNREADABLE,)).to_json()
-    spare: bytearray | None = bytearray(_SPARE_BYTES)
-    _limit_resources(memory_bytes, timeout_s)
-    try:
-        answer = _analyse(data, roots_der).to_json()
+        findings = _analyse(data, _trust_roots(roots_der))
     except MemoryError:
-        spare = None
-        answer = greedy
+        raise  # the worker answers it, and is replaced
     except Exception:  # any failure to read untrusted bytes is an answer, not a crash
-        answer = unreadable
-    del spare
-    try:
-        channel.sendall(answer)
-        channel.shutdown(socket.SHUT_WR)
-    except BaseException:
-        os._exit(_EXIT_FAILED)
-    # No interpreter shutdown: nothing here needs cleaning, and a starved one can hang.
-    os._exit(0)
+        findings = _Findings(problems=(UNREADABLE,))
+    return findings.to_json()
 
 
-def _receive(channel: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    received = 0
-    while received < size:
-        count = channel.recv_into(view[received:])
-        if count == 0:
-            raise EOFError("le fichier à analyser est arrivé incomplet")
-        received += count
-    return bytes(buffer)
+@functools.lru_cache(maxsize=8)
+def _trust_roots(roots_der: tuple[bytes, ...]) -> tuple[x509.Certificate, ...]:
+    """The roots loaded once per worker (they are the same for every file)."""
+    return tuple(x509.Certificate.load(der) for der in roots_der)
 
 
-def _limit_resources(memory_bytes: int, timeout_s: float) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    with contextlib.suppress(OSError, ValueError):
-        # Behind the alarm, a second stop that counts CPU time instead of the clock.
-        seconds = int(timeout_s) + 2
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
-    with contextlib.suppress(OSError, ValueError):
-        ceiling = _address_space() + memory_bytes
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
-
-
-def _address_space() -> int:
-    """Current virtual size of this process, in bytes (Linux)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[0])
-    return pages * resource.getpagesize()
-
-
-def _analyse(data: bytes, roots_der: list[bytes]) -> _Findings:
-    """Read the file and validate its seal with pyHanko (runs in the child)."""
+def _analyse(data: bytes, roots: tuple[x509.Certificate, ...]) -> _Findings:
+    """Read the file and validate its seal with pyHanko (runs in a worker)."""
     reader = PdfFileReader(io.BytesIO(data))
     signatures = reader.embedded_signatures
     if not signatures:
         return _Findings(problems=(NO_SEAL,))
     seal = next((sig for sig in signatures if sig.docmdp_level is not None), signatures[-1])
-    context = ValidationContext(trust_roots=[x509.Certificate.load(der) for der in roots_der])
+    context = ValidationContext(trust_roots=list(roots))
     try:
         # One signature, after which nothing may change: coverage says it all, and pyHanko's
         # difference analysis (slow, and lenient by design) is not needed.
@@ -592,4 +333,4 @@ def _subject(certificate: Any) -> str | None:
     return _CONTROL.sub(" ", text)[:_NAME_MAX]
 
 
-__all__ = ["SignerLine", "VerificationReport", "verify_pdf", "warm_up"]
+__all__ = ["SignerLine", "VerificationReport", "analysis_workers", "verify_pdf", "warm_up"]

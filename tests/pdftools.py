@@ -83,3 +83,20 @@ def scribble_png(width: int = 600, height: int = 200, background: int = 0) -> by
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def slow_pdf(entries: int = 900_000) -> bytes:
+    """A legal PDF of one empty page tree whose cross-reference table has `entries` lines
+    (about 18 MB by default): under the upload limit, and a second or more to read, so that a
+    short time limit stops its analysis."""
+    out = bytearray(b"%PDF-1.7\n")
+    catalogue = len(out)
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    pages = len(out)
+    out += b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % entries
+    out += b"%010d 00000 n \n%010d 00000 n \n" % (catalogue, pages)
+    out += b"0000000000 65535 f \n" * (entries - 3)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (entries, xref)
+    return bytes(out)

@@ -7,6 +7,7 @@ import hashlib
 import html
 import io
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,10 +18,12 @@ from db import database, database_url, postgres_server, postgres_url
 from factories import make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
+from pdftools import slow_pdf
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfWriter
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from service import accounts
 from service.db import Database
@@ -268,6 +271,31 @@ def test_a_file_that_is_not_a_pdf_is_said_so(app: Flask) -> None:
 
     assert response.status_code == 200
     assert "Ce fichier n'est pas un PDF." in text(response)
+
+
+def test_a_file_too_slow_to_read_is_stopped_and_the_next_one_still_verified(
+    app: Flask, database: Database, staff: Staff, sealed: bytes
+) -> None:
+    make_completed(database, staff.school_id, sealed)
+    client = app.test_client()
+    app.config["COSIGNE_VERIFY_TIMEOUT"] = 0.3
+    started = time.monotonic()
+
+    # Encoded here, in memory: the test client would spool so large a body to a file it never
+    # closes.
+    slow_file = FileStorage(io.BytesIO(slow_pdf(600_000)), "lent.pdf")  # 12 MB: under the limit
+    boundary, body = encode_multipart({"csrf_token": csrf_token(client), "file": slow_file})
+    slow = client.post(
+        "/verifier", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+    assert time.monotonic() - started < 3.0
+    assert slow.status_code == 200
+    assert "Le fichier n'a pas pu être analysé dans le temps imparti." in text(slow)
+    app.config["COSIGNE_VERIFY_TIMEOUT"] = 10.0
+    after = upload(client, sealed)
+    assert after.status_code == 200
+    assert "Document authentique" in text(after)
 
 
 def test_a_file_over_the_limit_is_refused_before_being_read(app: Flask, sealed: bytes) -> None:

@@ -16,17 +16,19 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from pdftools import slow_pdf
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfWriter
 from pypdf.annotations import FreeText
 
+from signing.analysis import POOL_SIZE
 from signing.seal import Sealer, ensure_dev_seal
-from signing.verify import VerificationReport, verify_pdf
+from signing.verify import VerificationReport, analysis_workers, verify_pdf, warm_up
 
 TIMEOUT = 3.0
 MARGIN = 3.0
-"""Time allowed beyond the timeout for starting and stopping the analysis process."""
+"""Time allowed beyond the timeout for starting and stopping an analysis worker."""
 
 
 def make_pdf(pages: int = 1, producer: str = "Cosigne tests") -> bytes:
@@ -113,21 +115,6 @@ CRAFTED: dict[str, Callable[[], bytes]] = {
     ),
     "decompression_bomb_as_field_list": _bomb,
 }
-
-
-def slow_pdf(entries: int = 900_000) -> bytes:
-    """About 18 MB of cross-reference table: legal, under the size limit, and seconds to read."""
-    out = bytearray(b"%PDF-1.7\n")
-    catalogue = len(out)
-    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    pages = len(out)
-    out += b"2 0 obj\n%s\nendobj\n" % NO_PAGES
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % entries
-    out += b"%010d 00000 n \n%010d 00000 n \n" % (catalogue, pages)
-    out += b"0000000000 65535 f \n" * (entries - 3)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (entries, xref)
-    return bytes(out)
 
 
 @pytest.fixture(scope="module")
@@ -315,57 +302,167 @@ def test_a_file_too_greedy_to_read_is_stopped_at_the_memory_ceiling(sealer: Seal
     assert report.problems == ("Le fichier demande trop de mémoire pour être analysé.",)
 
 
-def test_threads_verify_at_the_same_time(sealer: Sealer, sealed: bytes, original: bytes) -> None:
-    files = [sealed, original, CRAFTED["references_to_each_other"]()] * 2
+def test_threads_verify_at_the_same_time(sealer: Sealer, other_school: Sealer) -> None:
+    """More threads than workers, each with a file of its own (no two alike, so that a report
+    given to the wrong thread would show): every report is its file's."""
+    cases: list[tuple[bytes, bool, str]] = []
+    for index in range(4):
+        producer = f"Cosigne tests {index}"
+        cases += [
+            (sealer.seal(make_pdf(producer=producer)), True, ""),
+            (make_pdf(producer=producer), False, "aucun cachet"),
+            (other_school.seal(make_pdf(producer=producer)), False, "certificat non reconnu"),
+            (CRAFTED["references_to_each_other"]() + b"%%%d\n" % index, False, ""),
+            (b"pas un PDF %d" % index, False, "pas un PDF"),
+        ]
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        reports = list(pool.map(lambda data: verify(data, sealer), files))
+    with ThreadPoolExecutor(max_workers=2 * POOL_SIZE + 1) as pool:
+        reports = list(pool.map(lambda case: verify(case[0], sealer), cases))
 
-    assert [report.trustworthy for report in reports] == [True, False, False] * 2
-    assert [report.seal_present for report in reports] == [True, False, False] * 2
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
-
-
-def _analysis_servers() -> list[int]:
-    servers = [
-        child
-        for child in _children(os.getpid())
-        if b"signing.verify" in Path(f"/proc/{child}/cmdline").read_bytes()
-    ]
-    if not servers:
-        pytest.skip("no /proc to look at the analysis processes")
-    return servers
+    for (data, trustworthy, said), report in zip(cases, reports, strict=True):
+        assert report.sha256 == hashlib.sha256(data).hexdigest()
+        assert report.trustworthy == trustworthy
+        assert bool(report.problems) != trustworthy
+        assert any(said in problem for problem in report.problems) or trustworthy
 
 
-def test_no_analysis_process_outlives_its_deadline(sealer: Sealer, sealed: bytes) -> None:
-    verify(slow_pdf(), sealer, timeout_s=0.3)  # stopped at its deadline
-    verify(sealed, sealer)  # answered
+def _workers() -> set[int]:
+    """Our live analysis workers (direct children running `signing.analysis`)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        if fields[0] != "Z" and int(fields[1]) == os.getpid() and b"signing.analysis" in cmdline:
+            found.add(int(stat.parent.name))
+    return found
 
-    (server,) = _analysis_servers()
+
+def _reaped(pid: int) -> bool:
+    """Ended and waited for: neither running nor a zombie."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _eventually(condition: Callable[[], bool]) -> bool:
+    """Whether `condition` holds within `MARGIN` (a replacement starts in the background)."""
     give_up = time.monotonic() + MARGIN
-    while _children(server) and time.monotonic() < give_up:
+    while not condition() and time.monotonic() < give_up:
         time.sleep(0.05)
-    assert _children(server) == []
+    return condition()
 
 
-def test_a_dead_analysis_server_is_replaced(sealer: Sealer, sealed: bytes) -> None:
-    verify(sealed, sealer)
-    (server,) = _analysis_servers()
+def _settled(expected: int) -> set[int]:
+    """The workers, once a replacement being started in the background is ready."""
+    give_up = time.monotonic() + MARGIN
+    while len(workers := set(analysis_workers())) < expected and time.monotonic() < give_up:
+        time.sleep(0.05)
+    return workers
 
-    os.kill(server, signal.SIGKILL)
 
+@pytest.mark.parametrize(
+    ("hostile", "limits", "said"),
+    [
+        (slow_pdf, {"timeout_s": 0.3}, "dans le temps imparti"),
+        (slow_pdf, {"memory_bytes": 8 * 2**20}, "trop de mémoire"),
+        (CRAFTED["arrays_nested_200000_deep"], {"timeout_s": TIMEOUT}, ""),
+        (CRAFTED["decompression_bomb_as_field_list"], {"timeout_s": TIMEOUT}, ""),
+        (lambda: b"%PDF-1.7\n" + b" " * 4096, {"max_bytes": 2048}, "taille maximale"),
+    ],
+    ids=["too_slow", "too_greedy", "deep_nesting", "bomb", "oversized"],
+)
+def test_after_a_hostile_file_the_next_one_is_verified(
+    sealer: Sealer,
+    sealed: bytes,
+    hostile: Callable[[], bytes],
+    limits: dict[str, float],
+    said: str,
+) -> None:
+    warm_up()
+    before = _settled(1)
+
+    report = verify(hostile(), sealer, **limits)
+
+    assert not report.seal_valid
+    assert any(said in problem for problem in report.problems)
     assert verify(sealed, sealer).trustworthy
-    assert _analysis_servers() != [server]
+    gone = {pid for pid in before if pid not in _workers()}
+    assert all(_reaped(pid) for pid in gone)  # a worker killed for its file leaves no zombie
+    assert _eventually(lambda: _workers() == set(analysis_workers()))  # nothing else lingers
+
+
+def test_a_worker_stopped_at_its_deadline_is_replaced(sealer: Sealer, sealed: bytes) -> None:
+    warm_up()
+    before = _settled(1)
+
+    verify(slow_pdf(), sealer, timeout_s=0.3)
+
+    (killed,) = before - _workers()
+    assert _reaped(killed)
+    assert killed not in _settled(len(before))
+    assert verify(sealed, sealer).trustworthy
+
+
+def test_a_worker_killed_from_outside_is_replaced_unseen(sealer: Sealer, sealed: bytes) -> None:
+    warm_up()
+    workers = _settled(1)
+
+    for pid in workers:  # every idle one: the next file can only meet a dead worker
+        os.kill(pid, signal.SIGKILL)
+
+    report = verify(sealed, sealer)
+
+    assert report.trustworthy
+    assert report.problems == ()
+    assert all(_reaped(pid) for pid in workers)
+    assert not workers & set(analysis_workers())
+
+
+def test_a_worker_serves_one_file_after_another(sealer: Sealer, sealed: bytes) -> None:
+    verify(sealed, sealer)
+    assert _eventually(lambda: _workers() == set(analysis_workers()))  # none starting
+    before = set(analysis_workers())
+
+    for _ in range(5):
+        assert verify(sealed, sealer).trustworthy
+
+    assert set(analysis_workers()) == before  # no process started per file
+
+
+def test_a_forked_process_verifies_with_workers_of_its_own(sealer: Sealer, sealed: bytes) -> None:
+    """As a gunicorn worker forked from a master that had already verified a file."""
+    verify(sealed, sealer)
+    parents = set(analysis_workers())
+    reading, writing = os.pipe()
+
+    pid = os.fork()
+    if pid == 0:  # the child: answers through the pipe, never returns to pytest
+        try:
+            trustworthy = verify(sealed, sealer).trustworthy
+            own = set(analysis_workers())
+            os.write(writing, b"%d %d" % (trustworthy, bool(own) and not own & parents))
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as answer:
+        said = answer.read()
+    os.waitpid(pid, 0)
+
+    assert said == b"1 1"
+    assert set(analysis_workers()) == parents
+    assert verify(sealed, sealer).trustworthy  # ours still work
 
 
 def test_the_analysis_processes_see_none_of_the_application_environment(
     sealer: Sealer, sealed: bytes
 ) -> None:
     verify(sealed, sealer)
-    (server,) = _analysis_servers()
 
-    assert Path(f"/proc/{server}/environ").read_bytes() == b""
+    assert analysis_workers()
+    for pid in analysis_workers():
+        assert Path(f"/proc/{pid}/environ").read_bytes() == b""
