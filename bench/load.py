@@ -18,6 +18,9 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    client_cpu: float = 0.0
+    """CPU seconds this load generator used (every thread): it shares the cores with the server."""
+    statuses: dict[int, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -66,6 +69,7 @@ def _attempt(
     took = time.perf_counter() - since
     with lock:
         result.latencies.append(took)
+        result.statuses[status] = result.statuses.get(status, 0) + 1
         if status != expect:
             result.errors.append(f"HTTP {status}")
     return conn
@@ -82,13 +86,14 @@ def _run(work: Callable[[], None], workers: int) -> None:
 def closed_loop(
     host: str,
     port: int,
-    requests: Callable[[], Request],
+    requests: Callable[[], Request | None],
     *,
     workers: int,
     seconds: float,
     expect: int = 200,
 ) -> LoadResult:
-    """`workers` connections each sending the next request as soon as the last one answered."""
+    """`workers` connections each sending the next request as soon as the last one answered,
+    for `seconds` or until `requests` returns None (a finite supply)."""
     result = LoadResult()
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -96,14 +101,19 @@ def closed_loop(
     def work() -> None:
         conn = _connect(host, port)
         while time.perf_counter() < stop:
+            with lock:
+                request = requests()
+            if request is None:
+                break
             conn = _attempt(
-                conn, requests(), time.perf_counter(), result=result, lock=lock, expect=expect
+                conn, request, time.perf_counter(), result=result, lock=lock, expect=expect
             )
         conn.close()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     _run(work, workers)
     result.elapsed = time.perf_counter() - started
+    result.client_cpu = time.process_time() - cpu
     return result
 
 
@@ -141,6 +151,8 @@ def open_loop(
             conn = _attempt(conn, request, at, result=result, lock=lock, expect=expect)
         conn.close()
 
+    cpu = time.process_time()
     _run(work, workers)
     result.elapsed = time.perf_counter() - begin
+    result.client_cpu = time.process_time() - cpu
     return result

@@ -13,14 +13,16 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import LargeBinary, bindparam, func, select, update
+from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from service import events, mail
 from service.db import Database
-from service.models import Document, School, Signer, User
+from service.models import Base, Document, School, Signer, User
 from service.settings import Settings
 from signing.archive import Archive
 from signing.errors import (
@@ -237,12 +239,13 @@ def _set_signer(session: Session, signer: Signer, expected: tuple[str, ...], **v
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("cette signature vient d'être enregistrée par ailleurs")
-    session.refresh(signer)
+    for key, value in values.items():  # what was just written, without reading it back
+        set_committed_value(signer, key, value)
 
 
 def create_document(ctx: Context, user: User, body: object) -> Document:
     now = ctx.now()
-    kind, data, warnings = _validate(body, paris_day(now))
+    kind, data, warnings = _validate(_with_amendment(body, None), paris_day(now))
     with ctx.db.transaction() as session:
         document = Document(
             school_id=user.school_id,
@@ -693,46 +696,137 @@ def _dead(reason: str, school: School | None) -> DeadLink:
     return DeadLink(reason, _DEAD_MESSAGES[reason], contact)
 
 
-def _live_signer(
-    ctx: Context, session: Session, token: str, now: datetime
-) -> tuple[Signer, LinkClaims]:
-    """The signer a token leads to, if the link is still alive; DeadLink otherwise.
-
-    LinkInvalid and LinkExpired (forged or too old) pass through unchanged.
-    """
-    claims = ctx.link_signer().read(token, now=now)
-    signer = session.get(Signer, claims.subject_id)
-    if signer is None:
-        raise LinkRevoked
-    document = signer.document
+def _link_dead_unless_live(
+    claims: LinkClaims, signer: Signer, document: Document, school: School
+) -> None:
+    """DeadLink, with the reason a person understands, unless `claims` carry the signer's
+    current nonce and the document awaits signatures."""
     try:
         check_nonce(claims, signer.link_nonce)
     except LinkRevoked:
         if signer.state in ("signed", "declined"):
-            raise _dead(signer.state, document.school) from None
+            raise _dead(signer.state, school) from None
         if document.state in ("cancelled", "expired"):
-            raise _dead(document.state, document.school) from None
+            raise _dead(document.state, school) from None
         if document.state != "awaiting_signatures":
-            raise _dead("closed", document.school) from None
-        raise _dead("replaced", document.school) from None
+            raise _dead("closed", school) from None
+        raise _dead("replaced", school) from None
     if document.state != "awaiting_signatures":
-        raise _dead("closed", document.school)
+        raise _dead("closed", school)
+
+
+_LIVE_SIGNER = (
+    select(Signer)
+    .join(Signer.document)
+    .join(Document.school)
+    .where(Signer.id == bindparam("signer_id"))
+    .options(contains_eager(Signer.document).contains_eager(Document.school))
+)
+_LIVE_SIGNER_LOCKED = _LIVE_SIGNER.with_for_update(of=Document)
+
+
+def _live_signer(
+    ctx: Context, session: Session, token: str, now: datetime, *, lock: bool = False
+) -> tuple[Signer, LinkClaims]:
+    """The signer a token leads to, if the link is still alive; DeadLink otherwise.
+
+    One query: the signer with its document and school (never the PDF, a deferred column);
+    with `lock`, the same statement takes the document's row lock (as `lock_document` does), so
+    a write needs no second query. LinkInvalid and LinkExpired (forged or too old) pass through
+    unchanged.
+    """
+    claims = ctx.link_signer().read(token, now=now)
+    query = _LIVE_SIGNER_LOCKED if lock else _LIVE_SIGNER
+    signer = session.scalars(query, {"signer_id": claims.subject_id}).one_or_none()
+    if signer is None:
+        raise LinkRevoked
+    _link_dead_unless_live(claims, signer, signer.document, signer.document.school)
     return signer, claims
 
 
+def _page_columns(model: type[Base]) -> list[KeyedColumnElement[Any]]:
+    """The columns a page may show: every one but the binary ones (PDFs, drawn signature)."""
+    return [
+        column for column in model.__table__.columns if not isinstance(column.type, LargeBinary)
+    ]
+
+
+_SIGNER_COLUMNS = _page_columns(Signer)
+_DOCUMENT_COLUMNS = _page_columns(Document)
+_SCHOOL_COLUMNS = _page_columns(School)
+_LINK_QUERY = (
+    select(*_SIGNER_COLUMNS, *_DOCUMENT_COLUMNS, *_SCHOOL_COLUMNS)
+    .select_from(Signer)
+    .join(Document, Document.id == Signer.document_id)
+    .join(School, School.id == Document.school_id)
+    .where(Signer.id == bindparam("signer_id"))
+)
+"""A signing link's signer, document and school, in one statement built once."""
+
+
+_Model = TypeVar("_Model", bound=Base)
+
+
+def _unattached(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """An instance of `model` holding `values`, in no session, filled as the ORM fills the rows
+    it loads (straight into the instance's dict): the constructor's per-attribute events cost
+    more than the query. For reading only."""
+    instance: _Model = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
+
+
+def _read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, LinkClaims]:
+    """The whole check of a link (signature, age, nonce, states), read-only: one query on a
+    plain connection, no ORM session, no lock. The view holds unattached copies of the rows,
+    for showing only."""
+    links = ctx.link_signer()
+    claims = links.read(token, now=now)
+    with ctx.db.engine.connect() as connection:
+        row = connection.execute(_LINK_QUERY, {"signer_id": claims.subject_id}).one_or_none()
+    if row is None:
+        raise LinkRevoked
+    values = row._mapping
+    signer = _unattached(Signer, {c.key: values[c] for c in _SIGNER_COLUMNS})
+    document = _unattached(Document, {c.key: values[c] for c in _DOCUMENT_COLUMNS})
+    school = _unattached(School, {c.key: values[c] for c in _SCHOOL_COLUMNS})
+    _link_dead_unless_live(claims, signer, document, school)
+    return SigningView(document, signer, school, claims.signed_at + links.max_age), claims
+
+
+def _first_open(document: Document, signer: Signer, claims: LinkClaims) -> bool:
+    """Whether this visit belongs in the audit trail: the workflow moves the signer (the
+    invitation's first open), or this link was never opened. A reminder or a resent link keeps
+    the signer `opened` but mails a link of its own, made after the last recorded open, so the
+    first visit through each new link is recorded once; every other visit is a pure read.
+    (A link's time is to the second: one resent within the second of the last recorded open
+    is taken as already opened.)"""
+    opened = decide_open(DocumentState(document.state), SignerState(signer.state))
+    if opened.value != signer.state:
+        return True
+    return signer.opened_at is None or signer.opened_at < claims.signed_at
+
+
 def open_link(ctx: Context, token: str, origin: events.Origin) -> SigningView:
-    """The signer opens their page: recorded, never uses the link up (mail scanners open links)."""
+    """The signer opens their page; never uses the link up (mail scanners open links).
+
+    The link is checked in full on every visit (signature, age, nonce, states), read-only.
+    Only the first visit through a link (`_first_open`) writes: the signer's state and
+    `opened_at` by compare-and-set and an `opened` event, under the document's lock. Later
+    visits write nothing and lock nothing.
+    """
     now = ctx.now()
+    view, claims = _read_link(ctx, token, now)
+    if not _first_open(view.document, view.signer, claims):
+        return view
     with ctx.db.transaction() as session:
-        signer, claims = _live_signer(ctx, session, token, now)
-        document = lock_document(session, signer.document_id)
-        new_state = decide_open(DocumentState(document.state), SignerState(signer.state))
-        if new_state != signer.state:
-            _set_signer(session, signer, (signer.state,), state=new_state.value, opened_at=now)
-        events.record(session, document, "opened", at=now, origin=origin, signer=signer)
-        return SigningView(
-            document, signer, document.school, claims.signed_at + ctx.link_signer().max_age
-        )
+        signer, claims = _live_signer(ctx, session, token, now, lock=True)  # again, locked
+        document = signer.document
+        if _first_open(document, signer, claims):
+            opened = decide_open(DocumentState(document.state), SignerState(signer.state))
+            _set_signer(session, signer, (signer.state,), state=opened.value, opened_at=now)
+            events.record(session, document, "opened", at=now, origin=origin, signer=signer)
+        return SigningView(document, signer, document.school, view.expires_at)
 
 
 def names_match(typed: str, expected: str) -> bool:
@@ -826,11 +920,14 @@ def sign(
     shown_pdf_sha256: str | None,
 ) -> Signer:
     """Record one signature (the POST uses the link up). When it is the last but the head's, the
-    head is invited; when it is the last of all, the document becomes `signed`."""
+    head is invited; when it is the last of all, the document becomes `signed`. The signer
+    comes back with its document and school loaded, for the page that thanks them."""
     now = ctx.now()
     with ctx.db.transaction() as session:
-        signer, _ = _live_signer(ctx, session, token, now)
-        document = lock_document(session, signer.document_id)
+        # The document is locked by this first query; a signer row read while waiting for the
+        # lock may be older than it, which the compare-and-set on its state then refuses.
+        signer, _ = _live_signer(ctx, session, token, now, lock=True)
+        document = signer.document
         issues = _signature_issues(consent, full_name, signer)
         if shown_pdf_sha256 and shown_pdf_sha256 != document.pdf_sha256:
             issues.append(
@@ -848,6 +945,7 @@ def sign(
             full_name=full_name,
             signature_png=signature_png,
         )
+        _ = document.school  # the caller's page names it (reloaded if the state moved)
     return signer
 
 

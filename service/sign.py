@@ -8,9 +8,10 @@ what happened and whom to contact, and nothing changes.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -18,7 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from service import csrf, finalize, operations, web
 from service.clock import PARIS
-from service.models import Document, School
+from service.models import Document, School, Signer
 from service.operations import Conflict, DeadLink, SignatureRefused, SigningView
 from service.security import PAGE_CSP
 from service.signature_image import SignatureImageRefused, clean_signature
@@ -96,29 +97,34 @@ def document_pdf(token: str) -> ResponseReturnValue:
 @bp.post("/<token>")
 def sign(token: str) -> ResponseReturnValue:
     ctx = web.context()
-    view = operations.signing_document(ctx, token)  # a dead link answers before the form is read
     form = request.form
-    values = {"consent": bool(form.get("consent")), "full_name": form.get("full_name", "")}
+    consent, full_name = bool(form.get("consent")), form.get("full_name", "")
+    values = {"consent": consent, "full_name": full_name}
     try:
         signature_png = clean_signature(form.get("signature", ""))
+    except SignatureImageRefused as exc:
+        view = operations.signing_document(ctx, token)  # a dead link answers first
+        return _signing_page(view, token, errors=[exc.issue], values=values)
+    try:
         signer = operations.sign(
             ctx,
             token,
             web.origin(),
-            consent=values["consent"],
-            full_name=values["full_name"],
+            consent=consent,
+            full_name=full_name,
             signature_png=signature_png,
             shown_pdf_sha256=form.get("pdf_sha256") or None,
         )
-    except SignatureImageRefused as exc:
-        return _signing_page(view, token, errors=[exc.issue], values=values)
     except SignatureRefused as exc:
+        view = operations.signing_document(ctx, token)
         return _signing_page(view, token, errors=exc.issues, values=values)
-    _finalize_if_complete(ctx, signer.document_id)
-    return render_template("sign/signed.html", **_describe(view))
+    document = signer.document
+    if document.state == "signed":
+        _finalize(ctx, document.id)
+    return render_template("sign/signed.html", **_describe(document, signer, document.school))
 
 
-def _finalize_if_complete(ctx: operations.Context, document_id: int) -> None:
+def _finalize(ctx: operations.Context, document_id: int) -> None:
     """After the last signature, seal and archive at once; on failure the worker retries."""
     try:
         finalize.finalize(ctx, document_id)
@@ -137,7 +143,9 @@ def decline(token: str) -> ResponseReturnValue:
         return _signing_page(
             view, token, errors=exc.issues, values={"reason": reason}, declining=True
         )
-    return render_template("sign/declined.html", **_describe(view))
+    return render_template(
+        "sign/declined.html", **_describe(view.document, view.signer, view.school)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,6 +221,8 @@ def _signing_page(
     errors_by_field: dict[str, str] = {}
     for issue in errors:
         errors_by_field.setdefault(issue.field, issue.message)
+    deadline = view.document.deadline
+    expires_on = view.expires_at.astimezone(PARIS).date()
     page = render_template(
         "sign/page.html",
         token=token,
@@ -221,18 +231,18 @@ def _signing_page(
         values=values or {},
         declining=declining,
         consent_text=operations.CONSENT_TEXT,
-        **_describe(view),
+        expires=paris_moment(view.expires_at),
+        deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
+        **_describe(view.document, view.signer, view.school),
     )
     return page, (422 if errors_by_field else 200)
 
 
-def _describe(view: SigningView) -> dict[str, Any]:
-    document, signer, school = view.document, view.signer, view.school
+def _describe(document: Document, signer: Signer, school: School) -> dict[str, Any]:
+    """What every page about the document says (the signing page adds the link's expiry)."""
     data = document.data
     pupil = data.get("pupil", {})
     host = data.get("host") or {}
-    deadline = document.deadline
-    expires_on = view.expires_at.astimezone(PARIS).date()
     return {
         "document": document,
         "signer": signer,
@@ -245,11 +255,16 @@ def _describe(view: SigningView) -> dict[str, Any]:
         "head": _head(school),
         "role": role_phrase(signer.role),
         "contact": _contact(school),
-        "expires": paris_moment(view.expires_at),
-        "deadline": format_date_fr(deadline) if deadline and deadline < expires_on else None,
         "pdf_size": _size(document.pdf_size or 0),
         "pdf_filename": pdf_filename(document),
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_fr(day: date | str) -> str:
+    """`format_date_fr`, remembered: Babel's formatting costs more than the rest of the page's
+    values together, and the same few dates come back on every page."""
+    return format_date_fr(day)
 
 
 def role_phrase(role: str) -> str:
@@ -264,7 +279,7 @@ def role_phrase(role: str) -> str:
 def paris_moment(moment: datetime) -> str:
     """``28 décembre 2026 à 10 h``, in Paris time."""
     local = moment.astimezone(PARIS)
-    return f"{format_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
+    return f"{_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
 
 
 def pdf_filename(document: Document) -> str:
@@ -281,7 +296,7 @@ def pdf_filename(document: Document) -> str:
 def _period(start: str | None, end: str | None) -> str:
     if not start or not end:
         return ""
-    return f"du {format_date_fr(start)} au {format_date_fr(end)}"
+    return f"du {_date_fr(start)} au {_date_fr(end)}"
 
 
 def _head(school: School) -> str:

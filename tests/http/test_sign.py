@@ -10,6 +10,7 @@ import html
 import io
 import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from werkzeug.test import TestResponse
 
 from service import operations
 from service.db import Database
-from service.models import Document, Event, Signer, User
+from service.models import Document, Event, OutboxMessage, Signer, User
 from service.operations import CONSENT_TEXT, Context
 from signing.convert import ConverterPool
 
@@ -145,6 +146,33 @@ def event_types(db: Database, document_id: int) -> list[str]:
         )
 
 
+def mailed_link(ctx: Context, signer: Signer) -> str:
+    """The token of the newest message mailed to `signer`."""
+    with ctx.db.new_session() as session:
+        body = session.scalars(
+            select(OutboxMessage.text_body)
+            .where(OutboxMessage.to_address == signer.email)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        ).one()
+    match = re.search(r"/sign/([A-Za-z0-9_.\-]+)", body)
+    assert match
+    return match.group(1)
+
+
+def sign_through_link(client: FlaskClient, ctx: Context, signer: Signer) -> None:
+    """The signer opens the link mailed to them and signs with their typed name."""
+    url = f"/sign/{mailed_link(ctx, signer)}"
+    page = client.get(url)
+    assert page.status_code == 200, text(page)
+    match = CSRF.search(page.get_data(as_text=True))
+    assert match
+    form = {"csrf_token": match.group(1), "consent": "oui", "full_name": signer.full_name}
+    response = client.post(url, data=form)
+    assert response.status_code == 200, text(response)
+    assert "Merci, votre signature est enregistrée" in text(response)
+
+
 def text(response: TestResponse) -> str:
     """The page as a person reads it: tags kept, entities decoded."""
     return html.unescape(response.get_data(as_text=True))
@@ -227,22 +255,105 @@ def test_the_page_says_who_asks_what_and_in_which_role(
     assert f'action="{invitation.url}/decline"' in page
 
 
-def test_opening_is_recorded_and_leaves_the_link_usable(
-    client: FlaskClient, ctx: Context, invitation: Invitation
+def test_the_first_open_is_recorded_and_later_ones_change_nothing(
+    app: Flask, client: FlaskClient, ctx: Context, invitation: Invitation, clock: FrozenClock
 ) -> None:
     first = client.get(invitation.url)
-    second = client.get(invitation.url)
+    after_first = snapshot(ctx.db)
+    clock.advance(minutes=10)
+    again = [client.get(invitation.url), browser(app).get(invitation.url)]
 
-    assert (first.status_code, second.status_code) == (200, 200)
+    assert [r.status_code for r in (first, *again)] == [200, 200, 200]
+    assert snapshot(ctx.db) == after_first  # later visits: no event, no write
     signer = reload(ctx.db, invitation.signer)
     assert signer.state == "opened"
     assert signer.opened_at == NOW
     assert signer.link_nonce == invitation.signer.link_nonce
-    assert event_types(ctx.db, invitation.document.id)[-2:] == ["opened", "opened"]
+    assert event_types(ctx.db, invitation.document.id)[-2:] == ["invited", "opened"]
     with ctx.db.new_session() as session:
-        opened = session.scalars(select(Event).where(Event.type == "opened")).first()
-        assert opened is not None
+        opened = session.scalars(select(Event).where(Event.type == "opened")).one()
         assert (opened.ip, opened.user_agent, opened.role) == (IP, USER_AGENT, "guardian")
+        assert opened.signer_id == invitation.signer.id
+    assert all(CSRF.search(r.get_data(as_text=True)) for r in again)
+
+
+def test_a_later_open_neither_writes_nor_waits_for_the_documents_lock(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    assert client.get(invitation.url).status_code == 200
+    answers: list[int] = []
+    reader = threading.Thread(target=lambda: answers.append(client.get(invitation.url).status_code))
+
+    with ctx.db.transaction() as session:  # another writer holds the document, mid-transaction
+        operations.lock_document(session, invitation.document.id)
+        reader.start()
+        reader.join(timeout=5)
+        answered_meanwhile = not reader.is_alive()
+    reader.join()
+
+    assert answered_meanwhile
+    assert answers == [200]
+
+
+def test_the_link_is_still_checked_on_every_later_open(
+    client: FlaskClient, ctx: Context, invitation: Invitation, head: User
+) -> None:
+    assert client.get(invitation.url).status_code == 200
+    assert client.get(invitation.url).status_code == 200
+
+    operations.cancel_document(ctx, head, invitation.document.id, "Erreur sur les dates")
+    response = client.get(invitation.url)
+
+    assert response.status_code == 410
+    assert "Ce document a été annulé par l'établissement." in text(response)
+
+
+def test_the_first_open_of_a_resent_link_is_recorded_once(
+    client: FlaskClient,
+    ctx: Context,
+    invitation: Invitation,
+    head: User,
+    clock: FrozenClock,
+) -> None:
+    assert client.get(invitation.url).status_code == 200
+    clock.advance(hours=2)
+    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    resent = mailed_link(ctx, invitation.signer)
+    assert resent != invitation.token
+    assert reload(ctx.db, invitation.signer).state == "opened"  # a resend keeps the state
+    clock.advance(hours=1)
+
+    first = client.get(f"/sign/{resent}")
+    after_first = snapshot(ctx.db)
+    clock.advance(minutes=5)
+    again = client.get(f"/sign/{resent}")
+    old = client.get(invitation.url)
+
+    assert (first.status_code, again.status_code, old.status_code) == (200, 200, 410)
+    assert snapshot(ctx.db) == after_first
+    assert event_types(ctx.db, invitation.document.id)[-3:] == ["opened", "reminded", "opened"]
+    signer = reload(ctx.db, invitation.signer)
+    assert (signer.state, signer.opened_at) == ("opened", NOW + timedelta(hours=3))
+
+
+def test_the_first_open_of_a_reminders_link_is_recorded_and_the_first_link_still_reads(
+    client: FlaskClient,
+    ctx: Context,
+    invitation: Invitation,
+    head: User,
+    clock: FrozenClock,
+) -> None:
+    assert client.get(invitation.url).status_code == 200
+    clock.advance(days=7)
+    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id)
+    reminded = mailed_link(ctx, invitation.signer)
+    clock.advance(hours=1)
+
+    answers = [client.get(f"/sign/{reminded}"), client.get(f"/sign/{reminded}")]
+    answers.append(client.get(invitation.url))  # the first message's link, opened before
+
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert event_types(ctx.db, invitation.document.id)[-3:] == ["opened", "reminded", "opened"]
 
 
 def test_the_pdf_is_the_frozen_document_and_reading_it_changes_nothing(
@@ -301,6 +412,25 @@ def test_signing_records_who_when_where_and_what(
             assert (stored.format, stored.size, stored.mode) == ("PNG", (600, 200), "RGBA")
     else:
         assert signer.signature_png is None
+
+
+def test_the_last_signature_through_a_link_completes_the_document_at_once(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    for signer in signers(ctx.db, invitation.document.id):
+        if signer.state == "invited":
+            sign_through_link(client, ctx, signer)
+    head = next(s for s in signers(ctx.db, invitation.document.id) if s.role == "head")
+    assert head.state == "invited"  # once everyone else has signed
+
+    sign_through_link(client, ctx, head)
+
+    with ctx.db.new_session() as session:
+        document = session.get(Document, invitation.document.id)
+        assert document is not None
+        assert document.state == "completed"
+        assert document.final_pdf_sha256
+    assert event_types(ctx.db, invitation.document.id)[-2:] == ["signed", "completed"]
 
 
 def test_a_used_link_gets_the_already_signed_page(
@@ -440,6 +570,22 @@ def test_a_bad_drawing_is_refused_next_to_the_pad(
     assert response.status_code == 422
     assert message in field_messages(response, "signature")
     assert 'value="nadia MARTIN"' in text(response)
+    assert snapshot(ctx.db) == before
+
+
+def test_a_used_link_with_a_bad_drawing_gets_the_already_signed_page(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, invitation)
+    assert client.post(invitation.url, data=sign_form(invitation, csrf_token)).status_code == 200
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, signature="data:image/png;base64,x")
+    )
+
+    assert response.status_code == 410
+    assert "Vous avez déjà signé ce document" in text(response)
     assert snapshot(ctx.db) == before
 
 
