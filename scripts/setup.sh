@@ -14,8 +14,9 @@ packages=(
   fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-symbola
   qpdf poppler-utils
 )
-# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
-if [ "$want_test" = 1 ]; then packages+=(chromium); fi
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`);
+# curl fetches axe-core for their accessibility checks (below).
+if [ "$want_test" = 1 ]; then packages+=(chromium curl ca-certificates); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -50,3 +51,29 @@ ln -sf /usr/lib/python3/dist-packages/uno.py "$bridge/uno.py"
 ln -sf /usr/lib/python3/dist-packages/unohelper.py "$bridge/unohelper.py"
 printf '%s\n%s\n' "$(pwd)/$bridge" /usr/lib/libreoffice/program > "$site/cosigne-uno.pth"
 .venv/bin/python -c 'import uno' || { echo "Le module uno de LibreOffice ne se charge pas." >&2; exit 1; }
+
+# The browser tests' accessibility checks inject axe-core (npm registry, a pinned version whose
+# tarball must match the registry's sha512) into the pages: no node needed.
+if [ "$want_test" = 1 ]; then
+  AXE_VERSION=4.14.1
+  AXE_SHA512=FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+  axe_dir=.test-tools/axe-core
+  if [ "$(cat "$axe_dir/VERSION" 2>/dev/null)" != "$AXE_VERSION" ]; then
+    echo "Installation d'axe-core $AXE_VERSION dans $axe_dir"
+    axe_tmp=$(mktemp -d)
+    curl -fsSL --retry 3 -o "$axe_tmp/axe-core.tgz" \
+      "https://registry.npmjs.org/axe-core/-/axe-core-$AXE_VERSION.tgz"
+    expected=$(echo "$AXE_SHA512" | base64 -d | od -An -v -tx1 | tr -d ' \n')
+    if [ "$(sha512sum "$axe_tmp/axe-core.tgz" | cut -d' ' -f1)" != "$expected" ]; then
+      echo "L'archive d'axe-core $AXE_VERSION ne correspond pas à son empreinte sha512." >&2
+      rm -rf "$axe_tmp"
+      exit 1
+    fi
+    tar xzf "$axe_tmp/axe-core.tgz" -C "$axe_tmp" package/axe.min.js package/LICENSE
+    rm -rf "$axe_dir"
+    mkdir -p "$axe_dir"
+    cp "$axe_tmp/package/axe.min.js" "$axe_tmp/package/LICENSE" "$axe_dir/"
+    echo "$AXE_VERSION" > "$axe_dir/VERSION"
+    rm -rf "$axe_tmp"
+  fi
+fi

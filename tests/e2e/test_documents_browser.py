@@ -1,87 +1,56 @@
-"""A head prepares, issues and signs a convention in a real browser (Debian's Chromium through
-Playwright; fixtures of tests/e2e/conftest.py), against the app served on loopback with the real
-warm LibreOffice. Screenshots of each step go to ``test-artifacts/``."""
+"""A head prepares and issues a convention in a real browser; every other party signs from the
+link of the email they really received (aiosmtpd on loopback), on a phone, drawing with a finger;
+the head follows each state change, signs last, downloads the sealed PDF and checks it.
+
+Debian's Chromium through Playwright (fixtures of tests/e2e/conftest.py), against the app served
+on loopback with the real warm LibreOffice; mail leaves through `cosigne worker`'s own pass.
+Screenshots of each step go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import make_school, make_user
+from browser_steps import (
+    PASSWORD,
+    by_recipient,
+    convention_with_two_guardians,
+    draw_by_touch,
+    draw_with_mouse,
+    fill_form,
+    log_in,
+    make_head,
+    plain_text,
+    signer_state,
+    signing_link,
+)
 from sqlalchemy import select
 
-from service import accounts, forms, operations
-from service.events import Origin
-from service.models import Document, OutboxMessage, Signer, User
-from service.operations import Context
+from service import finalize
+from service.models import Document, Signer, User
 from signing.convert import ConverterPool
+from signing.verify import verify_pdf
 
 pytestmark = pytest.mark.libreoffice
-
-PASSWORD = "Un mot de passe solide 2026 !"  # noqa: S105 — a test account's password
 
 
 @pytest.fixture
 def head(live_server: Any) -> User:
-    db = live_server.db
-    user = make_user(db, make_school(db), role="head", email="proviseure@example.edu")
-    with db.transaction() as session:
-        row = session.get(User, user.id)
-        assert row is not None
-        accounts.set_password(row, PASSWORD)
-    return user
+    return make_head(live_server)
 
 
-def convention_with_two_guardians() -> dict[str, Any]:
-    text = resources.files("contract_templates").joinpath("examples", "convention.json")
-    data = copy.deepcopy(json.loads(text.read_text("utf-8"))["data"])
-    data["guardians"].append(
-        {
-            "first_name": "Karim",
-            "last_name": "Martin",
-            "relationship": "père",
-            "email": "karim.martin@example.org",
-            "signs": True,
-        }
-    )
-    return data
-
-
-def fill_form(page: Any, data: dict[str, Any]) -> None:
-    """Type every value of `data` into the generated form, as a person would."""
-    stack = list(forms.build("convention", data, blank_rows=False).sections)
-    while stack:
-        node = stack.pop(0)
-        stack[:0] = node.children
-        if node.kind != "input":
-            continue
-        field = page.locator(f"#{node.id}")
-        if node.widget == "checkbox":
-            field.set_checked(bool(node.value))
-        elif node.widget == "select":
-            field.select_option(str(node.value))
-        elif node.value not in (None, ""):
-            field.fill(str(node.value))
-
-
-def test_head_creates_fixes_previews_issues_and_signs_a_convention(
+def test_a_convention_is_prepared_signed_by_every_party_from_their_mail_and_sealed(
     live_server: Any,
     live_converter: ConverterPool,
     page: Any,
+    phone_pages: Callable[[], Any],
     head: User,
     screenshot: Callable[[Any, str], Path],
 ) -> None:
     shot = screenshot
-    page.goto(f"{live_server.url}/connexion")
-    page.get_by_label("Adresse électronique").fill(head.email)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/tableau-de-bord")
+    log_in(page, live_server.url)
     shot(page, "01-tableau-de-bord")
 
     page.get_by_role("link", name="Nouvelle convention de stage").first.click()
@@ -124,74 +93,131 @@ def test_head_creates_fixes_previews_issues_and_signs_a_convention(
     page.wait_for_load_state()
     assert "Le document est émis" in page.inner_text("main")
     assert page.locator("#etat-document").text_content() == "En attente de signature"
+    document_url = page.url
     shot(page, "05-emis")
 
     db = live_server.db
     with db.new_session() as session:
         document = session.scalars(select(Document)).one()
         assert document.state == "awaiting_signatures"
-        recipients = set(session.scalars(select(OutboxMessage.to_address)))
-    assert {"nadia.martin@example.org", "karim.martin@example.org"} <= recipients
+        signers = [
+            (s.id, s.full_name, s.email)
+            for s in session.scalars(
+                select(Signer).where(Signer.role != "head").order_by(Signer.position)
+            )
+        ]
+        head_address = session.scalars(select(Signer.email).where(Signer.role == "head")).one()
+    assert len(signers) == 6  # host's representative and tutor, referent, pupil, two guardians
+    for _, name, _ in signers:
+        assert signer_state(page, name) == "Invité"
 
     page.goto(f"{live_server.url}/tableau-de-bord")
     assert "Karim Martin (invité)" in page.inner_text("main")
     shot(page, "06-tableau-de-bord")
 
-    # Everyone else signs through their link; then the head signs here, logged in.
-    ctx = Context(
-        db=db, settings=live_server.app.config["COSIGNE"], converter=lambda: live_converter
-    )
-    with db.new_session() as session:
-        others = [
-            (s.id, s.link_nonce, s.full_name)
-            for s in session.scalars(select(Signer).where(Signer.role != "head"))
-        ]
-    for signer_id, nonce, name in others:
-        token = ctx.link_signer().make(signer_id, nonce, now=ctx.now())
-        operations.sign(
-            ctx,
-            token,
-            Origin(ip="203.0.113.9", user_agent="e2e"),
-            consent=True,
-            full_name=name,
-            signature_png=None,
-            shown_pdf_sha256=None,
-        )
-    page.get_by_role("link", name=f"Convention de stage n° {document.id}").click()
-    page.locator("label[for=consent]").click()  # the DSFR draws the box on the label
+    # The worker's pass sends the invitations over SMTP; each party opens their own.
+    report = live_server.deliver_mail()
+    assert report.delivery.sent == 6
+    invitations = by_recipient(live_server.smtp.wait_for(6))
+    assert set(invitations) == {address for _, _, address in signers}
+
+    for number, (signer_id, name, address) in enumerate(signers, start=1):
+        invitation = invitations[address]
+        assert name in plain_text(invitation)
+        phone = phone_pages()
+        phone.goto(signing_link(invitation, live_server.url))
+        assert phone.get_by_role("heading", level=1).inner_text() == "Convention de stage"
+        assert f"Vous signez : {name}" in phone.inner_text("main")
+        shot(phone, f"{number + 6:02d}a-signataire-{number}-lien-ouvert")
+
+        page.goto(document_url)
+        assert signer_state(page, name) == "Ouvert"
+
+        draw_by_touch(phone)
+        phone.locator("label[for=consent]").tap()  # the DSFR draws the box on the label
+        assert phone.locator("#consent").is_checked()
+        phone.get_by_label("Votre prénom et votre nom").fill(name)
+        shot(phone, f"{number + 6:02d}b-signataire-{number}-pret")
+        phone.get_by_role("button", name="Signer le document").tap()
+        confirmation = phone.get_by_role("status")
+        assert "Merci, votre signature est enregistrée" in confirmation.inner_text()
+        assert "Vous n’avez plus rien à faire." in phone.inner_text("main")
+        shot(phone, f"{number + 6:02d}c-signataire-{number}-confirmation")
+        phone.context.close()
+
+        with db.new_session() as session:
+            row = session.get(Signer, signer_id)
+            assert row is not None
+            assert row.state == "signed"
+            assert row.signature_png is not None  # the finger's drawing came through
+            assert row.signature_png.startswith(b"\x89PNG")
+        page.goto(document_url)
+        assert signer_state(page, name) == "Signé"
+        if number < len(signers):
+            assert page.locator("#signature-etablissement").count() == 0  # not yet the head's turn
+    shot(page, "13-tous-ont-signe")
+
+    # Everyone else has signed: the head is told by mail, and signs here, logged in.
+    live_server.deliver_mail()
+    (head_mail,) = live_server.smtp.wait_for(7)[6:]
+    assert by_recipient([head_mail]).keys() == {head_address}
+    assert "Toutes les autres personnes ont signé." in plain_text(head_mail)
+    assert signer_state(page, "Anne Leroy") == "Invité"
+    page.locator("label[for=consent]").click()
     page.get_by_label("Votre prénom et votre nom").fill("Anne Leroy")
-    canvas = page.locator("#signature-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 9):
-        page.mouse.move(
-            box["x"] + 30 + step * 50, box["y"] + box["height"] * (0.3 if step % 2 else 0.7)
-        )
-    page.mouse.up()
-    shot(page, "07-signature-du-chef")
+    draw_with_mouse(page)
+    shot(page, "14-signature-du-chef")
     page.get_by_role("button", name="Signer le document").click()
     page.wait_for_load_state()
     assert "Votre signature est enregistrée." in page.inner_text("main")
     assert page.locator("#etat-document").text_content() == "Finalisé"  # sealed and archived
+    assert signer_state(page, "Anne Leroy") == "Signé"
+    shot(page, "15-finalise")
+
     signed_link = page.get_by_role("link", name="Télécharger le PDF signé")
+    with page.expect_popup() as popup:  # the link opens a new tab
+        signed_link.click()
+    popup.value.close()
     final = page.request.get(live_server.url + signed_link.get_attribute("href"))
     assert final.status == 200
-    assert final.body().startswith(b"%PDF-")
-    assert b"/ByteRange" in final.body()  # the seal's signature dictionary
-    shot(page, "08-signe")
-    with db.new_session() as session:
-        head_row = session.scalars(select(Signer).where(Signer.role == "head")).one()
-        assert head_row.state == "signed"
-        assert head_row.signature_png is not None  # the drawing came through
+    assert final.headers["content-type"] == "application/pdf"
+    final_pdf = final.body()
+    report = verify_pdf(
+        final_pdf, trust_roots=finalize.sealer(live_server.app.config["COSIGNE"]).trust_roots()
+    )
+    assert report.seal_present
+    assert report.seal_valid
+    assert report.intact
+    assert report.problems == ()
+
+    # Every party receives the same sealed file.
+    live_server.deliver_mail()
+    finals = by_recipient(live_server.smtp.wait_for(14)[7:])
+    assert set(finals) == {address for _, _, address in signers} | {head_address}
+    for received in finals.values():
+        (attachment,) = list(received.iter_attachments())
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_content() == final_pdf
+
+    # The public verification page says the same of the downloaded file.
+    tmp_pdf = Path(live_server.app.config["COSIGNE"].data_dir) / "convention-signee.pdf"
+    tmp_pdf.write_bytes(final_pdf)
+    page.goto(f"{live_server.url}/verifier")
+    page.get_by_label("Fichier PDF").set_input_files(str(tmp_pdf))
+    page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_load_state()
+    assert "Document authentique" in page.get_by_role("status").inner_text()
+    assert page.locator("#sceau").inner_text().startswith("Sceau valide")
+    assert page.locator("#integrite").inner_text().startswith("Document intact")
+    assert page.locator("#connu").inner_text() == "Connu de Cosigne : oui"
+    shot(page, "16-verification")
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto(f"{live_server.url}/tableau-de-bord")
-    shot(page, "09-tableau-de-bord-telephone")
-    page.goto(f"{live_server.url}/documents/{document.id}")
-    shot(page, "10-document-telephone")
+    assert "Finalisé" in page.locator("#documents").text_content()
+    shot(page, "17-tableau-de-bord-telephone")
+    page.goto(document_url)
+    shot(page, "18-document-telephone")
 
 
 def test_rows_are_added_and_removed_from_the_keyboard(
