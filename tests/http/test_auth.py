@@ -545,12 +545,11 @@ def test_the_staff_layout_shows_who_is_there_and_what_they_may_open(
     assert school.name in page
     assert 'action="/deconnexion"' in page
     assert ('href="/utilisateurs"' in page) is sees_users
-    for href in (
-        "/tableau-de-bord",
-        "/documents/nouveau/parcours",
-        "/documents/nouveau/convention",
-    ):
-        assert f'href="{href}"' in page
+    assert 'href="/tableau-de-bord"' in page
+    for href in ("/documents/nouveau/parcours", "/documents/nouveau/convention"):
+        # An admin manages users and reads documents; only heads and referents create them.
+        assert (f'href="{href}"' in page) is (role != "admin")
+        assert client.get(href).status_code == (403 if role == "admin" else 200)
     assert client.get("/essai/direction").status_code == (200 if role == "head" else 403)
 
 
