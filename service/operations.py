@@ -674,6 +674,9 @@ class SigningView:
     signer: Signer
     school: School
     expires_at: datetime
+    rows: str | None = None
+    """Every value the page may show, as read for a visit that wrote nothing (None after a
+    write): equal `rows` of one link give the same page."""
 
 
 _DEAD_MESSAGES = {
@@ -791,7 +794,8 @@ def _read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, Li
     document = _unattached(Document, {c.key: values[c] for c in _DOCUMENT_COLUMNS})
     school = _unattached(School, {c.key: values[c] for c in _SCHOOL_COLUMNS})
     _link_dead_unless_live(claims, signer, document, school)
-    return SigningView(document, signer, school, claims.signed_at + links.max_age), claims
+    view = SigningView(document, signer, school, claims.signed_at + links.max_age, repr(tuple(row)))
+    return view, claims
 
 
 def _first_open(document: Document, signer: Signer, claims: LinkClaims) -> bool:

@@ -9,7 +9,10 @@ what happened and whom to contact, and nothing changes.
 from __future__ import annotations
 
 import functools
+import secrets
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -80,7 +83,44 @@ def security_headers(response: Response) -> Response:
 @bp.get("/<token>")
 def page(token: str) -> ResponseReturnValue:
     view = operations.open_link(web.context(), token, web.origin())
-    return _signing_page(view, token)
+    if view.rows is None:  # the first visit: rendered for itself
+        return _signing_page(view, token)
+    key = (token, view.rows)
+    html = _rendered_pages.get(key)
+    if html is None:
+        html, _ = _signing_page(view, token, csrf_token=_CSRF_MARK)
+        _rendered_pages.put(key, html)
+    return html.replace(_CSRF_MARK, csrf.token())
+
+
+class _RenderedPages:
+    """The signing pages last rendered, by link and by the exact values the page shows: a signer
+    coming back to an unchanged page gets it without rendering it again (a change of any value
+    read, the link's expiry included, makes another key). The form's CSRF token is left as a
+    mark and put in per visit, for each browser's session. Bounded, least recently used out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._pages: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        with self._lock:
+            html = self._pages.get(key)
+            if html is not None:
+                self._pages.move_to_end(key)
+            return html
+
+    def put(self, key: tuple[str, str], html: str) -> None:
+        with self._lock:
+            self._pages[key] = html
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+_rendered_pages = _RenderedPages(size=256)
+_CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
+"""Stands for the visitor's CSRF token in a kept page (random: no form text can forge it)."""
 
 
 @bp.get("/<token>/document.pdf")
@@ -217,7 +257,8 @@ def _signing_page(
     errors: Iterable[FieldIssue] = (),
     values: Mapping[str, Any] | None = None,
     declining: bool = False,
-) -> ResponseReturnValue:
+    csrf_token: str | None = None,
+) -> tuple[str, int]:
     errors_by_field: dict[str, str] = {}
     for issue in errors:
         errors_by_field.setdefault(issue.field, issue.message)
@@ -234,6 +275,7 @@ def _signing_page(
         expires=paris_moment(view.expires_at),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
         **_describe(view.document, view.signer, view.school),
+        **({"csrf_token": lambda: csrf_token} if csrf_token else {}),
     )
     return page, (422 if errors_by_field else 200)
 

@@ -27,7 +27,7 @@ from werkzeug.test import TestResponse
 
 from service import operations
 from service.db import Database
-from service.models import Document, Event, OutboxMessage, Signer, User
+from service.models import Document, Event, OutboxMessage, School, Signer, User
 from service.operations import CONSENT_TEXT, Context
 from signing.convert import ConverterPool
 
@@ -293,6 +293,40 @@ def test_a_later_open_neither_writes_nor_waits_for_the_documents_lock(
 
     assert answered_meanwhile
     assert answers == [200]
+
+
+def test_a_page_kept_from_an_earlier_visit_carries_each_browsers_own_csrf_token(
+    app: Flask, ctx: Context, invitation: Invitation
+) -> None:
+    """Later visits may be served a page rendered before; its form is each browser's."""
+    first, second = browser(app), browser(app)
+    open_page(first, invitation)  # the first open, rendered for itself
+    tokens = [open_page(first, invitation), open_page(second, invitation)]
+    pages = [first.get(invitation.url), second.get(invitation.url)]
+
+    assert tokens[0] != tokens[1]
+    assert all("csrf-" not in page.get_data(as_text=True) for page in pages)
+    refused = first.post(invitation.url, data=sign_form(invitation, tokens[1]))
+    assert refused.status_code == 400  # the other browser's token
+    assert reload(ctx.db, invitation.signer).state == "opened"
+    signed = second.post(invitation.url, data=sign_form(invitation, tokens[1]))
+    assert "Merci, votre signature est enregistrée" in text(signed)
+
+
+def test_a_later_visit_shows_what_changed_since_the_last_one(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    open_page(client, invitation)
+    assert "Lycée professionnel Michelet" in text(client.get(invitation.url))
+    with ctx.db.transaction() as session:
+        school = session.get(School, invitation.document.school_id)
+        assert school is not None
+        school.name = "Lycée des métiers Gustave Eiffel"
+
+    page = text(client.get(invitation.url))
+
+    assert "Lycée des métiers Gustave Eiffel" in page
+    assert "Lycée professionnel Michelet" not in page
 
 
 def test_the_link_is_still_checked_on_every_later_open(
