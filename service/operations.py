@@ -247,22 +247,44 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
     now = ctx.now()
     kind, data, warnings = _validate(_with_amendment(body, None), paris_day(now))
     with ctx.db.transaction() as session:
-        document = Document(
-            school_id=user.school_id,
-            kind=kind,
-            data=data,
-            pupil_search=pupil_search(data),
-            warnings=warnings,
-            pathway_id=_pathway_of(session, user.school_id, kind, data),
-            school_year=school_year_of(data),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(document)
-        session.flush()
-        events.record(
-            session, document, "created", at=now, role=user.role, actor_name=user.full_name
-        )
+        return _add_document(session, user, kind, data, warnings, now=now)
+
+
+def _add_document(
+    session: Session,
+    user: User,
+    kind: str,
+    data: dict[str, Any],
+    warnings: list[dict[str, str]],
+    *,
+    now: datetime,
+    amends: Document | None = None,
+) -> Document:
+    """A new draft of the user's school, with what is derived from its data, and its `created`
+    event (naming the document it amends, if any)."""
+    document = Document(
+        school_id=user.school_id,
+        kind=kind,
+        data=data,
+        pupil_search=pupil_search(data),
+        warnings=warnings,
+        amends_id=amends.id if amends else None,
+        pathway_id=_pathway_of(session, user.school_id, kind, data),
+        school_year=school_year_of(data),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(document)
+    session.flush()
+    events.record(
+        session,
+        document,
+        "created",
+        at=now,
+        role=user.role,
+        actor_name=user.full_name,
+        data={"amends": amends.id} if amends else None,
+    )
     return document
 
 
@@ -385,7 +407,7 @@ def create_amendment(
                 select(Document.id, Document.state).where(Document.amends_id == source.id)
             )
         ]
-        state = decide_amend(DocumentState(source.state), amendments)
+        decide_amend(DocumentState(source.state), amendments)  # the new one is a draft
         stamp = amendment_stamp(source)
         if body is None:
             data = {**copy.deepcopy(source.data), "amends": stamp}
@@ -402,31 +424,7 @@ def create_amendment(
                 raise ValidationFailed(
                     [FieldIssue("kind", "un avenant est du même type que le document modifié")]
                 )
-        document = Document(
-            school_id=source.school_id,
-            kind=source.kind,
-            state=state.value,
-            data=data,
-            pupil_search=pupil_search(data),
-            warnings=warnings,
-            amends_id=source.id,
-            pathway_id=_pathway_of(session, source.school_id, source.kind, data),
-            school_year=school_year_of(data),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(document)
-        session.flush()
-        events.record(
-            session,
-            document,
-            "created",
-            at=now,
-            role=user.role,
-            actor_name=user.full_name,
-            data={"amends": source.id},
-        )
-    return document
+        return _add_document(session, user, source.kind, data, warnings, now=now, amends=source)
 
 
 def amendments_of(session: Session, document: Document) -> list[Document]:

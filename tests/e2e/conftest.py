@@ -14,6 +14,7 @@ Playwright, desktop and phone-sized pages, screenshots.
 - `page`: a desktop page (1280×800, French); `phone_page`: a phone (390×844, touch, mobile).
 - `phone_pages()`: one more phone page, with its own cookies (one per signer).
 - `screenshot(page, "step")`: saves ``test-artifacts/<test>-<step>.png`` (gitignored).
+- `head`: the school's head, with the password ``browser_steps.PASSWORD``.
 - `accessibility`: ``accessibility.check(page, "name")`` runs axe-core (npm, pinned, installed by
   ``scripts/setup.sh --test`` into ``.test-tools/``) on the page as it is; ``.assert_clean()``
   fails with every violation of impact "serious" or "critical" seen, page by page. Missing
@@ -32,12 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser_steps import make_head
 from flask import Flask
 from smtp import SmtpServer, smtp_server, smtp_server_session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from service import create_app, migrations, operations, rendering, worker
 from service.db import Database
+from service.models import User
 
 CHROMIUM = Path(os.environ.get("COSIGNE_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -260,3 +263,9 @@ def axe_source() -> str:
 @pytest.fixture
 def accessibility(axe_source: str) -> Accessibility:
     return Accessibility(axe_source)
+
+
+@pytest.fixture
+def head(live_server: LiveServer) -> User:
+    """The school's head, who logs in with `browser_steps.PASSWORD`."""
+    return make_head(live_server)

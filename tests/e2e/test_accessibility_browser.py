@@ -14,7 +14,6 @@ from browser_steps import (
     by_recipient,
     issue_convention,
     log_in,
-    make_head,
     signing_link,
 )
 
@@ -22,11 +21,6 @@ from service.models import User
 from signing.convert import ConverterPool
 
 pytestmark = pytest.mark.libreoffice
-
-
-@pytest.fixture
-def head(live_server: Any) -> User:
-    return make_head(live_server)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from browser_steps import (
     draw_with_mouse,
     fill_form,
     log_in,
-    make_head,
     plain_text,
     signer_state,
     signing_link,
@@ -34,11 +33,6 @@ from signing.convert import ConverterPool
 from signing.verify import verify_pdf
 
 pytestmark = pytest.mark.libreoffice
-
-
-@pytest.fixture
-def head(live_server: Any) -> User:
-    return make_head(live_server)
 
 
 def test_a_convention_is_prepared_signed_by_every_party_from_their_mail_and_sealed(

@@ -5,30 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-from factories import make_school, make_user
+from browser_steps import PASSWORD
 
-from service import accounts
 from service.models import User
 
-PASSWORD = "une phrase de passe du navigateur"  # noqa: S105 — a test account's
 
-
-@pytest.fixture
-def head(live_server: Any) -> User:
-    db = live_server.db
-    user = make_user(db, make_school(db), role="head", email="anne.leroy@example.edu")
-    with db.transaction() as tx:
-        accounts.set_password(tx.get(User, user.id), PASSWORD)
-    return user
-
-
-def test_a_head_logs_in_and_reaches_the_users_page(live_server, page, head, screenshot) -> None:
+def test_a_head_logs_in_and_reaches_the_users_page(
+    live_server: Any, page: Any, head: User, screenshot: Any
+) -> None:
     page.goto(f"{live_server.url}/utilisateurs")
 
     # Sent to the login page, which remembers where we were going.
     assert re.search(r"/connexion\?next=", page.url)
-    page.get_by_label("Adresse électronique").fill("anne.leroy@example.edu")
+    page.get_by_label("Adresse électronique").fill(head.email)
     page.get_by_label("Mot de passe", exact=True).fill("pas le bon")
     page.get_by_role("button", name="Se connecter").click()
     alert = page.get_by_role("alert")

@@ -15,7 +15,6 @@ from browser_steps import (
     by_recipient,
     issue_convention,
     log_in,
-    make_head,
     plain_text,
     signer_state,
     signing_link,
@@ -28,11 +27,6 @@ from signing.convert import ConverterPool
 pytestmark = pytest.mark.libreoffice
 
 REASON = "Nous voulons d’abord rencontrer le tuteur avant d’accepter ce stage."
-
-
-@pytest.fixture
-def head(live_server: Any) -> User:
-    return make_head(live_server)
 
 
 @pytest.fixture
