@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, nodes
@@ -71,9 +71,25 @@ def prepare(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date
     return PreparedRender(kind, _template_bytes(kind), context, _environment(kind))
 
 
+class _Template(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
+    """docxtpl's template, its XML clean-up remembered: `patch_xml` (a pass of regular
+    expressions over each part, most of a fill once Jinja's compiling is kept) depends on the
+    template's XML alone, the same at every fill of a kind."""
+
+    _patched: ClassVar[dict[str, str]] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = super().patch_xml(src_xml)
+            if len(self._patched) < 64:  # the parts of the two templates, a few each
+                self._patched[src_xml] = patched
+        return patched
+
+
 def fill(prepared: PreparedRender) -> bytes:
     """Fill a fresh DocxTemplate (docxtpl keeps state: never reuse one) and return the DOCX."""
-    template = DocxTemplate(io.BytesIO(prepared.template))
+    template = _Template(io.BytesIO(prepared.template))
     out = io.BytesIO()
     try:
         template.render(prepared.context, jinja_env=prepared.environment, autoescape=True)
