@@ -300,11 +300,25 @@ def _list_query() -> dict[str, Any]:
             return default
         return int(raw)
 
+    school_year = None
+    if raw_year := args.get("school_year", "").strip():
+        school_year = operations.parse_school_year(raw_year)
+        if school_year is None:
+            issues.append(
+                FieldIssue("school_year", "année scolaire attendue, par exemple 2026-2027")
+            )
     page = number("page", 1, None)
     per_page = number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if issues:
         raise ValidationFailed(issues)
-    return {"state": status, "kind": kind, "pupil": pupil, "page": page, "per_page": per_page}
+    return {
+        "state": status,
+        "kind": kind,
+        "pupil": pupil,
+        "school_year": school_year,
+        "page": page,
+        "per_page": per_page,
+    }
 
 
 @bp.get("/documents")

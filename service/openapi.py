@@ -458,6 +458,15 @@ def _paths() -> Json:
                         {"type": "string", "maxLength": 100},
                     ),
                     _query(
+                        "school_year",
+                        "Année scolaire de la date de début (1er septembre – 31 août).",
+                        {
+                            "type": "string",
+                            "pattern": "^[0-9]{4}-[0-9]{4}$",
+                            "examples": ["2026-2027"],
+                        },
+                    ),
+                    _query(
                         "page", "Numéro de page.", {"type": "integer", "minimum": 1, "default": 1}
                     ),
                     _query(

@@ -181,7 +181,8 @@ def dashboard() -> ResponseReturnValue:
     pupil = request.args.get("eleve", "").strip()[:100]
     state = state if state in STATE_LABELS else ""
     kind = kind if kind in KIND_LABELS else ""
-    year = _school_year_param(request.args.get("annee", ""))
+    # A year that does not parse (a typo, a hand-made address) means every year.
+    year = operations.parse_school_year(request.args.get("annee", ""))
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     by_state = operations.count_by_state(session, user.school_id, school_year=year)
@@ -197,7 +198,7 @@ def dashboard() -> ResponseReturnValue:
         per_page=PER_PAGE,
     )
     pages = max(1, -(-total // PER_PAGE))
-    year_label = school_year_label(year) if year is not None else ""
+    year_label = operations.school_year_label(year) if year is not None else ""
     filters = {
         k: v
         for k, v in (("etat", state), ("type", kind), ("eleve", pupil), ("annee", year_label))
@@ -220,23 +221,9 @@ def dashboard() -> ResponseReturnValue:
         kind=kind,
         pupil=pupil,
         year=year_label,
-        years=[school_year_label(y) for y in years],
+        years=[operations.school_year_label(y) for y in years],
         labels=_labels(),
     )
-
-
-def school_year_label(year: int) -> str:
-    """2026 → « 2026-2027 »."""
-    return f"{year}-{year + 1}"
-
-
-def _school_year_param(value: str) -> int | None:
-    """« 2026-2027 » → 2026; anything else (a typo, a hand-made address) means every year."""
-    first, _, second = value.strip().partition("-")
-    if not (first.isdigit() and second.isdigit() and len(first) == 4):
-        return None
-    year = int(first)
-    return year if int(second) == year + 1 and 1900 < year < 2200 else None
 
 
 def _labels() -> dict[str, Any]:

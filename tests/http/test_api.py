@@ -491,6 +491,31 @@ def test_list_filters_by_status_kind_and_pupil_name(api: Api, other_api: Api, ma
     assert api.get("/documents?pupil=zo%C3%A9&kind=parcours").json["total"] == 1
 
 
+def test_list_filters_by_school_year(api: Api, make_request) -> None:
+    this_year = api.create(make_request("parcours"))["id"]  # starts in January 2027
+    next_year = api.create(
+        make_request(
+            "parcours",
+            start_date="2027-09-01",
+            end_date="2028-06-25",
+            final_review="2028-06-22",
+            reviews=[],
+            objectives__0__deadline="2028-02-26",
+            objectives__1__deadline="2028-05-28",
+        )
+    )["id"]
+
+    def ids(query: str) -> list[int]:
+        response = api.get(f"/documents?{query}")
+        assert response.status_code == 200, response.json
+        return [d["id"] for d in response.json["items"]]
+
+    assert ids("school_year=2026-2027") == [this_year]
+    assert ids("school_year=2027-2028") == [next_year]
+    assert ids("school_year=2025-2026") == []
+    assert ids("") == [next_year, this_year]
+
+
 def test_pupil_search_ignores_case_and_accents(api: Api, make_request) -> None:
     elodie = api.create(
         make_request("parcours", pupil__first_name="Élodie", pupil__last_name="Øster")
@@ -513,6 +538,8 @@ def test_pupil_search_ignores_case_and_accents(api: Api, make_request) -> None:
         ("per_page=2.5", {"per_page"}),
         ("page=%C2%B2", {"page"}),
         ("pupil=" + "a" * 101, {"pupil"}),
+        ("school_year=2026", {"school_year"}),
+        ("school_year=2026-2028", {"school_year"}),
         ("status=x&kind=y&page=z&per_page=1000", {"status", "kind", "page", "per_page"}),
     ],
 )
