@@ -1,8 +1,9 @@
 """A newcomer's first minute: `cosigne demo` and, in development only, `/dev/outbox`.
 
 `cosigne demo` creates a demo school (the example school of ``contract_templates/examples``), its
-head's account with a random password, and sample documents in several states: one awaiting
-signatures, one cancelled, one draft. It does nothing if the school exists, and prints the address
+head's account with a random password, and sample documents in several states: a pathway
+contract awaiting signatures, its internship agreement signed by everyone and finalized (sealed,
+archived), one cancelled, one draft. It does nothing if the school exists, and prints the address
 and the credentials each time. The password is random and kept in the data folder (mode 0600,
 like the development secret key) so it can be printed again; it is never in the repository.
 Issuing needs LibreOffice; without it, the documents stay drafts and a warning says why.
@@ -27,9 +28,10 @@ from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from service import accounts, db, mail, operations, web
+from service import accounts, db, finalize, mail, operations, web
 from service.commands import BadArgument, FrenchCommand
-from service.models import OutboxMessage, School, User, utcnow
+from service.events import Origin
+from service.models import OutboxMessage, School, Signer, User, utcnow
 from service.settings import Settings
 from signing.errors import CosigneError
 
@@ -149,6 +151,8 @@ def _sample_documents(head: User) -> None:
     click.echo(f"Documents d'exemple créés : n° {ids}.")
     try:
         operations.issue_document(ctx, head, parcours.id)
+        operations.issue_document(ctx, head, convention.id)
+        _sign_by_everyone(ctx, head, convention.id)
         operations.issue_document(ctx, head, to_cancel.id)
         operations.cancel_document(
             ctx, head, to_cancel.id, "Dates de stage modifiées par l'entreprise (exemple)."
@@ -159,6 +163,35 @@ def _sample_documents(head: User) -> None:
             "en brouillon ; vérifiez que LibreOffice est installé (scripts/setup.sh).",
             err=True,
         )
+
+
+def _sign_by_everyone(ctx: operations.Context, head: User, document_id: int) -> None:
+    """Every party signs through their link, then the head logged in; the document is sealed
+    and archived (finalized) at once, so the demo shows a final PDF, its audit trail and its
+    verification."""
+    origin = Origin(ip="127.0.0.1", user_agent="cosigne demo")
+    with ctx.db.new_session() as session:
+        links = [
+            (ctx.link_signer().make(s.id, s.link_nonce, now=ctx.now()), s.full_name)
+            for s in session.scalars(
+                select(Signer).where(Signer.document_id == document_id, Signer.role != "head")
+            )
+            if s.link_nonce
+        ]
+    for token, name in links:
+        operations.sign(
+            ctx,
+            token,
+            origin,
+            consent=True,
+            full_name=name,
+            signature_png=None,
+            shown_pdf_sha256=None,
+        )
+    operations.sign_as_staff(
+        ctx, head, document_id, origin, consent=True, full_name=head.full_name, signature_png=None
+    )
+    finalize.finalize(ctx, document_id)
 
 
 def _print_welcome(settings: Settings, head: User, password: str, *, created: bool) -> None:

@@ -691,7 +691,11 @@ def test_cosigne_demo_is_idempotent_and_prints_working_credentials(
     assert "Démonstration créée." in first
     assert "Démonstration déjà en place" in second
     assert "Attention" not in first
-    assert states == ["awaiting_signatures", "cancelled", "draft", "draft"]
+    assert states == ["awaiting_signatures", "cancelled", "completed", "draft"]
+    with db.new_session() as session:
+        completed = session.scalars(select(Document).where(Document.state == "completed")).one()
+        assert completed.kind == "convention"
+        assert completed.final_pdf_sha256  # sealed and archived: the demo shows a final PDF
     password = re.search(r"Mot de passe  : (\S+)", first).group(1)
     assert re.search(r"Mot de passe  : (\S+)", second).group(1) == password
     assert f"{BASE_URL}/connexion" in first
