@@ -9,8 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from service import finalize, operations
 from service.db import Database
-from service.models import School, User
+from service.events import Origin
+from service.models import School, Signer, User
 from service.operations import Context
 from service.settings import Settings
 from signing.pipeline import Converter
@@ -133,3 +137,52 @@ def serving_app(
     if clock is not None:
         config["COSIGNE_CLOCK"] = clock
     return create_app(config)
+
+
+def sign_all_but_head(ctx: Context, document_id: int) -> None:
+    """Every invited party but the head signs through their live link, with their typed name."""
+    with ctx.db.new_session() as session:
+        links = [
+            (ctx.link_signer().make(s.id, s.link_nonce, now=ctx.now()), s.full_name)
+            for s in session.scalars(
+                select(Signer).where(Signer.document_id == document_id, Signer.role != "head")
+            )
+            if s.link_nonce
+        ]
+    for token, name in links:
+        operations.sign(
+            ctx,
+            token,
+            Origin(ip="203.0.113.9", user_agent="test"),
+            consent=True,
+            full_name=name,
+            signature_png=None,
+            shown_pdf_sha256=None,
+        )
+
+
+def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
+    """A document created, issued, signed by every party (the head logged in, last) and
+    finalized; its id."""
+    document = operations.create_document(ctx, head, body)
+    operations.issue_document(ctx, head, document.id)
+    sign_all_but_head(ctx, document.id)
+    with ctx.db.new_session() as session:
+        name = (
+            session.scalars(
+                select(Signer).where(Signer.document_id == document.id, Signer.role == "head")
+            )
+            .one()
+            .full_name
+        )
+    operations.sign_as_staff(
+        ctx,
+        head,
+        document.id,
+        Origin(ip="203.0.113.10", user_agent="test"),
+        consent=True,
+        full_name=name,
+        signature_png=None,
+    )
+    assert finalize.finalize(ctx, document.id)
+    return document.id

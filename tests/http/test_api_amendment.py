@@ -7,18 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, make_school, make_user, serving_app
+from factories import FrozenClock, complete_document, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service import accounts, finalize, operations
+from service import accounts, operations
 from service.db import Database
-from service.events import Origin
 from service.models import Document, User
 from service.operations import Context
 from signing.convert import ConverterPool
@@ -72,46 +70,23 @@ def client(app: Flask, ctx: Context, head: User) -> FlaskClient:
     return client
 
 
-def completed(ctx: Context, head: User, body: dict[str, Any]) -> Document:
-    document = operations.create_document(ctx, head, body)
-    operations.issue_document(ctx, head, document.id)
-    with ctx.db.new_session() as session:
-        signers = list(session.get(Document, document.id).signers)  # type: ignore[union-attr]
-    for signer in signers:
-        if signer.role != "head":
-            operations.sign(
-                ctx,
-                ctx.link_signer().make(signer.id, signer.link_nonce, now=NOW),
-                Origin(ip="203.0.113.9", user_agent="test"),
-                consent=True,
-                full_name=signer.full_name,
-                signature_png=None,
-                shown_pdf_sha256=None,
-            )
-    operations.sign_as_staff(
-        ctx, head, document.id, Origin(), consent=True, full_name="Anne Leroy", signature_png=None
-    )
-    assert finalize.finalize(ctx, document.id)
-    return document
-
-
 def test_the_api_creates_an_amendment_of_a_completed_document(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    original = completed(ctx, head, make_request("parcours", pupil_minor=False))
+    original_id = complete_document(ctx, head, make_request("parcours", pupil_minor=False))
     body = make_request("parcours", pupil_minor=False, schedule="Cours tous les jours.")
 
-    response = client.post("/api/v1/documents", json={**body, "amends": original.id})
+    response = client.post("/api/v1/documents", json={**body, "amends": original_id})
 
     assert response.status_code == 201, response.json
     created = response.json
     assert created["status"] == "draft"
-    assert created["amends_id"] == original.id
-    assert created["data"]["amends"] == {"id": original.id, "date": "2026-11-28"}
+    assert created["amends_id"] == original_id
+    assert created["data"]["amends"] == {"id": original_id, "date": "2026-11-28"}
     assert created["data"]["schedule"] == "Cours tous les jours."
 
     before = snapshot(ctx.db)
-    again = client.post("/api/v1/documents", json={**body, "amends": original.id})
+    again = client.post("/api/v1/documents", json={**body, "amends": original_id})
     assert again.status_code == 409
     assert "déjà en cours" in again.json["errors"][0]["message"]
     assert snapshot(ctx.db) == before

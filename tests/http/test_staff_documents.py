@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 from db import count, database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, make_school, make_user, serving_app
+from factories import (
+    FrozenClock,
+    complete_document,
+    make_school,
+    make_user,
+    serving_app,
+    sign_all_but_head,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
@@ -450,21 +457,6 @@ def test_a_post_without_csrf_token_changes_nothing(
 # The head signs the school's part, logged in
 
 
-def sign_all_but_head(ctx: Context, document: Document) -> None:
-    for signer in load(ctx.db, document.id).signers:
-        if signer.role != "head":
-            token = ctx.link_signer().make(signer.id, signer.link_nonce, now=NOW)
-            operations.sign(
-                ctx,
-                token,
-                Origin(ip="203.0.113.9", user_agent="test"),
-                consent=True,
-                full_name=signer.full_name,
-                signature_png=None,
-                shown_pdf_sha256=None,
-            )
-
-
 def test_head_signs_logged_in_once_invited(
     app: Flask, client: FlaskClient, ctx: Context, issued: Document
 ) -> None:
@@ -477,7 +469,7 @@ def test_head_signs_logged_in_once_invited(
     assert response.status_code == 302
     assert snapshot(ctx.db) == before
 
-    sign_all_but_head(ctx, issued)
+    sign_all_but_head(ctx, issued.id)
     page = text(client.get(f"/documents/{issued.id}"))
     assert "Signer pour l’établissement" in page
 
@@ -505,7 +497,7 @@ def test_a_referent_cannot_sign_for_the_school(
     with ctx.db.new_session() as session:
         school = session.get(School, head.school_id)
     referent = make_user(ctx.db, school, role="referent", session_version="session-du-referent")
-    sign_all_but_head(ctx, issued)
+    sign_all_but_head(ctx, issued.id)
     client = logged_in(app, referent)
     assert "Signer pour l’établissement" not in text(client.get(f"/documents/{issued.id}"))
     before = snapshot(ctx.db)
@@ -614,20 +606,7 @@ def test_an_admin_reads_but_changes_nothing(
 
 def completed(ctx: Context, head: User, body: dict[str, Any]) -> Document:
     """A document issued, signed by every party (the head logged in, last) and finalized."""
-    document = operations.create_document(ctx, head, body)
-    operations.issue_document(ctx, head, document.id)
-    sign_all_but_head(ctx, document)
-    operations.sign_as_staff(
-        ctx,
-        head,
-        document.id,
-        Origin(ip="203.0.113.10", user_agent="test"),
-        consent=True,
-        full_name="Anne Leroy",
-        signature_png=None,
-    )
-    assert finalize.finalize(ctx, document.id)
-    return load(ctx.db, document.id)
+    return load(ctx.db, complete_document(ctx, head, body))
 
 
 def test_a_completed_document_is_amended_and_both_stay_readable(
@@ -725,7 +704,7 @@ def test_an_amendment_of_an_amendment_once_it_is_completed(
     original = completed(ctx, head, make_request("parcours", pupil_minor=False))
     first = operations.create_amendment(ctx, head, original.id)
     operations.issue_document(ctx, head, first.id)
-    sign_all_but_head(ctx, first)
+    sign_all_but_head(ctx, first.id)
     operations.sign_as_staff(
         ctx, head, first.id, Origin(), consent=True, full_name="Anne Leroy", signature_png=None
     )
