@@ -9,7 +9,7 @@ What is measured, each on links of its own:
   under the document's lock), closed loop over a finite supply of links;
 - the signing POST at a fixed rate (open loop: latency counted from the scheduled start, so a
   server falling behind shows its queueing). One "signing request" is one POST of the signing
-  form (consent, typed name, CSRF token with its session cookie, the PDF's hash) by one invited
+  form (consent, typed name, the link's CSRF token, the PDF's hash) by one invited
   signer on their own link: a real signature (signer row, hash-chained event; every third one
   also invites the head and queues the mail). The signatures found in the database afterwards
   are counted beside the 200 answers.
@@ -201,7 +201,6 @@ def _form(port: int, token: str, name: str) -> Request:
     conn.request("GET", f"/sign/{token}")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
     conn.close()
     csrf = CSRF.search(page)
     sha = re.search(r'name="pdf_sha256"\s+value="([0-9a-f]{64})"', page)
@@ -209,7 +208,7 @@ def _form(port: int, token: str, name: str) -> Request:
     if sha:
         fields["pdf_sha256"] = sha.group(1)
     body = urllib.parse.urlencode(fields).encode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
     return ("POST", f"/sign/{token}", body, headers)
 
 

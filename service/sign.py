@@ -9,7 +9,6 @@ what happened and whom to contact, and nothing changes.
 from __future__ import annotations
 
 import functools
-import secrets
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -39,7 +38,7 @@ from signing.model import ROLE_LABELS, Role
 from signing.schema import load_schema
 
 bp = Blueprint("sign", __name__, url_prefix="/sign")
-csrf.protect(bp)
+csrf.protect(bp, bound_to="token")  # the link is the forms' secret: no cookie here
 
 PDF_CSP = "frame-ancestors 'self'"
 """The PDF is shown inside its own page (an <object>), and nowhere else."""
@@ -88,16 +87,17 @@ def page(token: str) -> ResponseReturnValue:
     key = (token, view.rows)
     html = _rendered_pages.get(key)
     if html is None:
-        html, _ = _signing_page(view, token, csrf_token=_CSRF_MARK)
+        html, _ = _signing_page(view, token)
         _rendered_pages.put(key, html)
-    return html.replace(_CSRF_MARK, csrf.token())
+    return html
 
 
 class _RenderedPages:
     """The signing pages last rendered, by link and by the exact values the page shows: a signer
     coming back to an unchanged page gets it without rendering it again (a change of any value
-    read, the link's expiry included, makes another key). The form's CSRF token is left as a
-    mark and put in per visit, for each browser's session. Bounded, least recently used out."""
+    read, the link's expiry included, makes another key). The form's CSRF token is the link's
+    own (`csrf.protect(bp, bound_to="token")`), the same on every visit. Bounded, least recently
+    used out."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -119,8 +119,6 @@ class _RenderedPages:
 
 
 _rendered_pages = _RenderedPages(size=256)
-_CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
-"""Stands for the visitor's CSRF token in a kept page (random: no form text can forge it)."""
 
 
 @bp.get("/<token>/document.pdf")
@@ -257,7 +255,6 @@ def _signing_page(
     errors: Iterable[FieldIssue] = (),
     values: Mapping[str, Any] | None = None,
     declining: bool = False,
-    csrf_token: str | None = None,
 ) -> tuple[str, int]:
     errors_by_field: dict[str, str] = {}
     for issue in errors:
@@ -275,7 +272,6 @@ def _signing_page(
         expires=paris_moment(view.expires_at),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
         **_describe(view.document, view.signer, view.school),
-        **({"csrf_token": lambda: csrf_token} if csrf_token else {}),
     )
     return page, (422 if errors_by_field else 200)
 

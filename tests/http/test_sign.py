@@ -295,22 +295,42 @@ def test_a_later_open_neither_writes_nor_waits_for_the_documents_lock(
     assert answers == [200]
 
 
-def test_a_page_kept_from_an_earlier_visit_carries_each_browsers_own_csrf_token(
+def test_the_signers_form_is_bound_to_its_link_and_the_page_sets_no_cookie(
     app: Flask, ctx: Context, invitation: Invitation
 ) -> None:
-    """Later visits may be served a page rendered before; its form is each browser's."""
+    """The form's token is the link's: the same page for every visit through it (a page kept
+    from an earlier visit included), no session cookie, and no use on another link's form."""
     first, second = browser(app), browser(app)
-    open_page(first, invitation)  # the first open, rendered for itself
-    tokens = [open_page(first, invitation), open_page(second, invitation)]
-    pages = [first.get(invitation.url), second.get(invitation.url)]
+    tokens = [open_page(first, invitation), open_page(first, invitation)]
+    tokens.append(open_page(second, invitation))  # a phone after the computer, say
+    pupil = next(s for s in signers(ctx.db, invitation.document.id) if s.role == "pupil")
+    pupil_page = first.get(f"/sign/{link(ctx, pupil)}")
+    other_link_token = CSRF.search(pupil_page.get_data(as_text=True))
 
-    assert tokens[0] != tokens[1]
-    assert all("csrf-" not in page.get_data(as_text=True) for page in pages)
-    refused = first.post(invitation.url, data=sign_form(invitation, tokens[1]))
-    assert refused.status_code == 400  # the other browser's token
+    assert len(set(tokens)) == 1
+    assert other_link_token
+    assert other_link_token.group(1) != tokens[0]
+    assert "Set-Cookie" not in first.get(invitation.url).headers
+    assert first.get_cookie("session") is None
+    refused = first.post(invitation.url, data=sign_form(invitation, other_link_token.group(1)))
+    assert refused.status_code == 400  # the pupil's form, posted to the guardian's link
     assert reload(ctx.db, invitation.signer).state == "opened"
-    signed = second.post(invitation.url, data=sign_form(invitation, tokens[1]))
+    signed = second.post(invitation.url, data=sign_form(invitation, tokens[0]))
     assert "Merci, votre signature est enregistrée" in text(signed)
+
+
+def test_a_resent_link_makes_the_old_pages_form_useless(
+    client: FlaskClient, ctx: Context, head: User, invitation: Invitation
+) -> None:
+    old_token = open_page(client, invitation)
+    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    new_url = f"/sign/{mailed_link(ctx, invitation.signer)}"
+    before = snapshot(ctx.db)
+
+    refused = client.post(new_url, data=sign_form(invitation, old_token))
+
+    assert refused.status_code == 400
+    assert snapshot(ctx.db) == before
 
 
 def test_a_later_visit_shows_what_changed_since_the_last_one(
@@ -485,17 +505,20 @@ def test_a_used_link_gets_the_already_signed_page(
     assert snapshot(ctx.db) == before
 
 
-@pytest.mark.parametrize("csrf", ["missing", "wrong", "no-session"])
+@pytest.mark.parametrize("csrf", ["missing", "wrong", "session-token"])
 def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(
     app: Flask, client: FlaskClient, ctx: Context, invitation: Invitation, csrf: str
 ) -> None:
     csrf_token = open_page(client, invitation)
-    if csrf == "no-session":  # another browser, or a site posting on the signer's behalf
-        client = browser(app)
+    if csrf == "session-token":  # a staff page's token, made from this browser's session
+        with app.test_request_context():
+            from service import csrf as csrf_module  # noqa: PLC0415
+
+            session_token = csrf_module.token()
     sent = {
         "missing": None,
         "wrong": csrf_token[:-1] + ("0" if csrf_token[-1] != "0" else "1"),
-        "no-session": csrf_token,
+        "session-token": session_token if csrf == "session-token" else None,
     }[csrf]
     before = snapshot(ctx.db)
 
