@@ -5,6 +5,10 @@
   Every write goes through it: on SQLite it starts with ``BEGIN IMMEDIATE``, so it takes the write
   lock before reading and waits its turn (busy timeout) instead of failing with "database is
   locked" when it would otherwise upgrade a read lock that another writer has overtaken.
+- `Database.read_one()`: one read-only statement on its own, for the hottest public page (a
+  signing link opened again): on PostgreSQL, on connections in autocommit (no BEGIN, no
+  ROLLBACK) that are not pinged before use; a connection found dead is dropped and the
+  statement run once more on a fresh one, which is safe because it only reads.
 
 Nothing here is kept between processes: each process (gunicorn worker, `cosigne worker`) makes its
 own engine the first time it needs one, after any fork.
@@ -22,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy.engine import URL, Connection, Row, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 _EXTENSION = "cosigne.db"
@@ -111,6 +116,7 @@ class Database:
     def __init__(self, url: str | URL) -> None:
         self.url = normalize_url(url)
         self._engine: Engine | None = None
+        self._reader: Engine | None = None
         self._lock = threading.Lock()
 
     @property
@@ -120,6 +126,33 @@ class Database:
                 if self._engine is None:
                     self._engine = create_database_engine(self.url)
         return self._engine
+
+    @property
+    def reader(self) -> Engine:
+        """The engine of `read_one`: the main one on SQLite (in-process, nothing to save); on
+        PostgreSQL, a pool of its own in autocommit, without the pre-use ping."""
+        if self.is_sqlite:
+            return self.engine
+        if self._reader is None:
+            with self._lock:
+                if self._reader is None:
+                    self._reader = create_engine(
+                        self.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False
+                    )
+        return self._reader
+
+    def read_one(self, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+        """The one row (or None) `statement` reads, outside any transaction: a single statement
+        sees one consistent state. A pooled connection that turns out dead (the server was
+        restarted) is dropped with every older one, and the statement runs once more."""
+        for attempt in (1, 2):
+            try:
+                with self.reader.connect() as connection:
+                    return connection.execute(statement, params).one_or_none()
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,8 +191,9 @@ class Database:
 
     def dispose(self) -> None:
         """Close the pooled connections (tests, and before a process forks)."""
-        if self._engine is not None:
-            self._engine.dispose()
+        for engine in (self._engine, self._reader):
+            if engine is not None:
+                engine.dispose()
 
 
 def init_app(app: Flask) -> None:

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import LargeBinary, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.elements import KeyedColumnElement
 
 from service import events, mail
 from service.db import Database
@@ -759,16 +758,20 @@ def _live_signer(
     return signer, claims
 
 
-def _page_columns(model: type[Base]) -> list[KeyedColumnElement[Any]]:
-    """The columns a page may show: every one but the binary ones (PDFs, drawn signature)."""
-    return [
-        column for column in model.__table__.columns if not isinstance(column.type, LargeBinary)
-    ]
-
-
-_SIGNER_COLUMNS = _page_columns(Signer)
-_DOCUMENT_COLUMNS = _page_columns(Document)
-_SCHOOL_COLUMNS = _page_columns(School)
+_SIGNER_COLUMNS = (
+    *(Signer.id, Signer.document_id, Signer.role, Signer.first_name, Signer.last_name),
+    *(Signer.state, Signer.link_nonce, Signer.opened_at),
+)
+_DOCUMENT_COLUMNS = (
+    *(Document.id, Document.school_id, Document.kind, Document.state, Document.data),
+    *(Document.pdf_sha256, Document.pdf_size, Document.deadline),
+)
+_SCHOOL_COLUMNS = (
+    *(School.id, School.name, School.email, School.phone, School.head_email),
+    *(School.head_first_name, School.head_last_name, School.head_title),
+)
+"""What checking a link (`_link_dead_unless_live`, `_first_open`) and the signer's page read:
+these columns only, so the rendered page is kept under exactly the values it shows."""
 _LINK_QUERY = (
     select(*_SIGNER_COLUMNS, *_DOCUMENT_COLUMNS, *_SCHOOL_COLUMNS)
     .select_from(Signer)
@@ -792,19 +795,18 @@ def _unattached(model: type[_Model], values: dict[str, Any]) -> _Model:
 
 
 def _read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, LinkClaims]:
-    """The whole check of a link (signature, age, nonce, states), read-only: one query on a
-    plain connection, no ORM session, no lock. The view holds unattached copies of the rows,
-    for showing only."""
+    """The whole check of a link (signature, age, nonce, states), read-only: one statement
+    (`Database.read_one`), no ORM session, no lock. The view holds unattached copies of the
+    rows, for showing only."""
     links = ctx.link_signer()
     claims = links.read(token, now=now)
-    with ctx.db.engine.connect() as connection:
-        row = connection.execute(_LINK_QUERY, {"signer_id": claims.subject_id}).one_or_none()
+    row = ctx.db.read_one(_LINK_QUERY, {"signer_id": claims.subject_id})
     if row is None:
         raise LinkRevoked
-    values = row._mapping
-    signer = _unattached(Signer, {c.key: values[c] for c in _SIGNER_COLUMNS})
-    document = _unattached(Document, {c.key: values[c] for c in _DOCUMENT_COLUMNS})
-    school = _unattached(School, {c.key: values[c] for c in _SCHOOL_COLUMNS})
+    values = iter(row)
+    signer = _unattached(Signer, {c.key: next(values) for c in _SIGNER_COLUMNS})
+    document = _unattached(Document, {c.key: next(values) for c in _DOCUMENT_COLUMNS})
+    school = _unattached(School, {c.key: next(values) for c in _SCHOOL_COLUMNS})
     _link_dead_unless_live(claims, signer, document, school)
     view = SigningView(document, signer, school, claims.signed_at + links.max_age, repr(tuple(row)))
     return view, claims

@@ -277,6 +277,25 @@ def test_the_first_open_is_recorded_and_later_ones_change_nothing(
     assert all(CSRF.search(r.get_data(as_text=True)) for r in again)
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_links_still_open_and_sign_after_the_database_server_dropped_every_connection(
+    client: FlaskClient, ctx: Context, invitation: Invitation
+) -> None:
+    """As after a PostgreSQL restart: the pooled connections are dead, and nobody notices."""
+    open_page(client, invitation)  # the first open (a write), pooled connections left behind
+    csrf_token = open_page(client, invitation)  # a re-open, on the read-only connections
+    with ctx.db.engine.connect() as connection:
+        killed = connection.exec_driver_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).scalar_one()
+    assert killed >= 1
+
+    assert open_page(client, invitation) == csrf_token
+    signed = client.post(invitation.url, data=sign_form(invitation, csrf_token))
+    assert "Merci, votre signature est enregistrée" in text(signed)
+
+
 def test_a_later_open_neither_writes_nor_waits_for_the_documents_lock(
     client: FlaskClient, ctx: Context, invitation: Invitation
 ) -> None:
