@@ -20,15 +20,15 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, Executable, create_engine, event
-from sqlalchemy.engine import URL, Connection, Row, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Dialect, Engine, Select, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
 
 _EXTENSION = "cosigne.db"
@@ -109,6 +109,39 @@ def _sqlite_on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+@dataclass(frozen=True)
+class _RawRead:
+    """A SELECT compiled once for the driver, with SQLAlchemy's own conversion of each column
+    (aware UTC datetimes, JSON): run straight on the driver's cursor, it returns what SQLAlchemy
+    would, without building a result object per call."""
+
+    sql: str
+    positions: tuple[str, ...] | None
+    """The parameters' names in their order, for a driver that takes them by position."""
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def of(cls, statement: Select[Any], dialect: Dialect) -> _RawRead:
+        compiled = statement.compile(dialect=dialect)
+        processors = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.selected_columns
+        )
+        positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        return cls(str(compiled), positions, processors)
+
+    def parameters(self, params: dict[str, Any]) -> dict[str, Any] | tuple[Any, ...]:
+        if self.positions is None:
+            return params
+        return tuple(params[name] for name in self.positions)
+
+    def convert(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if process is None else process(value)
+            for process, value in zip(self.processors, values, strict=True)
+        )
+
+
 class Database:
     """An engine made on first use, and the sessions over it. Usable without Flask (tests,
     scripts); in the app, `init_app` keeps one per app and the module functions reach it."""
@@ -117,6 +150,7 @@ class Database:
         self.url = normalize_url(url)
         self._engine: Engine | None = None
         self._reader: Engine | None = None
+        self._plans: dict[Select[Any], _RawRead] = {}
         self._lock = threading.Lock()
 
     @property
@@ -129,8 +163,9 @@ class Database:
 
     @property
     def reader(self) -> Engine:
-        """The engine of `read_one`: the main one on SQLite (in-process, nothing to save); on
-        PostgreSQL, a pool of its own in autocommit, without the pre-use ping."""
+        """The engine of `read_one`: the main one on SQLite (its connections are in autocommit:
+        BEGIN is ours, see `_sqlite_on_begin`); on PostgreSQL, a pool of its own in autocommit,
+        without the pre-use ping."""
         if self.is_sqlite:
             return self.engine
         if self._reader is None:
@@ -141,17 +176,32 @@ class Database:
                     )
         return self._reader
 
-    def read_one(self, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+    def read_one(self, statement: Select[Any], params: dict[str, Any]) -> tuple[Any, ...] | None:
         """The one row (or None) `statement` reads, outside any transaction: a single statement
         sees one consistent state. A pooled connection that turns out dead (the server was
         restarted) is dropped with every older one, and the statement runs once more."""
+        plan = self._plans.get(statement)
+        if plan is None:
+            plan = self._plans.setdefault(statement, _RawRead.of(statement, self.reader.dialect))
         for attempt in (1, 2):
+            connection = self.reader.raw_connection()
             try:
-                with self.reader.connect() as connection:
-                    return connection.execute(statement, params).one_or_none()
-            except DBAPIError as exc:
-                if attempt == 2 or not exc.connection_invalidated:
+                cursor = connection.cursor()
+                try:
+                    cursor.execute(plan.sql, plan.parameters(params))
+                    found = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except self.reader.dialect.loaded_dbapi.Error as exc:
+                dead = self.reader.dialect.is_disconnect(exc, connection.dbapi_connection, None)
+                if attempt == 2 or not dead:
                     raise
+                connection.invalidate(exc)
+                self.reader.dispose()
+                continue
+            finally:
+                connection.close()
+            return None if found is None else plan.convert(found)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @property

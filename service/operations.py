@@ -8,6 +8,7 @@ Usable without Flask: every function takes a `Context` (database, settings, conv
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Callable
@@ -93,11 +94,18 @@ class Context:
         return self.clock()
 
     def link_signer(self, purpose: LinkPurpose = LinkPurpose.SIGN) -> LinkSigner:
-        keys = [*reversed(self.settings.secret_key_fallbacks), self.settings.secret_key]
-        return LinkSigner(keys, purpose, timedelta(days=self.settings.link_max_age_days))
+        keys = (*reversed(self.settings.secret_key_fallbacks), self.settings.secret_key)
+        return _link_signer(keys, purpose, self.settings.link_max_age_days)
 
     def sign_url(self, token: str) -> str:
         return f"{self.settings.base_url}/sign/{token}"
+
+
+@functools.lru_cache(maxsize=16)
+def _link_signer(keys: tuple[str, ...], purpose: LinkPurpose, max_age_days: int) -> LinkSigner:
+    """One `LinkSigner` per keys and purpose (it holds no state but them): made once, not per
+    request."""
+    return LinkSigner(keys, purpose, timedelta(days=max_age_days))
 
 
 def fold(text: str) -> str:
@@ -808,7 +816,7 @@ def _read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, Li
     document = _unattached(Document, {c.key: next(values) for c in _DOCUMENT_COLUMNS})
     school = _unattached(School, {c.key: next(values) for c in _SCHOOL_COLUMNS})
     _link_dead_unless_live(claims, signer, document, school)
-    view = SigningView(document, signer, school, claims.signed_at + links.max_age, repr(tuple(row)))
+    view = SigningView(document, signer, school, claims.signed_at + links.max_age, repr(row))
     return view, claims
 
 

@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from db import count, snapshot, sqlite_url, table_names
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
 from service import accounts, create_app, migrations
@@ -175,6 +175,43 @@ def test_json_bytes_and_dates_round_trip(database) -> None:
         assert stored.school.board_approval_date == date(2026, 9, 22)
         assert stored.state == "draft"
         assert stored.version == 1
+
+
+def test_a_single_read_returns_what_sqlalchemy_returns_aware_datetimes_and_json_included(
+    database,
+) -> None:
+    """`Database.read_one` runs on the driver's cursor on PostgreSQL: same values, same types."""
+    paris_summer = timezone(timedelta(hours=2))
+    data = {"pupil": {"first_name": "Zoé", "last_name": "N'Diaye"}, "hours": [1, 2.5]}
+    with database.transaction() as session:
+        document = _document(_school(), data=data, deadline=date(2027, 1, 31))
+        document.signers.append(
+            Signer(
+                role="guardian",
+                position=1,
+                first_name="Nadia",
+                last_name="Martin",
+                email="nadia.martin@example.net",
+                opened_at=datetime(2026, 7, 14, 11, 45, 30, 123456, tzinfo=paris_summer),
+            )
+        )
+        session.add(document)
+    statement = (
+        select(Signer.id, Signer.opened_at, Signer.invited_at, Document.data, Document.deadline)
+        .join(Document, Document.id == Signer.document_id)
+        .where(Signer.email == bindparam("email"))
+    )
+    with database.engine.connect() as connection:
+        expected = tuple(connection.execute(statement, {"email": "nadia.martin@example.net"}).one())
+
+    found = database.read_one(statement, {"email": "nadia.martin@example.net"})
+
+    assert found == expected
+    assert found is not None
+    assert found[1] == datetime(2026, 7, 14, 9, 45, 30, 123456, tzinfo=UTC)
+    assert found[1].tzinfo is UTC
+    assert (found[2], found[3], found[4]) == (None, data, date(2027, 1, 31))
+    assert database.read_one(statement, {"email": "nobody@example.net"}) is None
 
 
 # Constraints the operations rely on
