@@ -6,9 +6,10 @@
   lock before reading and waits its turn (busy timeout) instead of failing with "database is
   locked" when it would otherwise upgrade a read lock that another writer has overtaken.
 - `Database.read_one()`: one read-only statement on its own, for the hottest public page (a
-  signing link opened again): on PostgreSQL, on connections in autocommit (no BEGIN, no
-  ROLLBACK) that are not pinged before use; a connection found dead is dropped and the
-  statement run once more on a fresh one, which is safe because it only reads.
+  signing link opened again): compiled once and run on the driver's cursor, outside any
+  transaction (no BEGIN, no ROLLBACK); on PostgreSQL, on a pool of its own whose connections are
+  not pinged before use: a connection found dead is dropped and the statement run once more on
+  a fresh one, which is safe because it only reads.
 
 Nothing here is kept between processes: each process (gunicorn worker, `cosigne worker`) makes its
 own engine the first time it needs one, after any fork.
@@ -178,8 +179,8 @@ class Database:
 
     def read_one(self, statement: Select[Any], params: dict[str, Any]) -> tuple[Any, ...] | None:
         """The one row (or None) `statement` reads, outside any transaction: a single statement
-        sees one consistent state. A pooled connection that turns out dead (the server was
-        restarted) is dropped with every older one, and the statement runs once more."""
+        sees one consistent state. When a pooled connection turns out dead (the server was
+        restarted), the pool is emptied and the statement runs once more on a new connection."""
         plan = self._plans.get(statement)
         if plan is None:
             plan = self._plans.setdefault(statement, _RawRead.of(statement, self.reader.dialect))
