@@ -9,32 +9,33 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
 from bench.floors import BareUno, ColdSoffice, docxtpl_fill
-from signing.convert import ConverterPool, ConverterSettings
-from signing.pipeline import render_document
-from signing.render import fill, prepare
-from signing.schema import validate_document, validate_school
+from signing.data.schema import example_school
+from signing.data.validate import validate_document, validate_school
+from signing.kinds import spec_of
+from signing.pdf.convert import ConverterPool, ConverterSettings
+from signing.pdf.pipeline import render_document
+from signing.pdf.render import fill, prepare
 
 TODAY = date(2026, 11, 28)
 KINDS = ("parcours", "convention")
 
 
 def example(name: str) -> Any:
-    text = resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
-    return json.loads(text)
+    """An example of ``signing``: ``school.json`` (the school) or ``<kind>.json`` (a request)."""
+    stem = name.removesuffix(".json")
+    return example_school() if stem == "school" else spec_of(stem).example
 
 
 def timings(action: Callable[[], object], runs: int) -> list[float]:

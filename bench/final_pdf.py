@@ -7,13 +7,11 @@ reserved, a plain write + fsync (for the archive); and verification beside pyHan
 from __future__ import annotations
 
 import io
-import json
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -23,25 +21,26 @@ from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
+from signing.model import ROLE_LABELS
 
 from bench.__main__ import median, p95, timings
-from signing.archive import Archive
-from signing.audit_page import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
-from signing.convert import ConverterPool, ConverterSettings
-from signing.model import ROLE_LABELS
-from signing.parties import plan_signers
-from signing.pipeline import render_document
-from signing.seal import Sealer, ensure_dev_seal
-from signing.stamp import SignatureMark, stamp
-from signing.verify import verify_pdf, warm_up
+from signing.data.schema import example_school
+from signing.kinds import spec_of
+from signing.pdf.archive import Archive
+from signing.pdf.certificate import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
+from signing.pdf.convert import ConverterPool, ConverterSettings
+from signing.pdf.pipeline import render_document
+from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.stamp import SignatureMark, stamp
+from signing.pdf.verify import verify_pdf, warm_up
 
 TODAY = date(2026, 11, 28)
 
 
 def example(name: str) -> dict:
-    return json.loads(
-        resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
-    )
+    """An example of ``signing``: ``school.json`` (the school) or ``<kind>.json`` (a request)."""
+    stem = name.removesuffix(".json")
+    return example_school() if stem == "school" else spec_of(stem).example
 
 
 def scribble() -> bytes:
@@ -104,7 +103,7 @@ def main(runs: int = 20) -> None:
     with ConverterPool(ConverterSettings(work_dir=work / "lo")) as pool:
         rendered = render_document("convention", body["data"], school, today=TODAY, converter=pool)
     pdf = rendered.pdf
-    plan = plan_signers("convention", rendered.data, rendered.school, TODAY)
+    plan = spec_of("convention").plan(rendered.data, rendered.school, TODAY)
     at = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
     png = scribble()
     marks = [SignatureMark(p.anchor, p.full_name, at, png) for p in plan.parties]

@@ -43,12 +43,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.load import LoadResult, Request, closed_loop, open_loop
-from service import migrations, operations
+from service import migrations
+from service.accounts.models import School, User
+from service.context import Context
 from service.db import Database
-from service.models import OutboxMessage, School, User
+from service.documents.create import create_document
+from service.documents.issue import issue_document
+from service.mail.models import OutboxMessage
 from service.settings import Settings
-from signing.convert import ConverterPool, ConverterSettings
-from signing.seal import ensure_dev_seal
+from signing.kinds import Kind
+from signing.pdf.convert import ConverterPool, ConverterSettings
+from signing.pdf.seal import ensure_dev_seal
 
 TOKEN = re.compile(r"/sign/([A-Za-z0-9_.\-]+)")
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -74,8 +79,6 @@ def _free_port() -> int:
 
 def _prepare(env: dict[str, str], documents: int, work: Path) -> list[tuple[str, str]]:
     """Issue `documents` pathway contracts; return (token, signer's full name) per invitation."""
-    import json  # noqa: PLC0415
-    from importlib import resources  # noqa: PLC0415
 
     settings = Settings.from_env(env)
     db = Database(settings.database_url)
@@ -102,22 +105,18 @@ def _prepare(env: dict[str, str], documents: int, work: Path) -> list[tuple[str,
             role="head",
         )
         session.add(head)
-    body = json.loads(
-        resources.files("contract_templates")
-        .joinpath("examples", "parcours.json")
-        .read_text("utf-8")
-    )
+    body = next(iter(Kind)).spec.example
     with ConverterPool(ConverterSettings(work_dir=work / "lo")) as pool:
         cached = CachedConverter(pool)
-        ctx = operations.Context(
+        ctx = Context(
             db=db, settings=settings, converter=lambda: cached, clock=lambda: datetime.now(UTC)
         )
         for _ in range(documents):
-            document = operations.create_document(ctx, head, body)
-            operations.issue_document(ctx, head, document.id)
+            document = create_document(ctx, head, body)
+            issue_document(ctx, head, document.id)
     from sqlalchemy import select  # noqa: PLC0415
 
-    from service.models import Signer  # noqa: PLC0415
+    from service.signers.models import Signer  # noqa: PLC0415
 
     found = []
     with db.new_session() as session:
@@ -235,7 +234,7 @@ def _signatures(env: dict[str, str]) -> int:
     """Signatures recorded in the database ('signed' events), counted after the run."""
     from sqlalchemy import func, select  # noqa: PLC0415
 
-    from service.models import Event  # noqa: PLC0415
+    from service.documents.models import Event  # noqa: PLC0415
 
     db = Database(Settings.from_env(env).database_url)
     try:

@@ -15,3 +15,8 @@ def now_utc() -> datetime:
 def today_in_paris() -> date:
     """The school's calendar day: a document issued at 00:30 in Paris is dated that day."""
     return datetime.now(PARIS).date()
+
+
+def paris_day(moment: datetime) -> date:
+    """The calendar day in Paris of an aware `moment`."""
+    return moment.astimezone(PARIS).date()

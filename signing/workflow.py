@@ -18,60 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from signing.errors import TransitionRefused
-from signing.model import Role
-
-
-class DocumentState(StrEnum):
-    DRAFT = "draft"
-    AWAITING_SIGNATURES = "awaiting_signatures"
-    SIGNED = "signed"
-    """Every required signature is in; sealing and archiving are still to do."""
-    COMPLETED = "completed"
-    """Sealed and archived: final."""
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-
-class SignerState(StrEnum):
-    WAITING = "waiting"
-    """Not their turn yet (the head, until every other signer has signed); no link."""
-    INVITED = "invited"
-    OPENED = "opened"
-    SIGNED = "signed"
-    DECLINED = "declined"
-
-
-class DocumentAction(StrEnum):
-    EDIT = "edit"
-    ISSUE = "issue"
-    CANCEL = "cancel"
-    DECLINE = "decline"
-    EXPIRE = "expire"
-    OPEN = "open"
-    """A signer opens their page: the document must be awaiting signatures, and stays so."""
-    REMIND = "remind"
-    """A reminder, or the same invitation resent with a new link."""
-    SIGN = "sign"
-    """A signature that is not the last one required."""
-    SIGN_LAST = "sign_last"
-    """The last required signature."""
-    COMPLETE = "complete"
-    """Sealed and archived."""
-    AMEND = "amend"
-    """Start an amendment: a new draft linked to this document, which itself stays as it is."""
-
-
-class SignerAction(StrEnum):
-    INVITE = "invite"
-    OPEN = "open"
-    REMIND = "remind"
-    SIGN = "sign"
-    DECLINE = "decline"
-
+from signing.refusals import amend_refusal, document_refusal, signer_refusal
+from signing.vocabulary import (
+    DocumentAction,
+    DocumentState,
+    LinkEnd,
+    Role,
+    SignerAction,
+    SignerState,
+)
 
 _D = DocumentState
 _S = SignerState
@@ -104,6 +61,55 @@ SIGNER_TRANSITIONS: dict[tuple[SignerState, SignerAction], SignerState] = {
     (_S.OPENED, SignerAction.DECLINE): _S.DECLINED,
 }
 """Every allowed (state, action) of a signer; the document's own state is checked separately."""
+
+
+def allows(state: DocumentState, action: DocumentAction) -> bool:
+    """Whether the table lets a document in `state` take `action`."""
+    return (state, action) in DOCUMENT_TRANSITIONS
+
+
+def signer_allows(state: SignerState, action: SignerAction) -> bool:
+    """Whether the table lets a signer in `state` take `action`."""
+    return (state, action) in SIGNER_TRANSITIONS
+
+
+def _states_allowing(action: DocumentAction) -> frozenset[DocumentState]:
+    return frozenset(state for state, act in DOCUMENT_TRANSITIONS if act == action)
+
+
+def _signer_states_allowing(action: SignerAction) -> frozenset[SignerState]:
+    return frozenset(state for state, act in SIGNER_TRANSITIONS if act == action)
+
+
+LINKS_LIVE_IN = _states_allowing(DocumentAction.OPEN)
+"""Document states in which a signing link leads to its page (every other state kills them)."""
+ANSWERING_SIGNERS = _signer_states_allowing(SignerAction.SIGN)
+"""Signer states in which the signer may still answer: sign or decline, and be reminded."""
+EXPIRES_IN = _states_allowing(DocumentAction.EXPIRE)
+"""Document states the worker expires once their deadline has passed."""
+REMINDS_IN = _states_allowing(DocumentAction.REMIND)
+"""Document states whose answering signers the worker reminds."""
+FINALIZES_IN = _states_allowing(DocumentAction.COMPLETE)
+"""Document states the worker seals and archives (every required signature is in)."""
+
+
+def link_end(
+    document_state: DocumentState, signer_state: SignerState, *, current: bool
+) -> LinkEnd | None:
+    """Why a signer's link leads nowhere, or None when it leads to their page. `current`: the
+    link carries the signer's current nonce (it was neither used, replaced nor cancelled)."""
+    if not current:
+        if signer_state in (_S.SIGNED, _S.DECLINED):
+            return LinkEnd(signer_state.value)
+        if document_state in (_D.CANCELLED, _D.EXPIRED):
+            return LinkEnd(document_state.value)
+        if document_state not in LINKS_LIVE_IN:
+            return LinkEnd.CLOSED
+        return LinkEnd.REPLACED
+    if document_state not in LINKS_LIVE_IN:
+        return LinkEnd.CLOSED
+    return None
+
 
 _SIGNER_ACTION_ON_DOCUMENT: dict[SignerAction, DocumentAction] = {
     SignerAction.OPEN: DocumentAction.OPEN,
@@ -150,7 +156,7 @@ def next_document_state(state: DocumentState, action: DocumentAction) -> Documen
     try:
         return DOCUMENT_TRANSITIONS[state, action]
     except KeyError:
-        raise TransitionRefused(action, state, _document_refusal(state, action)) from None
+        raise TransitionRefused(action, state, document_refusal(state, action)) from None
 
 
 def next_signer_state(
@@ -166,7 +172,7 @@ def next_signer_state(
     try:
         return SIGNER_TRANSITIONS[signer_state, action]
     except KeyError:
-        message = _SIGNER_STATE_MESSAGES[signer_state]
+        message = signer_refusal(signer_state)
         raise TransitionRefused(action, document_state, message, signer_state) from None
 
 
@@ -279,20 +285,9 @@ def decide_amend(state: DocumentState, amendments: Sequence[AmendmentView]) -> D
     """
     next_document_state(state, DocumentAction.AMEND)
     for amendment in sorted(amendments, key=lambda a: a.id):
-        if amendment.state == _D.COMPLETED:
-            raise TransitionRefused(
-                DocumentAction.AMEND,
-                state,
-                f"Ce document a déjà été modifié par l'avenant n° {amendment.id} : établissez "
-                "le nouvel avenant à partir de celui-ci.",
-            )
-        if amendment.state not in AMENDMENT_OVER:
-            raise TransitionRefused(
-                DocumentAction.AMEND,
-                state,
-                f"Un avenant à ce document est déjà en cours (n° {amendment.id}) : terminez-le "
-                "ou annulez-le avant d'en établir un autre.",
-            )
+        if amendment.state == _D.COMPLETED or amendment.state not in AMENDMENT_OVER:
+            message = amend_refusal(amendment.id, replaced=amendment.state == _D.COMPLETED)
+            raise TransitionRefused(DocumentAction.AMEND, state, message)
     return _D.DRAFT
 
 
@@ -301,51 +296,3 @@ def _find(signers: Sequence[SignerView], signer_id: int) -> SignerView:
         if signer.id == signer_id:
             return signer
     raise ValueError(f"signer {signer_id} is not a signer of this document")
-
-
-_DOCUMENT_STATE_MESSAGES: dict[DocumentState, str] = {
-    _D.DRAFT: "Ce document est un brouillon : il n'a pas encore été envoyé pour signature.",
-    _D.AWAITING_SIGNATURES: "Ce document attend encore des signatures.",
-    _D.SIGNED: "Ce document a déjà été signé par toutes les parties.",
-    _D.COMPLETED: (
-        "Ce document est signé et archivé : il ne peut plus changer que par un avenant."
-    ),
-    _D.DECLINED: "Ce document a été refusé par l'un des signataires.",
-    _D.CANCELLED: "Ce document a été annulé.",
-    _D.EXPIRED: "Le délai de signature de ce document est dépassé.",
-}
-
-_DOCUMENT_ACTION_MESSAGES: dict[tuple[DocumentState, DocumentAction], str] = {
-    (_D.AWAITING_SIGNATURES, DocumentAction.EDIT): (
-        "Ce document a été envoyé pour signature : il ne peut plus être modifié. "
-        "Annulez-le, puis émettez une nouvelle version."
-    ),
-    (_D.AWAITING_SIGNATURES, DocumentAction.ISSUE): "Ce document a déjà été envoyé pour signature.",
-    **{
-        (state, DocumentAction.AMEND): (
-            "Ce document n'est pas finalisé : seul un document signé par toutes les parties et "
-            "archivé peut faire l'objet d'un avenant."
-        )
-        for state in DocumentState
-        if state not in (_D.COMPLETED, _D.DRAFT)
-    },
-    (_D.DRAFT, DocumentAction.AMEND): (
-        "Ce document est un brouillon : modifiez-le directement ; un avenant ne concerne qu'un "
-        "document signé par toutes les parties et archivé."
-    ),
-}
-
-_SIGNER_STATE_MESSAGES: dict[SignerState, str] = {
-    _S.WAITING: (
-        "Ce n'est pas encore le tour de ce signataire : il sera invité quand toutes les autres "
-        "parties auront signé."
-    ),
-    _S.INVITED: "Ce signataire a déjà été invité.",
-    _S.OPENED: "Ce signataire a déjà été invité.",
-    _S.SIGNED: "Ce signataire a déjà signé ce document.",
-    _S.DECLINED: "Ce signataire a refusé de signer ce document.",
-}
-
-
-def _document_refusal(state: DocumentState, action: DocumentAction) -> str:
-    return _DOCUMENT_ACTION_MESSAGES.get((state, action), _DOCUMENT_STATE_MESSAGES[state])

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import copy
-import json
 import os
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from signing.convert import ConverterPool, ConverterSettings
+from signing.data.schema import example_school
 from signing.errors import ConverterUnavailable
+from signing.kinds import spec_of
+from signing.pdf.convert import ConverterPool, ConverterSettings
 
 TODAY = date(2026, 11, 28)
 """The reference date of every test (the issue date of the example documents)."""
 
 
 def _example(name: str) -> dict[str, Any]:
-    text = resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
-    return json.loads(text)
+    """An example of ``signing``: ``school.json`` (the school) or ``<kind>.json`` (a request)."""
+    stem = name.removesuffix(".json")
+    return example_school() if stem == "school" else spec_of(stem).example
 
 
 @pytest.fixture

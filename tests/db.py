@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, make_url
 
 from service import migrations
 from service.db import Database
-from service.models import Base
+from service.orm import Base
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "COSIGNE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -11,13 +11,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service import finalize, operations
+from service.accounts.models import School, User
+from service.context import Context, Origin
 from service.db import Database
-from service.events import Origin
-from service.models import School, Signer, User
-from service.operations import Context
+from service.documents.create import create_document
+from service.documents.issue import issue_document
+from service.finalize.finalize import finalize
 from service.settings import Settings
-from signing.pipeline import Converter
+from service.signers.models import Signer
+from service.signers.sign import sign
+from service.signers.sign_as_staff import sign_as_staff
+from signing.pdf.pipeline import Converter
 
 _numbers = itertools.count(1)
 
@@ -150,7 +154,7 @@ def sign_all_but_head(ctx: Context, document_id: int) -> None:
             if s.link_nonce
         ]
     for token, name in links:
-        operations.sign(
+        sign(
             ctx,
             token,
             Origin(ip="203.0.113.9", user_agent="test"),
@@ -164,8 +168,8 @@ def sign_all_but_head(ctx: Context, document_id: int) -> None:
 def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
     """A document created, issued, signed by every party (the head logged in, last) and
     finalized; its id."""
-    document = operations.create_document(ctx, head, body)
-    operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, body)
+    issue_document(ctx, head, document.id)
     sign_all_but_head(ctx, document.id)
     with ctx.db.new_session() as session:
         name = (
@@ -175,7 +179,7 @@ def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
             .one()
             .full_name
         )
-    operations.sign_as_staff(
+    sign_as_staff(
         ctx,
         head,
         document.id,
@@ -184,5 +188,5 @@ def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
         full_name=name,
         signature_png=None,
     )
-    assert finalize.finalize(ctx, document.id)
+    assert finalize(ctx, document.id)
     return document.id

@@ -4,17 +4,20 @@ of a received email."""
 
 from __future__ import annotations
 
-import copy
-import json
 import time
 from email.message import EmailMessage
-from importlib import resources
 from typing import Any
 
 from factories import make_school, make_user
 
-from service import accounts, forms, mail, operations
-from service.models import User
+from service.accounts.models import User
+from service.accounts.passwords import set_password
+from service.context import Context
+from service.documents.create import create_document
+from service.documents.forms import build as build_form
+from service.documents.issue import issue_document
+from service.mail.addresses import find_links
+from signing.kinds import Kind
 
 PASSWORD = "Un mot de passe solide 2026 !"  # noqa: S105 — a test account's password
 HEAD_EMAIL = "proviseure@example.edu"
@@ -27,14 +30,13 @@ def make_head(live_server: Any) -> User:
     with db.transaction() as session:
         row = session.get(User, user.id)
         assert row is not None
-        accounts.set_password(row, PASSWORD)
+        set_password(row, PASSWORD)
     return user
 
 
 def convention_with_two_guardians() -> dict[str, Any]:
     """The example convention (a minor pupil) with a second guardian who signs."""
-    text = resources.files("contract_templates").joinpath("examples", "convention.json")
-    data = copy.deepcopy(json.loads(text.read_text("utf-8"))["data"])
+    data = Kind.CONVENTION.spec.example["data"]
     data["guardians"].append(
         {
             "first_name": "Karim",
@@ -50,12 +52,12 @@ def convention_with_two_guardians() -> dict[str, Any]:
 def issue_convention(live_server: Any, converter: Any, head: User) -> int:
     """A convention created and issued by `head` through the operations (for the tests whose
     story starts after the issue); the invitations wait in the outbox. Returns its id."""
-    ctx = operations.Context(
+    ctx = Context(
         db=live_server.db, settings=live_server.app.config["COSIGNE"], converter=lambda: converter
     )
     body = {"kind": "convention", "data": convention_with_two_guardians()}
-    document = operations.create_document(ctx, head, body)
-    operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, body)
+    issue_document(ctx, head, document.id)
     return document.id
 
 
@@ -70,7 +72,7 @@ def log_in(page: Any, url: str, email: str = HEAD_EMAIL, password: str = PASSWOR
 
 def fill_form(page: Any, data: dict[str, Any]) -> None:
     """Type every value of `data` into the generated form, as a person would."""
-    stack = list(forms.build("convention", data, blank_rows=False).sections)
+    stack = list(build_form("convention", data, blank_rows=False).sections)
     while stack:
         node = stack.pop(0)
         stack[:0] = node.children
@@ -150,7 +152,7 @@ def plain_text(message: EmailMessage) -> str:
 def signing_link(message: EmailMessage, base_url: str) -> str:
     """The one signing link of an invitation, as the reader sees it in the text part (and the
     same in the HTML part)."""
-    links = [link for link in mail.find_links(plain_text(message)) if "/sign/" in link]
+    links = [link for link in find_links(plain_text(message)) if "/sign/" in link]
     assert len(links) == 1, f"un lien de signature attendu dans « {message['Subject']} » : {links}"
     assert links[0].startswith(f"{base_url}/sign/")
     html = message.get_body(("html",))

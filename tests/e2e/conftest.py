@@ -38,9 +38,12 @@ from flask import Flask
 from smtp import SmtpServer, smtp_server, smtp_server_session
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from service import create_app, migrations, operations, rendering, worker
+from service import create_app, migrations
+from service.accounts.models import User
+from service.cli.worker import PassReport, run_pass
+from service.context import Context
+from service.converter import converter
 from service.db import Database
-from service.models import User
 
 CHROMIUM = Path(os.environ.get("COSIGNE_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -67,14 +70,12 @@ class LiveServer:
     db: Database
     smtp: SmtpServer
 
-    def deliver_mail(self) -> worker.PassReport:
+    def deliver_mail(self) -> PassReport:
         """One pass of `cosigne worker` without the timed jobs: every message due goes out over
         SMTP to `smtp`, as in production. Fails the test if a message could not be sent."""
         with self.app.app_context():
-            ctx = operations.Context(
-                db=self.db, settings=self.app.config["COSIGNE"], converter=rendering.converter
-            )
-            report = worker.run_pass(ctx, jobs=False)
+            ctx = Context(db=self.db, settings=self.app.config["COSIGNE"], converter=converter)
+            report = run_pass(ctx, jobs=False)
         if report.errors or report.delivery.failed or report.delivery.abandoned:
             pytest.fail(f"le travailleur n'a pas tout envoyé : {report.summary()}")
         return report

@@ -17,8 +17,8 @@ from browser_steps import (
     signing_link,
 )
 
-from service.models import User
-from signing.convert import ConverterPool
+from service.accounts.models import User
+from signing.pdf.convert import ConverterPool
 
 pytestmark = pytest.mark.libreoffice
 

@@ -27,10 +27,12 @@ from browser_steps import (
 )
 from sqlalchemy import select
 
-from service import finalize
-from service.models import Document, Signer, User
-from signing.convert import ConverterPool
-from signing.verify import verify_pdf
+from service.accounts.models import User
+from service.documents.models import Document
+from service.finalize.final_pdf import sealer
+from service.signers.models import Signer
+from signing.pdf.convert import ConverterPool
+from signing.pdf.verify import verify_pdf
 
 pytestmark = pytest.mark.libreoffice
 
@@ -177,7 +179,7 @@ def test_a_convention_is_prepared_signed_by_every_party_from_their_mail_and_seal
     assert final.headers["content-type"] == "application/pdf"
     final_pdf = final.body()
     report = verify_pdf(
-        final_pdf, trust_roots=finalize.sealer(live_server.app.config["COSIGNE"]).trust_roots()
+        final_pdf, trust_roots=sealer(live_server.app.config["COSIGNE"]).trust_roots()
     )
     assert report.seal_present
     assert report.seal_valid

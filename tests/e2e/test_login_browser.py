@@ -7,7 +7,7 @@ from typing import Any
 
 from browser_steps import PASSWORD
 
-from service.models import User
+from service.accounts.models import User
 
 
 def test_a_head_logs_in_and_reaches_the_users_page(

@@ -21,8 +21,10 @@ from browser_steps import (
 )
 from sqlalchemy import select
 
-from service.models import Document, Signer, User
-from signing.convert import ConverterPool
+from service.accounts.models import User
+from service.documents.models import Document
+from service.signers.models import Signer
+from signing.pdf.convert import ConverterPool
 
 pytestmark = pytest.mark.libreoffice
 

@@ -21,10 +21,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import accounts
+from service.accounts.api_tokens import create_api_token, revoke_api_token
+from service.accounts.models import ApiToken, School, User
 from service.db import Database
-from service.models import ApiToken, Document, OutboxMessage, School, User
-from signing.convert import ConverterPool, ConverterSettings
+from service.documents.models import Document
+from service.mail.models import OutboxMessage
+from signing.pdf.convert import ConverterPool, ConverterSettings
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -96,7 +98,7 @@ def make_staff(
         )
         session.add(user)
         session.flush()
-        token = accounts.create_api_token(session, user)
+        token = create_api_token(session, user)
     return Staff(school.id, user.id, token.secret)
 
 
@@ -223,7 +225,7 @@ def test_a_revoked_token_or_a_disabled_account_stops_working(
 
     with database.transaction() as session:
         token = session.scalar(select(ApiToken).where(ApiToken.user_id == revoked.user_id))
-        accounts.revoke_api_token(token)
+        revoke_api_token(token)
         session.get(User, disabled.user_id).active = False
 
     for staff in (revoked, disabled):

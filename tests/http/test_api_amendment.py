@@ -15,11 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service import accounts, operations
+from service.accounts.api_tokens import create_api_token
+from service.accounts.models import User
+from service.context import Context
 from service.db import Database
-from service.models import Document, User
-from service.operations import Context
-from signing.convert import ConverterPool
+from service.documents.create import create_document
+from service.documents.models import Document
+from signing.pdf.convert import ConverterPool
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -59,7 +61,7 @@ def head(ctx: Context) -> User:
 
 def token_of(db: Database, user: User) -> str:
     with db.transaction() as session:
-        return accounts.create_api_token(session, session.get(User, user.id)).secret
+        return create_api_token(session, session.get(User, user.id)).secret
 
 
 @pytest.fixture
@@ -95,9 +97,9 @@ def test_the_api_creates_an_amendment_of_a_completed_document(
 def test_the_api_refuses_a_bad_amendment_and_changes_nothing(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    draft = operations.create_document(ctx, head, make_request("parcours"))
+    draft = create_document(ctx, head, make_request("parcours"))
     other = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
-    theirs = operations.create_document(ctx, other, make_request("parcours"))
+    theirs = create_document(ctx, other, make_request("parcours"))
     body = make_request("parcours")
     before = snapshot(ctx.db)
 

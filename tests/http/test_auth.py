@@ -20,11 +20,23 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import accounts, auth, create_app, csrf, mail
+from service import create_app
+from service.accounts import csrf
+from service.accounts.models import School, User
+from service.accounts.passwords import set_password
+from service.accounts.session import login_required, role_label
+from service.accounts.throttle import (
+    LOGIN_FAILED,
+    MAX_FAILURES_PER_IP,
+    MAX_FAILURES_PER_LOGIN,
+    MAX_RESET_MAILS,
+)
 from service.cli import cli
 from service.db import Database
-from service.models import Document, OutboxMessage, School, User
-from signing.convert import ConverterPool
+from service.documents.models import Document
+from service.mail.addresses import find_links
+from service.mail.models import OutboxMessage
+from signing.pdf.convert import ConverterPool
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -79,7 +91,7 @@ def make_staff(db: Database, school: School, role: str = "head", **values) -> Us
     user = make_user(db, school, role=role, **values)
     with db.transaction() as tx:
         row = tx.get(User, user.id)
-        accounts.set_password(row, PASSWORD)
+        set_password(row, PASSWORD)
     return user
 
 
@@ -148,7 +160,7 @@ def outbox(db: Database, to: str) -> list[OutboxMessage]:
 
 
 def password_path(message: OutboxMessage) -> str:
-    links = [u for u in mail.find_links(message.text_body) if "/compte/mot-de-passe/" in u]
+    links = [u for u in find_links(message.text_body) if "/compte/mot-de-passe/" in u]
     assert len(links) == 1, message.text_body
     assert links[0].startswith(BASE_URL)
     return links[0].removeprefix(BASE_URL)
@@ -196,7 +208,7 @@ def test_a_failed_login_says_the_same_thing_whatever_was_wrong(
     response = login(client, email, password)
 
     assert response.status_code == 200
-    assert auth.LOGIN_FAILED in text(response)
+    assert LOGIN_FAILED in text(response)
     assert 'role="alert"' in text(response)
     assert not is_logged_in(client)
 
@@ -206,7 +218,7 @@ def test_a_user_without_a_password_yet_cannot_log_in(
 ) -> None:
     user = make_user(db, school, role="referent")
 
-    assert auth.LOGIN_FAILED in text(login(client, user.email, ""))
+    assert LOGIN_FAILED in text(login(client, user.email, ""))
 
 
 def test_failures_on_one_address_lock_it_whatever_the_case(
@@ -215,10 +227,10 @@ def test_failures_on_one_address_lock_it_whatever_the_case(
     for i, spelling in enumerate(
         ["anne.leroy@example.edu", "ANNE.LEROY@EXAMPLE.EDU", " Anne.Leroy@example.edu"] * 2
     ):
-        if i == auth.MAX_FAILURES_PER_LOGIN:
+        if i == MAX_FAILURES_PER_LOGIN:
             break
         response = login(browser(app, f"198.51.100.{i}"), spelling, "mauvais")
-        assert auth.LOGIN_FAILED in text(response)
+        assert LOGIN_FAILED in text(response)
 
     # Even the right password, from another address, in another case, must wait.
     client = browser(app, "192.0.2.99")
@@ -233,7 +245,7 @@ def test_failures_on_one_address_lock_it_whatever_the_case(
 
 
 def test_failures_from_one_ip_lock_that_ip(app: Flask, db: Database, head: User) -> None:
-    for i in range(auth.MAX_FAILURES_PER_IP):
+    for i in range(MAX_FAILURES_PER_IP):
         login(browser(app, "198.51.100.1"), f"essai{i}@example.edu", "mauvais")
 
     assert login(browser(app, "198.51.100.1"), head.email).status_code == 429
@@ -242,12 +254,12 @@ def test_failures_from_one_ip_lock_that_ip(app: Flask, db: Database, head: User)
 
 def test_a_success_clears_the_failures_of_the_address(app: Flask, head: User) -> None:
     client = browser(app)
-    for _ in range(auth.MAX_FAILURES_PER_LOGIN - 1):
+    for _ in range(MAX_FAILURES_PER_LOGIN - 1):
         login(client, head.email, "mauvais")
     assert login(client, head.email).status_code == 302
 
     other = browser(app)
-    for _ in range(auth.MAX_FAILURES_PER_LOGIN - 1):
+    for _ in range(MAX_FAILURES_PER_LOGIN - 1):
         login(other, head.email, "mauvais")
     assert login(other, head.email).status_code == 302
 
@@ -323,7 +335,7 @@ def test_a_deactivated_user_is_logged_out_at_once(
     assert response.status_code == 302
     assert "est désactivé" in text(manager.get("/utilisateurs"))
     assert theirs.get("/utilisateurs").status_code == 302  # logged out, not a 403
-    assert auth.LOGIN_FAILED in text(login(theirs, referent.email))
+    assert LOGIN_FAILED in text(login(theirs, referent.email))
 
     post(manager, f"/utilisateurs/{referent.id}/reactiver")
     assert login(theirs, referent.email).status_code == 302
@@ -422,7 +434,7 @@ def test_password_reset_end_to_end_through_the_outbox(app: Flask, db: Database, 
         == 410
     )
     assert not is_logged_in(elsewhere)  # the old password's sessions are over
-    assert auth.LOGIN_FAILED in text(login(client, head.email, PASSWORD))
+    assert LOGIN_FAILED in text(login(client, head.email, PASSWORD))
     assert login(client, head.email, new).status_code == 302
 
 
@@ -445,14 +457,14 @@ def test_a_reset_link_lives_one_hour_and_the_newest_wins(
 def test_reset_mails_to_one_address_are_limited(
     client: FlaskClient, db: Database, head: User, clock: FrozenClock
 ) -> None:
-    for _ in range(auth.MAX_RESET_MAILS + 2):
+    for _ in range(MAX_RESET_MAILS + 2):
         response = post(client, "/compte/mot-de-passe-oublie", {"email": head.email})
         assert "Si un compte actif existe" in text(response)
 
-    assert len(outbox(db, head.email)) == auth.MAX_RESET_MAILS
+    assert len(outbox(db, head.email)) == MAX_RESET_MAILS
     clock.advance(minutes=16)
     post(client, "/compte/mot-de-passe-oublie", {"email": head.email})
-    assert len(outbox(db, head.email)) == auth.MAX_RESET_MAILS + 1
+    assert len(outbox(db, head.email)) == MAX_RESET_MAILS + 1
 
 
 @pytest.mark.parametrize("token", ["abc", "x" * 600])
@@ -521,13 +533,13 @@ def test_the_staff_layout_shows_who_is_there_and_what_they_may_open(
 ) -> None:
     """A page of another blueprint, as the documents pages use the interface."""
 
-    @auth.login_required()
+    @login_required()
     def any_staff() -> str:
         return render_template_string(
             '{% extends "staff/layout.html" %}{% block staff_content %}<h1>Essai</h1>{% endblock %}'
         )
 
-    @auth.login_required("head")
+    @login_required("head")
     def heads_only() -> str:
         return "ok"
 
@@ -541,7 +553,7 @@ def test_the_staff_layout_shows_who_is_there_and_what_they_may_open(
     page = text(client.get("/essai"))
 
     assert "Jeanne Essai" in page
-    assert auth.role_label(role) in page
+    assert role_label(role) in page
     assert school.name in page
     assert 'action="/deconnexion"' in page
     assert ('href="/utilisateurs"' in page) is sees_users

@@ -23,10 +23,17 @@ from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy import select
 
-from service import accounts, create_app
+from service import create_app
+from service.accounts.api_tokens import find_api_token, hash_api_token
+from service.accounts.models import ApiToken, School
+from service.accounts.passwords import (
+    check_password,
+    find_user,
+    password_link_signer,
+    user_for_password_token,
+)
 from service.cli import cli
 from service.db import Database
-from service.models import ApiToken, School
 
 __all__ = ["database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -197,11 +204,11 @@ def test_user_add_with_a_password_from_stdin(ready: Cosigne) -> None:
 
     assert "/compte/mot-de-passe/" not in result.stdout
     with ready.db.new_session() as session:
-        user = accounts.find_user(session, "admin.cosigne@example.edu")
+        user = find_user(session, "admin.cosigne@example.edu")
         assert user is not None
         assert user.email == "admin.cosigne@example.edu"
         assert (user.role, user.school.uai, user.active) == ("admin", "0440021J", True)
-        assert accounts.check_password(user, "correct horse battery staple")
+        assert check_password(user, "correct horse battery staple")
         assert user.password_reset_nonce is None
 
 
@@ -211,9 +218,9 @@ def test_user_add_without_a_password_prints_a_one_time_link(ready: Cosigne) -> N
     link = result.stdout.splitlines()[-1]
     prefix = "https://cosigne.example.fr/compte/mot-de-passe/"
     assert link.startswith(prefix)
-    signer = accounts.password_link_signer(ready.app.config["COSIGNE"])
+    signer = password_link_signer(ready.app.config["COSIGNE"])
     with ready.db.new_session() as session:
-        user = accounts.user_for_password_token(
+        user = user_for_password_token(
             session, signer, link.removeprefix(prefix), now=datetime.now(UTC)
         )
         assert user.email == "paul.martin@example.edu"
@@ -239,11 +246,11 @@ def test_token_create_prints_the_token_alone_on_the_last_line_and_stores_its_has
     assert not any(token in str(value) for row in stored for value in row)
     with ready.db.new_session() as session:
         row = session.scalars(
-            select(ApiToken).where(ApiToken.token_hash == accounts.hash_api_token(token))
+            select(ApiToken).where(ApiToken.token_hash == hash_api_token(token))
         ).one()
         assert token.startswith(row.prefix)
         assert row.prefix in first.stdout.splitlines()[0]
-        found = accounts.find_api_token(session, token)
+        found = find_api_token(session, token)
         assert found is not None
         assert found.user.email == "claire.dubois@example.edu"
 
@@ -351,7 +358,7 @@ def test_token_create_refusals(ready: Cosigne, args: list[str], message: str) ->
 
 def test_a_disabled_account_gets_no_token(ready: Cosigne) -> None:
     with ready.db.transaction() as session:
-        user = accounts.find_user(session, "claire.dubois@example.edu")
+        user = find_user(session, "claire.dubois@example.edu")
         assert user is not None
         user.active = False
     before = snapshot(ready.db)

@@ -25,11 +25,19 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from service import operations
+from service.accounts.models import School, User
+from service.context import Context
 from service.db import Database
-from service.models import Document, Event, OutboxMessage, School, Signer, User
-from service.operations import CONSENT_TEXT, Context
-from signing.convert import ConverterPool
+from service.documents.cancel import cancel_document
+from service.documents.create import create_document
+from service.documents.issue import issue_document
+from service.documents.models import Document, Event
+from service.documents.store import lock_document
+from service.mail.models import OutboxMessage
+from service.signers.models import Signer
+from service.signers.remind import remind_signer
+from service.signers.sign import CONSENT_TEXT
+from signing.pdf.convert import ConverterPool
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -92,8 +100,8 @@ class Invitation:
 @pytest.fixture
 def invitation(ctx: Context, head: User, make_request) -> Invitation:
     """A pathway contract of a minor, issued; the link mailed to the guardian who signs."""
-    document = operations.create_document(ctx, head, make_request("parcours"))
-    document = operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, make_request("parcours"))
+    document = issue_document(ctx, head, document.id)
     guardian = next(s for s in signers(ctx.db, document.id) if s.role == "guardian")
     assert guardian.state == "invited"
     return Invitation(document, guardian, link(ctx, guardian))
@@ -304,7 +312,7 @@ def test_a_later_open_neither_writes_nor_waits_for_the_documents_lock(
     reader = threading.Thread(target=lambda: answers.append(client.get(invitation.url).status_code))
 
     with ctx.db.transaction() as session:  # another writer holds the document, mid-transaction
-        operations.lock_document(session, invitation.document.id)
+        lock_document(session, invitation.document.id)
         reader.start()
         reader.join(timeout=5)
         answered_meanwhile = not reader.is_alive()
@@ -342,7 +350,7 @@ def test_a_resent_link_makes_the_old_pages_form_useless(
     client: FlaskClient, ctx: Context, head: User, invitation: Invitation
 ) -> None:
     old_token = open_page(client, invitation)
-    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
     new_url = f"/sign/{mailed_link(ctx, invitation.signer)}"
     before = snapshot(ctx.db)
 
@@ -374,7 +382,7 @@ def test_the_link_is_still_checked_on_every_later_open(
     assert client.get(invitation.url).status_code == 200
     assert client.get(invitation.url).status_code == 200
 
-    operations.cancel_document(ctx, head, invitation.document.id, "Erreur sur les dates")
+    cancel_document(ctx, head, invitation.document.id, "Erreur sur les dates")
     response = client.get(invitation.url)
 
     assert response.status_code == 410
@@ -390,7 +398,7 @@ def test_the_first_open_of_a_resent_link_is_recorded_once(
 ) -> None:
     assert client.get(invitation.url).status_code == 200
     clock.advance(hours=2)
-    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
     resent = mailed_link(ctx, invitation.signer)
     assert resent != invitation.token
     assert reload(ctx.db, invitation.signer).state == "opened"  # a resend keeps the state
@@ -418,7 +426,7 @@ def test_the_first_open_of_a_reminders_link_is_recorded_and_the_first_link_still
 ) -> None:
     assert client.get(invitation.url).status_code == 200
     clock.advance(days=7)
-    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id)
+    remind_signer(ctx, head, invitation.document.id, invitation.signer.id)
     reminded = mailed_link(ctx, invitation.signer)
     clock.advance(hours=1)
 
@@ -531,7 +539,7 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(
     csrf_token = open_page(client, invitation)
     if csrf == "session-token":  # a staff page's token, made from this browser's session
         with app.test_request_context():
-            from service import csrf as csrf_module  # noqa: PLC0415
+            from service.accounts import csrf as csrf_module  # noqa: PLC0415
 
             session_token = csrf_module.token()
     sent = {
@@ -753,7 +761,7 @@ def test_a_cancelled_document_names_the_school_to_contact(
     client: FlaskClient, ctx: Context, invitation: Invitation, head: User
 ) -> None:
     csrf_token = open_page(client, invitation)
-    operations.cancel_document(ctx, head, invitation.document.id, "Erreur dans les dates")
+    cancel_document(ctx, head, invitation.document.id, "Erreur dans les dates")
     before = snapshot(ctx.db)
 
     page = client.get(invitation.url)
@@ -768,7 +776,7 @@ def test_a_cancelled_document_names_the_school_to_contact(
 def test_a_replaced_link_points_to_the_newest_email(
     client: FlaskClient, ctx: Context, invitation: Invitation, head: User
 ) -> None:
-    operations.remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
+    remind_signer(ctx, head, invitation.document.id, invitation.signer.id, rotate=True)
     before = snapshot(ctx.db)
 
     response = client.get(invitation.url)

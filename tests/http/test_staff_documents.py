@@ -27,13 +27,23 @@ from pdftools import page_texts, squash
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from service import finalize, forms, operations
+from service.accounts.models import School, User
+from service.context import Context, Origin
 from service.db import Database
-from service.events import Origin
-from service.models import Document, Event, OutboxMessage, School, User
-from service.operations import Context, DeadLink
-from signing.convert import ConverterPool
-from signing.schema import validate_document
+from service.documents.amend import create_amendment
+from service.documents.create import create_document
+from service.documents.form_fields import input_name
+from service.documents.forms import build as build_form
+from service.documents.forms import parse as parse_form
+from service.documents.issue import issue_document
+from service.documents.models import Document, Event
+from service.finalize.finalize import finalize
+from service.mail.models import OutboxMessage
+from service.signers.links import DeadLink, signing_view
+from service.signers.sign_as_staff import sign_as_staff
+from signing.data.school_year import school_year
+from signing.data.validate import validate_document
+from signing.pdf.convert import ConverterPool
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -115,7 +125,7 @@ def csrf_of(client: FlaskClient, url: str = "/tableau-de-bord") -> str:
 def form_of(kind: str, data: dict[str, Any]) -> dict[str, str]:
     """What a browser posts for `data`: every input of the generated form with its value."""
     post: dict[str, str] = {}
-    stack = list(forms.build(kind, data).sections)
+    stack = list(build_form(kind, data).sections)
     while stack:
         node = stack.pop()
         stack.extend(node.children)
@@ -169,8 +179,8 @@ def two_guardians(make_request) -> dict[str, Any]:
 @pytest.fixture
 def issued(ctx: Context, head: User, make_request) -> Document:
     """A convention of a minor with two guardians, issued: its signers invited by mail."""
-    document = operations.create_document(ctx, head, two_guardians(make_request))
-    operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, two_guardians(make_request))
+    issue_document(ctx, head, document.id)
     return load(ctx.db, document.id)
 
 
@@ -179,7 +189,7 @@ def issued(ctx: Context, head: User, make_request) -> Document:
 
 
 def test_pages_need_a_login(app: Flask, head: User, ctx: Context, make_request) -> None:
-    document = operations.create_document(ctx, head, make_request("parcours"))
+    document = create_document(ctx, head, make_request("parcours"))
     anonymous = app.test_client()
     for url in ("/tableau-de-bord", f"/documents/{document.id}", "/documents/nouveau/parcours"):
         response = anonymous.get(url)
@@ -191,7 +201,7 @@ def test_another_schools_document_is_not_found(
     app: Flask, client: FlaskClient, ctx: Context, make_request
 ) -> None:
     other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
-    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    theirs = create_document(ctx, other_head, make_request("parcours"))
     token = csrf_of(client)
     before = snapshot(ctx.db)
     for url in ("", "/pdf", "/modifier"):
@@ -212,7 +222,7 @@ def test_another_schools_document_is_not_found(
 def test_dashboard_counts_filters_and_missing_signers(
     client: FlaskClient, ctx: Context, head: User, issued: Document, make_request
 ) -> None:
-    operations.create_document(
+    create_document(
         ctx, head, make_request("parcours", pupil__first_name="Inès", pupil__last_name="Bernard")
     )
     page = text(client.get("/tableau-de-bord"))
@@ -304,7 +314,7 @@ def test_pathway_form_lists_objectives_and_commitments(
 def test_edit_a_draft_prefilled(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    document = operations.create_document(ctx, head, make_request("convention"))
+    document = create_document(ctx, head, make_request("convention"))
     page = client.get(f"/documents/{document.id}/modifier")
     assert page.status_code == 200
     assert 'value="Martin-Lefèvre"' in text(page)
@@ -319,14 +329,14 @@ def test_edit_a_draft_prefilled(
 def test_pathway_offers_its_convention_prefilled(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    pathway = operations.create_document(ctx, head, make_request("parcours"))
+    pathway = create_document(ctx, head, make_request("parcours"))
     assert "Créer la convention de stage" in text(client.get(f"/documents/{pathway.id}"))
     page = text(client.get(f"/documents/nouveau/convention?parcours={pathway.id}"))
     assert 'value="Martin-Lefèvre"' in page
     assert f'name="parcours_id" value="{pathway.id}"' in page
 
     body = make_request("convention", parcours_id=pathway.id)
-    convention = operations.create_document(ctx, head, body)
+    convention = create_document(ctx, head, body)
     assert f"/documents/{pathway.id}" in text(client.get(f"/documents/{convention.id}"))
     assert f"Convention de stage n° {convention.id}" in text(client.get(f"/documents/{pathway.id}"))
 
@@ -336,7 +346,7 @@ def test_pathway_offers_its_convention_prefilled(
 
 
 def test_preview_then_issue(client: FlaskClient, ctx: Context, head: User, make_request) -> None:
-    document = operations.create_document(ctx, head, two_guardians(make_request))
+    document = create_document(ctx, head, two_guardians(make_request))
     page = text(client.get(f"/documents/{document.id}"))
     assert "Aperçu PDF" in page
     assert ">Émettre<" in page
@@ -380,7 +390,7 @@ def test_remind_keeps_the_link_and_resend_kills_it(
     )
     assert response.status_code == 302
     assert len(outbox(ctx.db)) == sent + 1
-    operations.signing_document(ctx, old_token)  # still alive
+    signing_view(ctx, old_token)  # still alive
     assert "Une relance a été envoyée à Nadia Martin" in text(
         client.get(response.headers["Location"])
     )
@@ -391,7 +401,7 @@ def test_remind_keeps_the_link_and_resend_kills_it(
     assert response.status_code == 302
     assert len(outbox(ctx.db)) == sent + 2
     with pytest.raises(DeadLink):
-        operations.signing_document(ctx, old_token)
+        signing_view(ctx, old_token)
     assert "l'ancien lien ne fonctionne plus" in text(client.get(response.headers["Location"]))
     reminded = [e for e in load(ctx.db, issued.id).events if e.type == "reminded"]
     assert len(reminded) == 2
@@ -524,9 +534,9 @@ def field_messages_plain(response: TestResponse, field_id: str) -> str:
 
 
 def test_form_names_follow_the_data_paths() -> None:
-    assert forms.input_name("guardians[1].email") == "guardians-1-email"
-    assert forms.input_name("host.representative.email") == "host-representative-email"
-    data = forms.parse(
+    assert input_name("guardians[1].email") == "guardians-1-email"
+    assert input_name("host.representative.email") == "host-representative-email"
+    data = parse_form(
         "parcours",
         {
             "objectives-0-label": "Assiduité",
@@ -550,7 +560,7 @@ def test_form_names_follow_the_data_paths() -> None:
     assert data["reviews"] == ["2027-01-15"]
     assert data["commitments"]["pupil"] == ["Venir à l'heure", "Prévenir en cas d'absence"]
     assert data["guardians"] == []
-    week = forms.parse("convention", {"schedule-monday": "08:30-12:00; 13:00-16:30"})["schedule"]
+    week = parse_form("convention", {"schedule-monday": "08:30-12:00; 13:00-16:30"})["schedule"]
     assert week["monday"] == ["08:30-12:00", "13:00-16:30"]
     assert week["tuesday"] == []
 
@@ -558,7 +568,7 @@ def test_form_names_follow_the_data_paths() -> None:
 def test_messages_go_to_the_input_of_their_path() -> None:
     from signing.errors import FieldIssue  # noqa: PLC0415
 
-    form = forms.build(
+    form = build_form(
         "parcours",
         {},
         [
@@ -683,7 +693,7 @@ def test_only_a_completed_document_of_ones_school_is_amended(
     client: FlaskClient, ctx: Context, head: User, issued: Document, make_request
 ) -> None:
     token = csrf_of(client)
-    draft = operations.create_document(ctx, head, make_request("parcours"))
+    draft = create_document(ctx, head, make_request("parcours"))
     assert "Établir un avenant" not in text(client.get(f"/documents/{issued.id}"))
     before = snapshot(ctx.db)
     for document_id in (draft.id, issued.id):
@@ -691,7 +701,7 @@ def test_only_a_completed_document_of_ones_school_is_amended(
         assert response.status_code == 302
         assert "avenant" in text(client.get(response.headers["Location"]))
     other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
-    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    theirs = create_document(ctx, other_head, make_request("parcours"))
     before = snapshot(ctx.db)
     response = client.post(f"/documents/{theirs.id}/avenant", data={"csrf_token": token})
     assert response.status_code == 404
@@ -702,13 +712,13 @@ def test_an_amendment_of_an_amendment_once_it_is_completed(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
     original = completed(ctx, head, make_request("parcours", pupil_minor=False))
-    first = operations.create_amendment(ctx, head, original.id)
-    operations.issue_document(ctx, head, first.id)
+    first = create_amendment(ctx, head, original.id)
+    issue_document(ctx, head, first.id)
     sign_all_but_head(ctx, first.id)
-    operations.sign_as_staff(
+    sign_as_staff(
         ctx, head, first.id, Origin(), consent=True, full_name="Anne Leroy", signature_png=None
     )
-    assert finalize.finalize(ctx, first.id)
+    assert finalize(ctx, first.id)
 
     page = text(client.get(f"/documents/{original.id}"))
     assert f"Modifié par l’avenant n° {first.id}" in page
@@ -731,11 +741,9 @@ def test_an_amendment_of_an_amendment_once_it_is_completed(
 def test_a_pathway_with_an_internship_creates_its_linked_convention(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    without = operations.create_document(
-        ctx, head, make_request("parcours", includes_internship=False)
-    )
+    without = create_document(ctx, head, make_request("parcours", includes_internship=False))
     assert "Créer la convention de stage" not in text(client.get(f"/documents/{without.id}"))
-    pathway = operations.create_document(ctx, head, make_request("parcours"))
+    pathway = create_document(ctx, head, make_request("parcours"))
     page = text(client.get(f"/documents/{pathway.id}"))
     assert "Créer la convention de stage" in page
 
@@ -764,7 +772,7 @@ def test_a_convention_cannot_name_another_schools_pathway(
     client: FlaskClient, ctx: Context, make_request
 ) -> None:
     other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
-    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    theirs = create_document(ctx, other_head, make_request("parcours"))
     token = csrf_of(client, "/documents/nouveau/convention")
     post = form_of("convention", make_request("convention", parcours_id=theirs.id)["data"])
     before = snapshot(ctx.db)
@@ -782,12 +790,12 @@ def test_dashboard_filters_by_school_year_and_keeps_it_across_pages(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
     for number in range(21):
-        operations.create_document(
+        create_document(
             ctx,
             head,
             make_request("parcours", pupil__last_name=f"Annee{number:02d}"),  # starts 2027-01
         )
-    operations.create_document(
+    create_document(
         ctx,
         head,
         make_request(
@@ -824,9 +832,9 @@ def test_dashboard_filters_by_school_year_and_keeps_it_across_pages(
 
 
 def test_school_year_runs_from_september_to_august() -> None:
-    assert operations.school_year(date(2026, 9, 1)) == 2026
-    assert operations.school_year(date(2027, 8, 31)) == 2026
-    assert operations.school_year(date(2026, 8, 31)) == 2025
+    assert school_year(date(2026, 9, 1)) == 2026
+    assert school_year(date(2027, 8, 31)) == 2026
+    assert school_year(date(2026, 8, 31)) == 2025
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,7 +868,7 @@ def test_the_audit_trail_of_another_school_is_not_found(
     client: FlaskClient, ctx: Context, make_request
 ) -> None:
     other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
-    theirs = operations.create_document(ctx, other_head, make_request("parcours"))
+    theirs = create_document(ctx, other_head, make_request("parcours"))
     assert client.get(f"/documents/{theirs.id}/piste-audit").status_code == 404
 
 

@@ -25,11 +25,12 @@ from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from service import accounts
+from service.accounts.api_tokens import create_api_token
 from service.db import Database
-from service.models import Document, Signer
-from service.verification import OTHER_SCHOOL, UNKNOWN
-from signing.seal import Sealer, SealSettings, ensure_dev_seal
+from service.documents.models import Document
+from service.signers.models import Signer
+from service.verify.checks import OTHER_SCHOOL, UNKNOWN
+from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -94,7 +95,7 @@ def make_staff(db: Database, uai: str) -> Staff:
     school = make_school(db, uai=uai)
     user = make_user(db, school)
     with db.transaction() as session:
-        token = accounts.create_api_token(session, session.merge(user))
+        token = create_api_token(session, session.merge(user))
     return Staff(school.id, token.secret)
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import subprocess
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +14,11 @@ from pdftools import page_texts, pdffonts, qpdf_check, scribble_png, squash, too
 from pypdf import PdfReader
 from trails import ISSUED_AT, VERIFY_URL, make_trail
 
-from signing.audit_page import append_audit_pages, mask_email
-from signing.parties import plan_signers
-from signing.pipeline import render_document
-from signing.stamp import SignatureMark, stamp
+from signing.data.schema import example_school
+from signing.kinds import Kind
+from signing.pdf.certificate import append_audit_pages, mask_email
+from signing.pdf.pipeline import render_document
+from signing.pdf.stamp import SignatureMark, stamp
 
 pytestmark = pytest.mark.libreoffice
 
@@ -28,11 +27,10 @@ ISSUED = date(2026, 11, 28)
 
 @pytest.fixture(scope="module")
 def frozen(converter: Any) -> tuple[bytes, list[str]]:
-    examples = resources.files("contract_templates").joinpath("examples")
-    data = json.loads(examples.joinpath("convention.json").read_text("utf-8"))["data"]
-    school = json.loads(examples.joinpath("school.json").read_text("utf-8"))
+    data = Kind.CONVENTION.spec.example["data"]
+    school = example_school()
     rendered = render_document("convention", data, school, today=ISSUED, converter=converter)
-    plan = plan_signers("convention", rendered.data, rendered.school, ISSUED)
+    plan = Kind.CONVENTION.spec.plan(rendered.data, rendered.school, ISSUED)
     return rendered.pdf, [party.anchor for party in plan.parties]
 
 

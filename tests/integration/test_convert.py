@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from signing.convert import ConverterPool, ConverterSettings
 from signing.errors import ConversionError, ConversionTimeout, ConverterUnavailable
+from signing.pdf.convert import ConverterPool, ConverterSettings
 
 
 def _docx(text: str) -> bytes:

@@ -13,14 +13,26 @@ from PIL import ImageStat
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from service import events, finalize, mail, operations
-from service.models import Document, Event, OutboxMessage, Signer
+from service.context import Origin
+from service.documents.create import create_document
+from service.documents.issue import issue_document
+from service.documents.models import Document, Event
+from service.documents.preview import document_pdf
+from service.finalize import deliver
+from service.finalize.final_pdf import archive as final_archive
+from service.finalize.final_pdf import sealer
+from service.finalize.finalize import _store_seal, finalize, finalize_due
+from service.mail.addresses import find_links
+from service.mail.deliver import deliver_due
+from service.mail.models import OutboxMessage
+from service.signers.models import Signer
+from service.signers.sign import sign
 from signing.errors import ArchiveCorrupted
-from signing.verify import verify_pdf
+from signing.pdf.verify import verify_pdf
 
 pytestmark = pytest.mark.libreoffice
 
-BROWSER = events.Origin(ip="198.51.100.4", user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
+BROWSER = Origin(ip="198.51.100.4", user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
 
 
 @pytest.fixture
@@ -37,7 +49,7 @@ def _tokens(ctx) -> dict[str, str]:
     found: dict[str, str] = {}
     with ctx.db.new_session() as session:
         for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)):
-            links = mail.find_links(message.text_body)
+            links = find_links(message.text_body)
             sign_links = [link for link in links if "/sign/" in link]
             if sign_links:
                 found[message.to_address] = sign_links[0].rsplit("/", 1)[1]
@@ -54,14 +66,14 @@ def _signers(ctx, document_id) -> list[Signer]:
 
 
 def _everyone_signs(ctx, head, make_request, kind="convention") -> Document:
-    document = operations.create_document(ctx, head, make_request(kind))
-    document = operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, make_request(kind))
+    document = issue_document(ctx, head, document.id)
     png = scribble_png()
     for _ in range(2):  # the head's link comes once everyone else has signed
         for signer in _signers(ctx, document.id):
             token = _tokens(ctx).get(signer.email)
             if signer.state in ("invited", "opened") and token:
-                operations.sign(
+                sign(
                     ctx,
                     token,
                     BROWSER,
@@ -86,14 +98,14 @@ def test_the_final_pdf_carries_signatures_certificate_and_a_valid_seal(
     document = _everyone_signs(ctx, head, make_request)
     assert _row(ctx, document.id).state == "signed"
 
-    assert finalize.finalize(ctx, document.id)
+    assert finalize(ctx, document.id)
 
     row = _row(ctx, document.id)
     assert row.state == "completed"
-    final = finalize.archive(ctx.settings).get(row.final_pdf_sha256)
+    final = final_archive(ctx.settings).get(row.final_pdf_sha256)
     assert final == row.final_pdf
     assert final.startswith(document.pdf)  # the frozen bytes, untouched, come first
-    report = verify_pdf(final, trust_roots=finalize.sealer(ctx.settings).trust_roots())
+    report = verify_pdf(final, trust_roots=sealer(ctx.settings).trust_roots())
     assert report.seal_valid, report.problems
     assert report.intact, report.problems
     assert qpdf_check(final, tmp_path).returncode == 0
@@ -113,9 +125,9 @@ def test_the_final_pdf_carries_signatures_certificate_and_a_valid_seal(
 
 def test_every_party_receives_the_final_pdf_attached(ctx, head, make_request) -> None:
     document = _everyone_signs(ctx, head, make_request, kind="parcours")
-    finalize.finalize(ctx, document.id)
+    finalize(ctx, document.id)
 
-    mail.deliver_due(ctx.db, ctx.settings, now=ctx.now())
+    deliver_due(ctx.db, ctx.settings, now=ctx.now())
 
     row = _row(ctx, document.id)
     parties = {s.email for s in _signers(ctx, document.id)}
@@ -137,7 +149,7 @@ def test_two_finalizers_at_once_complete_once_with_one_seal(ctx, head, make_requ
     def run() -> None:
         barrier.wait()
         try:
-            results.append(finalize.finalize(ctx, document.id))
+            results.append(finalize(ctx, document.id))
         except Exception as exc:
             results.append(exc)
 
@@ -163,16 +175,16 @@ def test_two_finalizers_at_once_complete_once_with_one_seal(ctx, head, make_requ
 
 def test_a_crash_after_sealing_is_finished_later_with_the_same_seal(ctx, head, make_request):
     document = _everyone_signs(ctx, head, make_request, kind="parcours")
-    digest, sealed = finalize._store_seal(ctx, document.id)  # then the process "dies"
+    digest, sealed = _store_seal(ctx, document.id)  # then the process "dies"
     assert not ctx.settings.archive_dir.exists() or not any(ctx.settings.archive_dir.rglob("*"))
 
-    assert finalize.finalize_due(ctx) == 1
+    assert finalize_due(ctx) == 1
 
     row = _row(ctx, document.id)
     assert row.state == "completed"
     assert row.final_pdf_sha256 == digest
-    assert finalize.archive(ctx.settings).get(digest) == sealed
-    assert finalize.finalize_due(ctx) == 0
+    assert final_archive(ctx.settings).get(digest) == sealed
+    assert finalize_due(ctx) == 0
 
 
 def test_a_seal_failure_leaves_the_document_signed(ctx, head, make_request, tmp_path) -> None:
@@ -183,43 +195,43 @@ def test_a_seal_failure_leaves_the_document_signed(ctx, head, make_request, tmp_
         ctx.db, tmp_path, converter=None, clock=ctx.clock, COSIGNE_SEAL_P12=str(broken)
     )
 
-    assert finalize.finalize_due(bad) == 0
+    assert finalize_due(bad) == 0
 
     row = _row(ctx, document.id)
     assert row.state == "signed"
     assert row.final_pdf is None
-    assert finalize.finalize(ctx, document.id)
+    assert finalize(ctx, document.id)
 
 
 def test_the_api_serves_the_archived_file_and_checks_it(ctx, head, make_request) -> None:
     document = _everyone_signs(ctx, head, make_request, kind="parcours")
-    finalize.finalize(ctx, document.id)
+    finalize(ctx, document.id)
     row = _row(ctx, document.id)
-    path = finalize.archive(ctx.settings).path(row.final_pdf_sha256)
+    path = final_archive(ctx.settings).path(row.final_pdf_sha256)
 
     with ctx.db.new_session() as session:
-        served = operations.document_pdf(ctx, session, session.get(Document, document.id))
+        served = document_pdf(ctx, session, session.get(Document, document.id))
     assert served == row.final_pdf
     assert len(PdfReader(io.BytesIO(served)).pages) > len(PdfReader(io.BytesIO(row.pdf)).pages)
 
     path.chmod(0o644)
     path.write_bytes(served[:-10] + b"0000000000")
     with ctx.db.new_session() as session, pytest.raises(ArchiveCorrupted):
-        operations.document_pdf(ctx, session, session.get(Document, document.id))
+        document_pdf(ctx, session, session.get(Document, document.id))
 
 
 def test_a_large_final_pdf_travels_by_a_download_link(ctx, head, make_request, monkeypatch):
     from service import create_app  # noqa: PLC0415
 
-    monkeypatch.setattr(finalize, "ATTACH_UP_TO", 0)
+    monkeypatch.setattr(deliver, "ATTACH_UP_TO", 0)
     document = _everyone_signs(ctx, head, make_request, kind="parcours")
-    finalize.finalize(ctx, document.id)
+    finalize(ctx, document.id)
     with ctx.db.new_session() as session:
         message = session.scalars(
             select(OutboxMessage).where(OutboxMessage.subject.startswith("Signé"))
         ).first()
     assert message.attachment_sha256 is None
-    link = next(url for url in mail.find_links(message.text_body) if "/telechargement/" in url)
+    link = next(url for url in find_links(message.text_body) if "/telechargement/" in url)
     for name, value in {
         "COSIGNE_ENV": "test",
         "COSIGNE_DATA_DIR": str(ctx.settings.data_dir),

@@ -19,11 +19,31 @@ from flask.cli import ScriptInfo
 from smtp import SmtpServer, free_port
 from sqlalchemy import select
 
-from service import create_app, mail
+from service import create_app
+from service.accounts.models import School
 from service.cli import cli
 from service.db import Database
-from service.models import Document, OutboxMessage, School, Signer
+from service.documents.models import Document
+from service.mail.addresses import BadRecipient, header_text
+from service.mail.compose import (
+    Message,
+    declined_notice,
+)
+from service.mail.compose import (
+    cancelled as cancelled_mail,
+)
+from service.mail.compose import (
+    invitation as invitation_mail,
+)
+from service.mail.compose import (
+    reminder as reminder_mail,
+)
+from service.mail.deliver import DeliveryReport, deliver_due
+from service.mail.models import OutboxMessage
+from service.mail.outbox import MAX_ATTEMPTS
+from service.mail.outbox import queue as queue_mail
 from service.settings import Settings
+from service.signers.models import Signer
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 DEADLINE = date(2026, 12, 7)
@@ -113,17 +133,17 @@ def queue_message(
     document_id: int,
     signer_id: int,
     *,
-    compose: Any = mail.invitation,
+    compose: Any = invitation_mail,
     argument: str = URL,
     now: datetime = NOW,
-) -> mail.Message:
+) -> Message:
     with db.transaction() as session:
         document = session.get(Document, document_id)
         signer = session.get(Signer, signer_id)
         assert document is not None
         assert signer is not None
         message = compose(document, signer, document.school, argument)
-        mail.queue(session, message, now=now)
+        queue_mail(session, message, now=now)
     return message
 
 
@@ -156,7 +176,7 @@ def test_invitation_is_delivered_over_smtp_in_french_with_the_link_in_both_parts
     queue_message(database, document_id, guardian_id)
     settings = settings_for(tmp_path, database, **smtp_server.env)
 
-    report = mail.deliver_due(database, settings, now=NOW)
+    report = deliver_due(database, settings, now=NOW)
 
     assert (report.sent, report.failed, report.abandoned) == (1, 0, 0)
     (received,) = smtp_server.wait_for(1)
@@ -200,7 +220,7 @@ def test_html_part_escapes_names_and_the_text_part_keeps_them(
     document_id, (guardian_id, *_) = add_document(database, data, kind="convention")
     queue_message(database, document_id, guardian_id)
 
-    mail.deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
+    deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
 
     (received,) = smtp_server.wait_for(1)
     assert received["Subject"].startswith("Convention de stage de Zoé M. à signer")
@@ -215,7 +235,7 @@ def test_the_head_is_told_everyone_else_has_signed(
     document_id, (*_, head_id) = case
     queue_message(database, document_id, head_id)
 
-    mail.deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
+    deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
 
     text, _ = parts(smtp_server.wait_for(1)[0])
     assert "Toutes les autres personnes ont signé" in text
@@ -226,19 +246,19 @@ def test_reminder_cancellation_and_declined_notice(
     database: Database, smtp_server: SmtpServer, tmp_path: Path, case: tuple[int, list[int]]
 ) -> None:
     document_id, (guardian_id, pupil_id, _) = case
-    queue_message(database, document_id, pupil_id, compose=mail.reminder)
+    queue_message(database, document_id, pupil_id, compose=reminder_mail)
     queue_message(
-        database, document_id, guardian_id, compose=mail.cancelled, argument="Erreur de dates"
+        database, document_id, guardian_id, compose=cancelled_mail, argument="Erreur de dates"
     )
     queue_message(
         database,
         document_id,
         guardian_id,
-        compose=mail.declined_notice,
+        compose=declined_notice,
         argument="Je ne suis pas d'accord avec les horaires.",
     )
 
-    mail.deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
+    deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
 
     reminder, cancelled, declined = smtp_server.wait_for(3)
     assert reminder["Subject"].startswith("Rappel : Contrat de parcours individualisé de Zoé M.")
@@ -279,7 +299,7 @@ def test_without_smtp_host_messages_become_eml_files_and_links_are_logged(
     assert settings.mail_from == "Cosigne <no-reply@localhost>"
     caplog.set_level(logging.INFO, logger="service.mail")
 
-    report = mail.deliver_due(database, settings, now=NOW)
+    report = deliver_due(database, settings, now=NOW)
 
     assert report.sent == 1
     files = sorted(settings.outbox_dir.glob("*.eml"))
@@ -314,7 +334,7 @@ def test_an_smtp_outage_loses_nothing_and_the_message_goes_once_when_the_server_
     )
     up = settings_for(tmp_path, database, **smtp_server.env)
 
-    report = mail.deliver_due(database, down, now=NOW)
+    report = deliver_due(database, down, now=NOW)
 
     assert (report.sent, report.failed, report.abandoned) == (0, 2, 0)
     for row in outbox(database):
@@ -324,10 +344,10 @@ def test_an_smtp_outage_loses_nothing_and_the_message_goes_once_when_the_server_
         assert row.next_attempt_at == NOW + timedelta(minutes=1)
 
     # Back up, but the next attempt is not due yet.
-    assert mail.deliver_due(database, up, now=NOW + timedelta(seconds=30)).sent == 0
-    report = mail.deliver_due(database, up, now=NOW + timedelta(minutes=1))
+    assert deliver_due(database, up, now=NOW + timedelta(seconds=30)).sent == 0
+    report = deliver_due(database, up, now=NOW + timedelta(minutes=1))
     assert report.sent == 2
-    assert mail.deliver_due(database, up, now=NOW + timedelta(hours=1)).sent == 0
+    assert deliver_due(database, up, now=NOW + timedelta(hours=1)).sent == 0
 
     received = smtp_server.wait_for(2)
     time.sleep(0.2)
@@ -356,7 +376,7 @@ def test_retries_back_off_then_stop_after_two_days_keeping_the_message(
     attempts_at = []
     moment = NOW
     while True:
-        report = mail.deliver_due(database, down, now=moment)
+        report = deliver_due(database, down, now=moment)
         if not (report.failed or report.abandoned):
             break
         attempts_at.append(moment)
@@ -368,14 +388,14 @@ def test_retries_back_off_then_stop_after_two_days_keeping_the_message(
     delays = [b - a for a, b in itertools.pairwise(attempts_at)]
     assert delays[:5] == [timedelta(minutes=m) for m in (1, 5, 15, 60, 60)]
     assert set(delays[4:]) == {timedelta(hours=1)}
-    assert len(attempts_at) == mail.MAX_ATTEMPTS
+    assert len(attempts_at) == MAX_ATTEMPTS
     assert timedelta(hours=48) <= attempts_at[-1] - NOW < timedelta(hours=49)
     (row,) = outbox(database)
     assert row.sent_at is None
-    assert row.attempts == mail.MAX_ATTEMPTS
+    assert row.attempts == MAX_ATTEMPTS
     assert "Connection" in (row.last_error or "")
     # Given up: later passes leave it alone, and it is still there.
-    later = mail.deliver_due(database, down, now=NOW + timedelta(days=30))
+    later = deliver_due(database, down, now=NOW + timedelta(days=30))
     assert (later.sent, later.failed, later.abandoned) == (0, 0, 0)
     assert len(outbox(database)) == 1
 
@@ -393,13 +413,13 @@ def test_two_workers_at_once_send_each_message_exactly_once(
             queue_message(database, document_id, signer_id)
     settings = settings_for(tmp_path, database, **smtp_server.env)
     start = threading.Barrier(2)
-    reports: list[mail.DeliveryReport] = []
+    reports: list[DeliveryReport] = []
     errors: list[BaseException] = []
 
     def worker() -> None:
         try:
             start.wait()
-            reports.append(mail.deliver_due(database, settings, now=NOW, batch_size=2))
+            reports.append(deliver_due(database, settings, now=NOW, batch_size=2))
         except BaseException as exc:
             errors.append(exc)
 
@@ -433,7 +453,7 @@ def test_names_with_line_breaks_add_no_header_and_no_recipient(
     )
     queue_message(database, document_id, guardian_id)
 
-    mail.deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
+    deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
 
     (received,) = smtp_server.wait_for(1)
     assert smtp_server.deliveries[0].rcpt_tos == ("nadia.martin@example.org",)
@@ -471,14 +491,14 @@ def test_names_with_line_breaks_add_no_header_and_no_recipient(
     ],
 )
 def test_queue_refuses_anything_but_one_address(database: Database, to: str) -> None:
-    message = mail.Message(to=to, subject="Objet", text="Texte", html="<p>Texte</p>")
-    with database.transaction() as session, pytest.raises(mail.BadRecipient):
-        mail.queue(session, message, now=NOW)
+    message = Message(to=to, subject="Objet", text="Texte", html="<p>Texte</p>")
+    with database.transaction() as session, pytest.raises(BadRecipient):
+        queue_mail(session, message, now=NOW)
     assert outbox(database) == []
 
 
 def test_header_text_keeps_one_line() -> None:
-    assert mail.header_text("Zoé\r\nBcc: x@example.org\t\x00\x85\u2028 fin ") == (
+    assert header_text("Zoé\r\nBcc: x@example.org\t\x00\x85\u2028 fin ") == (
         "Zoé Bcc: x@example.org fin"
     )
 

@@ -11,13 +11,27 @@ from db import snapshot
 from factories import FrozenClock, make_context, make_school, make_user
 from sqlalchemy import select
 
-from service import events, operations
-from service.models import Document, Event, OutboxMessage, Signer
+from service.context import Origin
+from service.documents.cancel import cancel_document
+from service.documents.create import create_document
+from service.documents.expire import expire_due
+from service.documents.issue import issue_document
+from service.documents.models import Document, Event
+from service.documents.store import Conflict, NotFound, get_document
+from service.documents.trail import check_chain
+from service.documents.update import update_document
+from service.mail.models import OutboxMessage
+from service.signers.decline import decline
+from service.signers.links import DeadLink
+from service.signers.models import Signer
+from service.signers.open_link import open_link
+from service.signers.remind import remind_due, remind_signer
+from service.signers.sign import SignatureRefused, sign
 from signing.errors import LinkExpired, LinkInvalid, TransitionRefused, ValidationFailed
 
 pytestmark = pytest.mark.libreoffice
 
-BROWSER = events.Origin(ip="203.0.113.7", user_agent="Mozilla/5.0 (Android 14) Firefox/132")
+BROWSER = Origin(ip="203.0.113.7", user_agent="Mozilla/5.0 (Android 14) Firefox/132")
 
 
 @pytest.fixture
@@ -56,7 +70,7 @@ def state(ctx, document_id) -> str:
 
 
 def sign_as(ctx, signer: Signer, token: str) -> Signer:
-    return operations.sign(
+    return sign(
         ctx,
         token,
         BROWSER,
@@ -68,8 +82,8 @@ def sign_as(ctx, signer: Signer, token: str) -> Signer:
 
 
 def issued(ctx, head, make_request, kind="parcours", **options) -> Document:
-    document = operations.create_document(ctx, head, make_request(kind, **options))
-    return operations.issue_document(ctx, head, document.id)
+    document = create_document(ctx, head, make_request(kind, **options))
+    return issue_document(ctx, head, document.id)
 
 
 def test_issue_freezes_the_pdf_and_invites_everyone_but_the_head(ctx, head, make_request) -> None:
@@ -93,7 +107,7 @@ def test_every_party_signs_and_the_head_is_invited_last(ctx, head, make_request)
     people = {s.role: s for s in signers(ctx, document.id)}
 
     for role in ("pupil", "guardian", "referent"):
-        view = operations.open_link(ctx, links(ctx)[people[role].email], BROWSER)
+        view = open_link(ctx, links(ctx)[people[role].email], BROWSER)
         assert view.signer.state == "opened"
         sign_as(ctx, people[role], links(ctx)[people[role].email])
     assert state(ctx, document.id) == "awaiting_signatures"
@@ -113,7 +127,7 @@ def test_every_party_signs_and_the_head_is_invited_last(ctx, head, make_request)
             )
         )
     assert [e.type for e in trail].count("signed") == 4
-    assert events.check_chain(trail, state_row(ctx, document.id).last_event_hash) == []
+    assert check_chain(trail, state_row(ctx, document.id).last_event_hash) == []
 
 
 def state_row(ctx, document_id) -> Document:
@@ -128,10 +142,10 @@ def test_a_used_link_is_dead_and_says_so(ctx, head, make_request) -> None:
     sign_as(ctx, pupil, token)
     before = snapshot(ctx.db)
 
-    with pytest.raises(operations.DeadLink) as dead:
-        operations.open_link(ctx, token, BROWSER)
+    with pytest.raises(DeadLink) as dead:
+        open_link(ctx, token, BROWSER)
 
-    assert dead.value.reason == "signed"
+    assert dead.value.end == "signed"
     assert "déjà signé" in str(dead.value)
     assert snapshot(ctx.db) == before
 
@@ -141,8 +155,8 @@ def test_opening_twice_never_uses_the_link_up(ctx, head, make_request) -> None:
     pupil = signers(ctx, document.id)[0]
     token = links(ctx)[pupil.email]
 
-    operations.open_link(ctx, token, BROWSER)
-    operations.open_link(ctx, token, BROWSER)
+    open_link(ctx, token, BROWSER)
+    open_link(ctx, token, BROWSER)
     sign_as(ctx, pupil, token)
 
     assert signers(ctx, document.id)[0].state == "signed"
@@ -154,8 +168,8 @@ def test_a_wrong_name_or_no_consent_changes_nothing(ctx, head, make_request) -> 
     token = links(ctx)[pupil.email]
     before = snapshot(ctx.db)
 
-    with pytest.raises(operations.SignatureRefused) as refused:
-        operations.sign(
+    with pytest.raises(SignatureRefused) as refused:
+        sign(
             ctx,
             token,
             BROWSER,
@@ -174,27 +188,25 @@ def test_forged_and_expired_links(ctx, head, make_request) -> None:
     token = links(ctx)[signers(ctx, document.id)[0].email]
 
     with pytest.raises(LinkInvalid):
-        operations.open_link(
-            ctx, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), BROWSER
-        )
+        open_link(ctx, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), BROWSER)
     assert isinstance(ctx.clock, FrozenClock)
     ctx.clock.advance(days=31)
     with pytest.raises(LinkExpired):
-        operations.open_link(ctx, token, BROWSER)
+        open_link(ctx, token, BROWSER)
 
 
 def test_cancel_kills_every_link_and_tells_the_invited(ctx, head, make_request) -> None:
     document = issued(ctx, head, make_request)
     token = links(ctx)[signers(ctx, document.id)[0].email]
 
-    operations.cancel_document(ctx, head, document.id, "Erreur sur les dates")
+    cancel_document(ctx, head, document.id, "Erreur sur les dates")
 
-    with pytest.raises(operations.DeadLink) as dead:
-        operations.open_link(ctx, token, BROWSER)
-    assert dead.value.reason == "cancelled"
+    with pytest.raises(DeadLink) as dead:
+        open_link(ctx, token, BROWSER)
+    assert dead.value.end == "cancelled"
     assert all(s.link_nonce is None for s in signers(ctx, document.id))
     with pytest.raises(TransitionRefused):
-        operations.cancel_document(ctx, head, document.id, "encore")
+        cancel_document(ctx, head, document.id, "encore")
 
 
 def test_a_resent_link_kills_the_old_one_a_reminder_does_not(ctx, head, make_request) -> None:
@@ -202,34 +214,34 @@ def test_a_resent_link_kills_the_old_one_a_reminder_does_not(ctx, head, make_req
     pupil = signers(ctx, document.id)[0]
     first = links(ctx)[pupil.email]
 
-    operations.remind_signer(ctx, head, document.id, pupil.id)
-    operations.open_link(ctx, first, BROWSER)  # still alive after a reminder
-    operations.remind_signer(ctx, head, document.id, pupil.id, rotate=True)
+    remind_signer(ctx, head, document.id, pupil.id)
+    open_link(ctx, first, BROWSER)  # still alive after a reminder
+    remind_signer(ctx, head, document.id, pupil.id, rotate=True)
 
-    with pytest.raises(operations.DeadLink) as dead:
-        operations.open_link(ctx, first, BROWSER)
-    assert dead.value.reason == "replaced"
-    operations.open_link(ctx, links(ctx)[pupil.email], BROWSER)
+    with pytest.raises(DeadLink) as dead:
+        open_link(ctx, first, BROWSER)
+    assert dead.value.end == "replaced"
+    open_link(ctx, links(ctx)[pupil.email], BROWSER)
 
 
 def test_a_decline_closes_the_document(ctx, head, make_request) -> None:
     document = issued(ctx, head, make_request)
     guardian = signers(ctx, document.id)[1]
 
-    operations.decline(ctx, links(ctx)[guardian.email], BROWSER, reason="Nous voulons en parler")
+    decline(ctx, links(ctx)[guardian.email], BROWSER, reason="Nous voulons en parler")
 
     assert state(ctx, document.id) == "declined"
     assert all(s.link_nonce is None for s in signers(ctx, document.id))
 
 
 def test_another_school_sees_nothing(ctx, head, make_request, database) -> None:
-    document = operations.create_document(ctx, head, make_request("parcours"))
+    document = create_document(ctx, head, make_request("parcours"))
     other = make_user(database, make_school(database, uai="0170022G"))
 
-    with pytest.raises(operations.NotFound):
-        operations.issue_document(ctx, other, document.id)
-    with ctx.db.new_session() as session, pytest.raises(operations.NotFound):
-        operations.get_document(session, other.school_id, document.id)
+    with pytest.raises(NotFound):
+        issue_document(ctx, other, document.id)
+    with ctx.db.new_session() as session, pytest.raises(NotFound):
+        get_document(session, other.school_id, document.id)
 
 
 def test_invalid_data_is_not_stored(ctx, head, make_request) -> None:
@@ -238,7 +250,7 @@ def test_invalid_data_is_not_stored(ctx, head, make_request) -> None:
     before = snapshot(ctx.db)
 
     with pytest.raises(ValidationFailed) as failed:
-        operations.create_document(ctx, head, body)
+        create_document(ctx, head, body)
 
     assert failed.value.errors[0].field == "guardians[0].email"
     assert snapshot(ctx.db) == before
@@ -249,7 +261,7 @@ def test_an_issued_document_cannot_be_edited(ctx, head, make_request) -> None:
     before = snapshot(ctx.db)
 
     with pytest.raises(TransitionRefused):
-        operations.update_document(ctx, head, document.id, make_request("parcours"))
+        update_document(ctx, head, document.id, make_request("parcours"))
 
     assert snapshot(ctx.db) == before
 
@@ -257,22 +269,22 @@ def test_an_issued_document_cannot_be_edited(ctx, head, make_request) -> None:
 def test_expiry_at_the_deadline(ctx, head, make_request) -> None:
     document = issued(ctx, head, make_request)
     ctx.clock.advance(days=29)
-    assert operations.expire_due(ctx) == 0
+    assert expire_due(ctx) == 0
     ctx.clock.advance(days=2)
 
-    assert operations.expire_due(ctx) == 1
+    assert expire_due(ctx) == 1
 
     assert state(ctx, document.id) == "expired"
-    assert operations.expire_due(ctx) == 0
+    assert expire_due(ctx) == 0
 
 
 def test_automatic_reminders_every_n_days(ctx, head, make_request) -> None:
     issued(ctx, head, make_request)
-    assert operations.remind_due(ctx) == 0
+    assert remind_due(ctx) == 0
     ctx.clock.advance(days=7)
 
-    assert operations.remind_due(ctx) == 3
-    assert operations.remind_due(ctx) == 0
+    assert remind_due(ctx) == 3
+    assert remind_due(ctx) == 0
 
 
 def _at_once(*actions: Callable[[], object]) -> list[object]:
@@ -303,7 +315,7 @@ def test_the_same_signer_posting_twice_at_once_signs_once(ctx, head, make_reques
 
     assert sum(isinstance(r, Signer) for r in results) == 1
     errors = [r for r in results if not isinstance(r, Signer)]
-    assert all(isinstance(e, (operations.DeadLink, operations.Conflict)) for e in errors), errors
+    assert all(isinstance(e, (DeadLink, Conflict)) for e in errors), errors
     with ctx.db.new_session() as session:
         signed = session.scalars(
             select(Event).where(Event.document_id == document.id, Event.type == "signed")
@@ -365,7 +377,7 @@ def test_two_workers_reminding_at_once_send_one_reminder(ctx, head, make_request
     issued(ctx, head, make_request)
     ctx.clock.advance(days=7)
 
-    results = _at_once(lambda: operations.remind_due(ctx), lambda: operations.remind_due(ctx))
+    results = _at_once(lambda: remind_due(ctx), lambda: remind_due(ctx))
 
     assert sum(r for r in results if isinstance(r, int)) == 3, results
     with ctx.db.new_session() as session:

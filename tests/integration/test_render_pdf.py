@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli import cli
-from signing.parties import plan_signers
-from signing.pipeline import render_document
+from signing.kinds import spec_of
+from signing.pdf.pipeline import render_document
 
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" {{ config }}'
 EMOJI = "😀"
@@ -52,7 +52,7 @@ def test_both_kinds_render_to_a_pdf_with_literal_text_anchors_and_embedded_fonts
 
     text = _text(result.pdf)
     assert "Lefèvre-Nguyễn" in text  # NFD typed, NFC printed
-    plan = plan_signers(kind, result.data, result.school, today)
+    plan = spec_of(kind).plan(result.data, result.school, today)
     anchors = {line for line in text.split() if line.startswith("[[sig:")}
     assert anchors == {party.anchor for party in plan.parties}
     if minor:

@@ -17,10 +17,10 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from signing.archive import Archive
-from signing.pipeline import render_document
-from signing.seal import Sealer, ensure_dev_seal
-from signing.verify import verify_pdf
+from signing.pdf.archive import Archive
+from signing.pdf.pipeline import render_document
+from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.verify import verify_pdf
 
 
 def _text(pdf: bytes) -> list[str]:

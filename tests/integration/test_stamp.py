@@ -5,10 +5,8 @@ from __future__ import annotations
 import copy
 import io
 import itertools
-import json
 import subprocess
 from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +15,11 @@ from pdftools import page_texts, pdffonts, qpdf_check, render_page, scribble_png
 from PIL import Image, ImageStat
 from pypdf import PdfReader
 
+from signing.data.schema import example_school
 from signing.errors import AnchorMissing, ValidationFailed
-from signing.parties import plan_signers
-from signing.pipeline import render_document
-from signing.stamp import BOX_DROP, BOX_HEIGHT, BOX_WIDTH, SignatureMark, find_anchors, stamp
+from signing.kinds import spec_of
+from signing.pdf.pipeline import render_document
+from signing.pdf.stamp import BOX_DROP, BOX_HEIGHT, BOX_WIDTH, SignatureMark, find_anchors, stamp
 
 pytestmark = pytest.mark.libreoffice
 
@@ -30,8 +29,9 @@ CAPTION = "Signé électroniquement par Nguyễn Thị Lan le 28 novembre 2026 �
 
 
 def _example(name: str) -> dict[str, Any]:
-    text = resources.files("contract_templates").joinpath("examples", name).read_text("utf-8")
-    return json.loads(text)
+    """An example of ``signing``: ``school.json`` (the school) or ``<kind>.json`` (a request)."""
+    stem = name.removesuffix(".json")
+    return example_school() if stem == "school" else spec_of(stem).example
 
 
 def _render(converter: Any, kind: str, **changes: Any) -> tuple[bytes, list[str]]:
@@ -41,7 +41,7 @@ def _render(converter: Any, kind: str, **changes: Any) -> tuple[bytes, list[str]
     rendered = render_document(
         kind, data, _example("school.json"), today=ISSUED, converter=converter
     )
-    plan = plan_signers(kind, rendered.data, rendered.school, ISSUED)
+    plan = spec_of(kind).plan(rendered.data, rendered.school, ISSUED)
     return rendered.pdf, [party.anchor for party in plan.parties]
 
 

@@ -12,11 +12,29 @@ from db import count, snapshot, sqlite_url, table_names
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
-from service import accounts, create_app, migrations
+from service import create_app, migrations
 from service import db as service_db
+from service.accounts.api_tokens import (
+    create_api_token,
+    find_api_token,
+    hash_api_token,
+    revoke_api_token,
+)
+from service.accounts.models import ApiToken, School, User
+from service.accounts.passwords import (
+    BadPassword,
+    authenticate,
+    check_password,
+    password_link_signer,
+    set_password,
+    start_password_reset,
+    user_for_password_token,
+)
 from service.db import Database
-from service.models import ApiToken, Base, Document, Event, School, Signer, User
+from service.documents.models import Document, Event
+from service.orm import Base
 from service.settings import Settings
+from service.signers.models import Signer
 from signing.errors import LinkRevoked
 
 TABLES = {
@@ -340,27 +358,24 @@ def test_a_transaction_that_raises_leaves_nothing(database) -> None:
 def test_password_is_hashed_with_scrypt_and_verifies(database) -> None:
     with database.transaction() as session:
         user = _user(_school())
-        accounts.set_password(user, "correct horse battery")
+        set_password(user, "correct horse battery")
         session.add(user)
 
     with database.new_session() as session:
         stored = session.scalars(select(User)).one()
         assert stored.password_hash.startswith("scrypt:")
         assert "correct horse battery" not in stored.password_hash
-        assert accounts.check_password(stored, "correct horse battery")
-        assert not accounts.check_password(stored, "correct horse batterie")
-        assert (
-            accounts.authenticate(session, "CLAIRE.Dubois@Example.edu", "correct horse battery")
-            is stored
-        )
-        assert accounts.authenticate(session, "nobody@example.edu", "correct horse battery") is None
+        assert check_password(stored, "correct horse battery")
+        assert not check_password(stored, "correct horse batterie")
+        assert authenticate(session, "CLAIRE.Dubois@Example.edu", "correct horse battery") is stored
+        assert authenticate(session, "nobody@example.edu", "correct horse battery") is None
 
 
 def test_a_short_password_is_refused() -> None:
     user = User(email="a@example.org", first_name="A", last_name="B", role="head")
 
-    with pytest.raises(accounts.BadPassword, match="au moins 12 caractères"):
-        accounts.set_password(user, "onze-signes")
+    with pytest.raises(BadPassword, match="au moins 12 caractères"):
+        set_password(user, "onze-signes")
 
     assert user.password_hash is None
 
@@ -369,42 +384,40 @@ def test_api_token_is_stored_as_its_sha256_only(database) -> None:
     with database.transaction() as session:
         user = _user(_school())
         session.add(user)
-        new = accounts.create_api_token(session, user, now=NOW)
+        new = create_api_token(session, user, now=NOW)
 
     with database.engine.connect() as connection:
         rows = [tuple(row) for row in connection.execute(select(ApiToken.__table__))]
     assert len(new.secret) >= 43
     assert not any(new.secret in str(value) for row in rows for value in row)
-    assert rows[0][2] == accounts.hash_api_token(new.secret)
+    assert rows[0][2] == hash_api_token(new.secret)
     assert new.secret.startswith(rows[0][3])
     with database.new_session() as session:
-        found = accounts.find_api_token(session, new.secret)
+        found = find_api_token(session, new.secret)
         assert found is not None
         assert found.user.email == "claire.dubois@example.edu"
         assert found.created_at == NOW
-        assert accounts.find_api_token(session, new.secret[:-1] + "x") is None
-        accounts.revoke_api_token(found, now=NOW)
+        assert find_api_token(session, new.secret[:-1] + "x") is None
+        revoke_api_token(found, now=NOW)
         session.commit()
-        assert accounts.find_api_token(session, new.secret) is None
+        assert find_api_token(session, new.secret) is None
 
 
 def test_password_link_works_once(database, tmp_path) -> None:
     settings = Settings.from_env({"COSIGNE_DATA_DIR": str(tmp_path), "COSIGNE_ENV": "test"})
-    signer = accounts.password_link_signer(settings)
+    signer = password_link_signer(settings)
     with database.transaction() as session:
         user = _user(_school())
         session.add(user)
         session.flush()
-        token = accounts.start_password_reset(user, signer, now=NOW)
+        token = start_password_reset(user, signer, now=NOW)
 
     with database.transaction() as session:
-        found = accounts.user_for_password_token(
-            session, signer, token, now=NOW + timedelta(days=1)
-        )
-        accounts.set_password(found, "un mot de passe solide")
+        found = user_for_password_token(session, signer, token, now=NOW + timedelta(days=1))
+        set_password(found, "un mot de passe solide")
 
     with pytest.raises(LinkRevoked), database.new_session() as session:
-        accounts.user_for_password_token(session, signer, token, now=NOW + timedelta(days=1))
+        user_for_password_token(session, signer, token, now=NOW + timedelta(days=1))
 
 
 # SQLite under concurrent writers

@@ -25,10 +25,11 @@ from pypdf import PdfWriter
 from service import create_app, migrations
 from service.cli import cli
 from service.db import Database
-from service.models import Document, Signer
-from service.verification import UNKNOWN
-from signing.pipeline import render_document
-from signing.seal import Sealer, SealSettings, ensure_dev_seal
+from service.documents.models import Document
+from service.signers.models import Signer
+from service.verify.checks import UNKNOWN
+from signing.pdf.pipeline import render_document
+from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
 
 SIGNED_AT = datetime(2026, 11, 26, 8, 5, tzinfo=UTC)
 COMPLETED_AT = datetime(2026, 11, 27, 15, 42, tzinfo=UTC)

@@ -14,11 +14,11 @@ import pytest
 from pdftools import slow_pdf
 from pypdf import PdfWriter
 
-from signing.analysis import AnalysisTimedOut, Pool
 from signing.errors import VerificationUnavailable
+from signing.pdf.analysis import AnalysisTimedOut, Pool
 
 JOB = json.dumps({"roots": []}).encode()
-ANALYSIS = "signing.verify:_analysis_job"
+ANALYSIS = "signing.pdf.verify:_analysis_job"
 MEMORY = 512 * 2**20
 
 

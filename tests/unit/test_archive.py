@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from signing.archive import Archive
 from signing.errors import ArchiveCorrupted, ArchiveError, ArchiveKeyInvalid, ArchiveMissing
+from signing.pdf.archive import Archive
 
 PDF = b"%PDF-1.7\n% contenu d'un PDF final scell\xc3\xa9\n%%EOF\n"
 

@@ -9,14 +9,7 @@ from types import MappingProxyType
 
 import pytest
 
-from signing.audit import (
-    GENESIS_HASH,
-    BreakKind,
-    ChainBreak,
-    event_hash,
-    iso_utc,
-    verify_chain,
-)
+from signing.trail import GENESIS_HASH, BreakKind, ChainBreak, event_hash, iso_utc, verify_chain
 
 ISSUED_AT = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 

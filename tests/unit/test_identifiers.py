@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from signing.identifiers import (
+from signing.data.identifiers import (
     UAI_KEY_ALPHABET,
     compact_siret,
     is_french_phone,

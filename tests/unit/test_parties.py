@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from signing.model import Role
-from signing.parties import anchor_text, plan_signers
+from signing.data.parties import anchor_text
+from signing.kinds import spec_of
+from signing.vocabulary import Role
 
 
 def _roles(plan) -> list[tuple[str, int]]:
@@ -17,7 +18,7 @@ def test_parcours_for_a_minor_is_signed_by_pupil_signing_guardian_referent_then_
 ) -> None:
     data = make_request("parcours")["data"]  # the father is listed but does not sign
 
-    plan = plan_signers("parcours", data, school, today)
+    plan = spec_of("parcours").plan(data, school, today)
 
     assert _roles(plan) == [("pupil", 0), ("guardian", 0), ("referent", 0), ("head", 0)]
     assert plan.last.role is Role.HEAD
@@ -29,7 +30,7 @@ def test_parcours_for_a_minor_is_signed_by_pupil_signing_guardian_referent_then_
 def test_an_adult_pupil_signs_alone_without_guardians(make_request, school, today) -> None:
     data = make_request("parcours", pupil_minor=False)["data"]
 
-    plan = plan_signers("parcours", data, school, today)
+    plan = spec_of("parcours").plan(data, school, today)
 
     assert _roles(plan) == [("pupil", 0), ("referent", 0), ("head", 0)]
     assert not plan.age_rule.guardian_required
@@ -39,7 +40,7 @@ def test_an_emancipated_minor_signs_alone(make_request, school, today) -> None:
     data = make_request("parcours")["data"]
     data["pupil"]["emancipated"] = True
 
-    plan = plan_signers("parcours", data, school, today)
+    plan = spec_of("parcours").plan(data, school, today)
 
     assert Role.GUARDIAN not in {p.role for p in plan.parties}
     assert plan.age_rule.emancipated
@@ -49,8 +50,8 @@ def test_majority_is_judged_on_the_issue_date(make_request, school) -> None:
     data = make_request("parcours")["data"]
     data["pupil"]["birth_date"] = "2008-11-29"
 
-    day_before = plan_signers("parcours", data, school, date(2026, 11, 28))
-    birthday = plan_signers("parcours", data, school, date(2026, 11, 29))
+    day_before = spec_of("parcours").plan(data, school, date(2026, 11, 28))
+    birthday = spec_of("parcours").plan(data, school, date(2026, 11, 29))
 
     assert day_before.age_rule.guardian_required
     assert not birthday.age_rule.guardian_required
@@ -62,7 +63,7 @@ def test_convention_signers_with_two_guardians_sharing_one_email(
     data = make_request("convention")["data"]
     data["guardians"].append({**data["guardians"][0], "first_name": "Ali", "signs": True})
 
-    plan = plan_signers("convention", data, school, today)
+    plan = spec_of("convention").plan(data, school, today)
 
     assert _roles(plan) == [
         ("host_representative", 0),

@@ -13,8 +13,7 @@ from docx import Document
 from docx.shared import Pt, RGBColor
 from pypdf import PdfReader
 
-from signing.errors import RenderError, UnknownKind
-from signing.french import (
+from signing.data.french import (
     format_date_fr,
     format_duration_fr,
     format_time_fr,
@@ -22,9 +21,10 @@ from signing.french import (
     public_holidays,
     schedule_rows,
 )
-from signing.parties import plan_signers
-from signing.render import render_docx
-from signing.schema import validate_document, validate_school
+from signing.data.validate import validate_document, validate_school
+from signing.errors import RenderError, UnknownKind
+from signing.kinds import spec_of
+from signing.pdf.render import render_docx
 
 KINDS = ("parcours", "convention")
 ANCHOR = re.compile(r"\[\[sig:[a-z_]+(?::[0-9]+)?\]\]")
@@ -67,7 +67,7 @@ def _anchors(docx: bytes) -> list[str]:
 
 
 def _plan_anchors(kind: str, data: dict[str, Any], school: dict[str, Any], on: date) -> set[str]:
-    return {party.anchor for party in plan_signers(kind, data, school, on).parties}
+    return {party.anchor for party in spec_of(kind).plan(data, school, on).parties}
 
 
 # -- content ----------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
-from signing.rules import presence_days
-from signing.schema import validate_document
+from signing.kinds.convention.rules import presence_days
 
 REMOVE = object()
 

@@ -13,16 +13,10 @@ from typing import Any
 
 import pytest
 
+from signing.data.schema import TYPES, load_school_schema
+from signing.data.validate import Validated, label_for, validate_document, validate_school
 from signing.errors import FieldIssue, UnknownKind, ValidationFailed
-from signing.schema import (
-    TYPES,
-    Validated,
-    label_for,
-    load_schema,
-    load_school_schema,
-    validate_document,
-    validate_school,
-)
+from signing.kinds import spec_of
 
 REMOVE = object()
 
@@ -78,7 +72,7 @@ def v(make_request: Callable[..., dict[str, Any]], today: date) -> Validation:
 
 
 def test_both_kinds_load_with_their_title_and_the_common_fields_first() -> None:
-    parcours, convention = load_schema("parcours"), load_schema("convention")
+    parcours, convention = spec_of("parcours").schema, spec_of("convention").schema
     assert (parcours.kind, parcours.title) == ("parcours", "Contrat de parcours individualisé")
     assert (convention.kind, convention.title) == ("convention", "Convention de stage")
     for schema in (parcours, convention):
@@ -89,20 +83,20 @@ def test_both_kinds_load_with_their_title_and_the_common_fields_first() -> None:
 
 
 def test_schemas_are_cached() -> None:
-    assert load_schema("convention") is load_schema("convention")
+    assert spec_of("convention").schema is spec_of("convention").schema
     assert load_school_schema() is load_school_schema()
 
 
 @pytest.mark.parametrize("kind", ["school", "Convention", "", "../parcours"])
 def test_unknown_kind(kind: str, v: Validation) -> None:
     with pytest.raises(UnknownKind):
-        load_schema(kind)
+        spec_of(kind)
     with pytest.raises(UnknownKind):
         v.validate(kind, {})
 
 
 def test_every_declared_field_is_sound() -> None:
-    for schema in (load_schema("parcours"), load_schema("convention"), load_school_schema()):
+    for schema in (spec_of("parcours").schema, spec_of("convention").schema, load_school_schema()):
         for spec in schema.fields:
             assert spec.type in TYPES
             assert spec.label
@@ -111,7 +105,7 @@ def test_every_declared_field_is_sound() -> None:
 
 
 def test_schema_helpers() -> None:
-    schema = load_schema("parcours")
+    schema = spec_of("parcours").schema
     assert schema.get("objectives[3].deadline") is schema.field("objectives[].deadline")
     assert schema.get("nickname") is None
     with pytest.raises(KeyError):
@@ -120,7 +114,7 @@ def test_schema_helpers() -> None:
 
 
 def test_defaults_are_read() -> None:
-    schema = load_schema("convention")
+    schema = spec_of("convention").schema
     assert schema.field("pupil.emancipated").default is False
     assert schema.field("guardians[].signs").default is True
     assert "hébergement" in str(schema.field("lodging").default).lower()

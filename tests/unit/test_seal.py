@@ -34,8 +34,14 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfWriter
 
 from signing.errors import CosigneError, SealError
-from signing.seal import DEV_P12_NAME, DEV_PASSPHRASE_NAME, Sealer, SealSettings, ensure_dev_seal
-from signing.verify import verify_pdf
+from signing.pdf.seal import (
+    DEV_P12_NAME,
+    DEV_PASSPHRASE_NAME,
+    Sealer,
+    SealSettings,
+    ensure_dev_seal,
+)
+from signing.pdf.verify import verify_pdf
 
 
 def make_pdf(pages: int = 1, producer: str = "Cosigne tests") -> bytes:

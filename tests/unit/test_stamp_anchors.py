@@ -20,7 +20,7 @@ from signing.errors import (
     PdfUnreadable,
     SignatureImageUnreadable,
 )
-from signing.stamp import (
+from signing.pdf.stamp import (
     AnchorPlace,
     SignatureMark,
     find_anchors,

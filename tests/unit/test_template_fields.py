@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from importlib import resources
 
 import pytest
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-import contract_templates
-from signing.schema import Schema, load_schema, load_school_schema
+from signing.data.schema import Schema, load_school_schema
+from signing.kinds import Kind, spec_of
 
-KINDS = ("parcours", "convention")
+KINDS = list(Kind)
+"""Every kind of the registry: a new kind is checked the day it exists."""
 CONTAINERS = frozenset({"object", "list"})
 DERIVED = None
 """What a name stands for when it is not a data path (``loop``, rows a filter computes)."""
@@ -30,8 +30,7 @@ NOT_A_PATH = _NotAPath()
 
 def _parts_xml(kind: str) -> Iterator[tuple[str, str]]:
     """(name, raw XML) of the body, headers and footers of a kind's template."""
-    path = resources.files(contract_templates).joinpath(kind, "template.docx")
-    template = DocxTemplate(str(path))
+    template = DocxTemplate(str(spec_of(kind).folder.joinpath("template.docx")))
     template.init_docx()
     yield "body", template.get_xml()
     for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
@@ -40,9 +39,7 @@ def _parts_xml(kind: str) -> Iterator[tuple[str, str]]:
 
 
 def _ast(kind: str) -> nodes.Template:
-    template = DocxTemplate(
-        str(resources.files(contract_templates).joinpath(kind, "template.docx"))
-    )
+    template = DocxTemplate(str(spec_of(kind).folder.joinpath("template.docx")))
     source = "".join(template.patch_xml(xml) for _, xml in _parts_xml(kind))
     return SandboxedEnvironment().parse(source)
 
@@ -110,7 +107,7 @@ def _declared(path: str, schema: Schema, school: Schema) -> bool:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_path_a_template_reads_is_declared(kind):
-    schema, school = load_schema(kind), load_school_schema()
+    schema, school = spec_of(kind).schema, load_school_schema()
 
     undeclared = {p for p in used_paths(kind) if not _declared(p, schema, school)}
 
@@ -121,7 +118,7 @@ def test_every_path_a_template_reads_is_declared(kind):
 def test_every_declared_field_is_printed(kind):
     used = used_paths(kind)
 
-    unused = {f.path for f in load_schema(kind).fields if f.type not in CONTAINERS} - used
+    unused = {f.path for f in spec_of(kind).schema.fields if f.type not in CONTAINERS} - used
 
     assert not unused, f"{kind}: fields the template never shows: {sorted(unused)}"
 
@@ -129,7 +126,7 @@ def test_every_declared_field_is_printed(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_choice_labels_are_looked_up_under_their_own_path(kind):
     """``{{ host.kind|choice("host.kind") }}``: the argument names the field being shown."""
-    schema, school = load_schema(kind), load_school_schema()
+    schema, school = spec_of(kind).schema, load_school_schema()
     calls = [f for f in _ast(kind).find_all(nodes.Filter) if f.name == "choice"]
 
     assert calls

@@ -22,9 +22,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfWriter
 from pypdf.annotations import FreeText
 
-from signing.analysis import POOL_SIZE
-from signing.seal import Sealer, ensure_dev_seal
-from signing.verify import VerificationReport, analysis_workers, verify_pdf, warm_up
+from signing.pdf.analysis import POOL_SIZE
+from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.verify import VerificationReport, analysis_workers, verify_pdf, warm_up
 
 TIMEOUT = 3.0
 MARGIN = 3.0
@@ -335,7 +335,11 @@ def _workers() -> set[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue  # gone meanwhile
-        if fields[0] != "Z" and int(fields[1]) == os.getpid() and b"signing.analysis" in cmdline:
+        if (
+            fields[0] != "Z"
+            and int(fields[1]) == os.getpid()
+            and b"signing.pdf.analysis" in cmdline
+        ):
             found.add(int(stat.parent.name))
     return found
 

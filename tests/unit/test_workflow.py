@@ -10,15 +10,11 @@ from itertools import permutations
 import pytest
 
 from signing.errors import TransitionRefused
-from signing.model import Role
+from signing.vocabulary import DocumentAction, DocumentState, Role, SignerAction, SignerState
 from signing.workflow import (
     DeclineDecision,
-    DocumentAction,
-    DocumentState,
     IssueDecision,
     SignDecision,
-    SignerAction,
-    SignerState,
     SignerView,
     decide_cancel,
     decide_complete,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from signing.errors import TransitionRefused
-from signing.workflow import AmendmentView, DocumentAction, DocumentState, decide_amend
+from signing.vocabulary import DocumentAction, DocumentState
+from signing.workflow import AmendmentView, decide_amend
 
 D = DocumentState
 

@@ -1,0 +1,1 @@
+"""The JSON API (``/api/v1``): its routes, the shapes of its answers, its OpenAPI description."""

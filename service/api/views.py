@@ -1,0 +1,257 @@
+"""The JSON API (``/api/v1``): documents, their PDF, their signers and their audit trail.
+
+Every route but ``/openapi.json`` needs ``Authorization: Bearer <token>`` (`service.auth_api`);
+the token's user acts, and only on their school's documents: another school's document answers
+404 exactly as a missing one. The handlers only read the request, call `service.operations` and
+shape the answer; the errors the operations raise are mapped to statuses here, in one place, and
+every error body has the same shape: ``{"errors": [{"field": …, "message": …}]}`` (French
+messages; `field` is a path into the request, ``""`` when it is about the request as a whole).
+
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, make_response, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest
+
+from service import context, db
+from service.accounts import bearer
+from service.api import openapi
+from service.api.list_query import list_query
+from service.api.shapes import document_json, event_json, signer_json, summary_json
+from service.documents import amend, cancel, create, issue, preview, queries, update
+from service.documents.models import Document
+from service.documents.store import Conflict, NotFound, get_document
+from service.signers import remind
+from signing.errors import (
+    ConversionError,
+    FieldIssue,
+    RenderError,
+    TransitionRefused,
+    UnknownKind,
+    ValidationFailed,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+ID = "int(min=1, max=2147483647)"
+"""Ids as the database holds them (32-bit on PostgreSQL): a larger number is simply not found."""
+
+
+UNAVAILABLE = (
+    "La fabrication du PDF a échoué (convertisseur indisponible) ; rien n'a été modifié. "
+    "Réessayez dans quelques instants."
+)
+
+
+NOT_JSON = "Le corps de la demande doit être un document JSON valide."
+
+
+DOCUMENT_NOT_FOUND = "Document introuvable."
+"""The same words whether the document does not exist or belongs to another school."""
+
+
+SIGNER_NOT_FOUND = "Ce document n'a pas de signataire de ce numéro."
+
+
+class BadBody(Exception):
+    """The request's body is not JSON at all (400), as opposed to JSON that fails validation."""
+
+
+class SignerNotFound(Exception):
+    """The document (found, and the school's) has no signer of that id."""
+
+
+@bp.before_request
+def require_token() -> None:
+    if request.endpoint != "api.openapi_document":
+        bearer.authenticate()
+
+
+def _errors(status: int, issues: list[dict[str, str]], **extra: Any) -> tuple[Response, int]:
+    response = jsonify({"errors": issues, **extra})
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+def _error(status: int, message: str, field: str = "") -> tuple[Response, int]:
+    return _errors(status, [{"field": field, "message": message}])
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+@bp.errorhandler(bearer.Unauthorized)
+def unauthorized(exc: bearer.Unauthorized) -> ResponseReturnValue:
+    return bearer.unauthorized_response(exc)
+
+
+@bp.errorhandler(BadBody)
+def bad_body(_exc: BadBody) -> ResponseReturnValue:
+    return _error(400, NOT_JSON)
+
+
+@bp.errorhandler(NotFound)
+def not_found(_exc: NotFound) -> ResponseReturnValue:
+    # One fixed body: the answer must not tell a missing document from another school's.
+    return _error(404, DOCUMENT_NOT_FOUND)
+
+
+@bp.errorhandler(SignerNotFound)
+def signer_not_found(_exc: SignerNotFound) -> ResponseReturnValue:
+    return _error(404, SIGNER_NOT_FOUND)
+
+
+@bp.errorhandler(Conflict)
+@bp.errorhandler(TransitionRefused)
+def conflict(exc: Conflict | TransitionRefused) -> ResponseReturnValue:
+    return _error(409, _sentence(str(exc)))
+
+
+@bp.errorhandler(ValidationFailed)
+def invalid(exc: ValidationFailed) -> ResponseReturnValue:
+    return _errors(
+        422, [e.as_json() for e in exc.errors], warnings=[w.as_json() for w in exc.warnings]
+    )
+
+
+@bp.errorhandler(UnknownKind)
+def unknown_kind(exc: UnknownKind) -> ResponseReturnValue:
+    return _error(422, _sentence(str(exc)), "kind")
+
+
+@bp.errorhandler(ConversionError)
+@bp.errorhandler(RenderError)
+def unavailable(exc: ConversionError | RenderError) -> ResponseReturnValue:
+    current_app.logger.error("PDF impossible à fabriquer : %s", exc, exc_info=exc)
+    response, status = _error(503, UNAVAILABLE)
+    response.headers["Retry-After"] = "30"
+    return response, status
+
+
+def _reread(document_id: int) -> Document:
+    """The document as stored now, in the request's session.
+
+    The operations write in transactions of their own; the request's session may still be in the
+    read transaction it began when the token was checked (on SQLite, a snapshot older than the
+    write), so that transaction ends first and the next read sees the change.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    return get_document(session, bearer.current_user().school_id, document_id)
+
+
+def _json_body(*, empty: Any = None) -> Any:
+    """The request's JSON; `empty` stands for a body left empty when not None (400 otherwise)."""
+    if empty is not None and not request.get_data():
+        return empty
+    try:
+        # `force`: any content type; the token, not a cookie, authenticates, so a form a browser
+        # could post from another site carries no credentials.
+        return request.get_json(force=True)
+    except BadRequest:
+        raise BadBody from None
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> ResponseReturnValue:
+    return jsonify(openapi.document())
+
+
+@bp.post("/documents")
+def create_document() -> ResponseReturnValue:
+    body = _json_body()
+    if isinstance(body, dict) and "amends" in body:
+        amends = body["amends"]
+        if not isinstance(amends, int) or isinstance(amends, bool) or amends < 1:
+            raise ValidationFailed(
+                [FieldIssue("amends", "numéro du document à modifier attendu (entier positif)")]
+            )
+        rest = {k: v for k, v in body.items() if k != "amends"}
+        created = amend.create_amendment(context.current(), bearer.current_user(), amends, rest)
+    else:
+        created = create.create_document(context.current(), bearer.current_user(), body)
+    response = make_response(jsonify(document_json(_reread(created.id))), 201)
+    response.headers["Location"] = url_for("api.read_document", document_id=created.id)
+    return response
+
+
+@bp.get("/documents")
+def list_documents() -> ResponseReturnValue:
+    query = list_query()
+    items, total = queries.list_documents(db.session(), bearer.current_user().school_id, **query)
+    return jsonify(
+        {
+            "items": [summary_json(d) for d in items],
+            "total": total,
+            "page": query["page"],
+            "per_page": query["per_page"],
+        }
+    )
+
+
+@bp.get(f"/documents/<{ID}:document_id>")
+def read_document(document_id: int) -> ResponseReturnValue:
+    return jsonify(document_json(_reread(document_id)))
+
+
+@bp.put(f"/documents/<{ID}:document_id>")
+def update_document(document_id: int) -> ResponseReturnValue:
+    body = _json_body()
+    update.update_document(context.current(), bearer.current_user(), document_id, body)
+    return jsonify(document_json(_reread(document_id)))
+
+
+@bp.get(f"/documents/<{ID}:document_id>/pdf")
+def document_pdf(document_id: int) -> ResponseReturnValue:
+    document = _reread(document_id)
+    pdf = preview.document_pdf(context.current(), db.session(), document)
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{document.kind}-{document.id}.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post(f"/documents/<{ID}:document_id>/issue")
+def issue_document(document_id: int) -> ResponseReturnValue:
+    issue.issue_document(context.current(), bearer.current_user(), document_id)
+    return jsonify(document_json(_reread(document_id)))
+
+
+@bp.post(f"/documents/<{ID}:document_id>/cancel")
+def cancel_document(document_id: int) -> ResponseReturnValue:
+    body = _json_body(empty={})
+    reason = body.get("reason") if isinstance(body, dict) else None
+    if not isinstance(reason, str):
+        raise ValidationFailed(
+            [FieldIssue("reason", "indiquez le motif de l'annulation (un texte)")]
+        )
+    cancel.cancel_document(context.current(), bearer.current_user(), document_id, reason)
+    return jsonify(document_json(_reread(document_id)))
+
+
+@bp.post(f"/documents/<{ID}:document_id>/signers/<{ID}:signer_id>/remind")
+def remind_signer(document_id: int, signer_id: int) -> ResponseReturnValue:
+    if not any(s.id == signer_id for s in _reread(document_id).signers):
+        raise SignerNotFound  # signers are never deleted: the operation would find none either
+    remind.remind_signer(context.current(), bearer.current_user(), document_id, signer_id)
+    signer = next(s for s in _reread(document_id).signers if s.id == signer_id)
+    return jsonify(signer_json(signer))
+
+
+@bp.get(f"/documents/<{ID}:document_id>/events")
+def document_events(document_id: int) -> ResponseReturnValue:
+    document = _reread(document_id)
+    return jsonify({"events": [event_json(e) for e in document.events]})

@@ -1,0 +1,200 @@
+"""A newcomer's first minute: `cosigne demo`.
+
+It creates a demo school (the example school of ``signing/data/example_school.json``), its
+head's account with a random password, and sample documents in several states: a pathway
+contract awaiting signatures, its internship agreement signed by everyone and finalized (sealed,
+archived), one cancelled, one draft. It does nothing if the school exists, and prints the address
+and the credentials each time. The password is random and kept in the data folder (mode 0600,
+like the development secret key) so it can be printed again; it is never in the repository.
+Issuing needs LibreOffice; without it, the documents stay drafts and a warning says why.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from service import context, db
+from service.accounts import passwords
+from service.accounts.models import School, User
+from service.cli.french import BadArgument, FrenchCommand
+from service.context import Origin
+from service.documents.cancel import cancel_document
+from service.documents.create import create_document
+from service.documents.issue import issue_document
+from service.finalize.finalize import finalize
+from service.orm import utcnow
+from service.settings import Settings
+from service.signers.models import Signer
+from service.signers.sign import sign
+from service.signers.sign_as_staff import sign_as_staff
+from signing.data.schema import example_school
+from signing.errors import CosigneError
+from signing.kinds import Kind
+from signing.vocabulary import Role, StaffRole
+
+PASSWORD_FILE = "demo_password"  # noqa: S105 — a file name
+
+
+@click.command("demo", cls=FrenchCommand)
+@with_appcontext
+def demo_command() -> None:
+    """Créer un établissement de démonstration, son compte de direction et des documents
+    d'exemple (sans effet s'il existe déjà), puis afficher l'adresse et les identifiants."""
+    settings: Settings = current_app.config["COSIGNE"]
+    if settings.is_production:
+        raise BadArgument("la démonstration n'est pas disponible en production")
+    example = example_school()
+    created, head = _school_and_head(example)
+    password = _password(settings, head)
+    if created:
+        _sample_documents(head)
+    _print_welcome(settings, head, password, created=created)
+
+
+def _school_and_head(example: dict[str, Any]) -> tuple[bool, User]:
+    head_data = example["head"]
+    login = passwords.normalize_login(head_data["email"])
+    assert login is not None  # noqa: S101 — the example's address is valid
+    with db.transaction() as tx:
+        school = tx.scalar(select(School).where(School.uai == example["uai"]))
+        created = school is None
+        if school is None:
+            school = School(
+                uai=example["uai"],
+                name=example["name"],
+                status=example["status"],
+                address=example["address"],
+                email=example["email"],
+                phone=example["phone"],
+                head_first_name=head_data["first_name"],
+                head_last_name=head_data["last_name"],
+                head_title=head_data["title"],
+                head_email=login,
+                created_at=utcnow(),
+            )
+            tx.add(school)
+            tx.flush()
+        head = tx.scalar(select(User).where(User.email == login))
+        if head is None:
+            head = User(
+                school_id=school.id,
+                email=login,
+                first_name=head_data["first_name"],
+                last_name=head_data["last_name"],
+                role=StaffRole.HEAD,
+                active=True,
+                created_at=utcnow(),
+            )
+            tx.add(head)
+            tx.flush()
+        tx.refresh(head)
+        _ = head.school  # loaded now: the row is used after the transaction
+    return created, head
+
+
+def _password(settings: Settings, head: User) -> str:
+    """The demo password from the data folder, or a new one (set on the account) when there is
+    none yet or it no longer opens the account."""
+    path = settings.data_dir / PASSWORD_FILE
+    saved = path.read_text("utf-8").strip() if path.exists() else ""
+    if saved and head.active and passwords.check_password(head, saved):
+        return saved
+    password = secrets.token_urlsafe(12)  # 16 characters
+    with db.transaction() as tx:
+        row = tx.get(User, head.id)
+        assert row is not None  # noqa: S101
+        passwords.set_password(row, password)
+        row.active = True
+    _write_private(path, password)
+    return password
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+
+
+def _sample_documents(head: User) -> None:
+    """Documents in different states. Drafts are kept when LibreOffice is missing."""
+    ctx = context.current()
+    # A document of a kind that belongs to another (a convention to its pathway contract, which
+    # includes an internship): the pair, linked both ways.
+    child = next(kind for kind in Kind if kind.spec.parent is not None)
+    link = child.spec.parent
+    assert link is not None  # noqa: S101 — just checked
+    parent = create_document(ctx, head, Kind(link.parent).spec.example)
+    linked = child.spec.example
+    linked["data"][link.field] = parent.id
+    belonging = create_document(ctx, head, linked)
+    to_cancel = create_document(ctx, head, child.spec.example)
+    draft = create_document(ctx, head, Kind(link.parent).spec.example)
+    ids = ", ".join(str(d.id) for d in (parent, belonging, to_cancel, draft))
+    click.echo(f"Documents d'exemple créés : n° {ids}.")
+    try:
+        issue_document(ctx, head, parent.id)
+        issue_document(ctx, head, belonging.id)
+        _sign_by_everyone(ctx, head, belonging.id)
+        issue_document(ctx, head, to_cancel.id)
+        cancel_document(
+            ctx, head, to_cancel.id, "Dates de stage modifiées par l'entreprise (exemple)."
+        )
+    except CosigneError as exc:
+        click.echo(
+            f"Attention : les documents d'exemple n'ont pas pu être émis ({exc}). Ils restent "
+            "en brouillon ; vérifiez que LibreOffice est installé (scripts/setup.sh).",
+            err=True,
+        )
+
+
+def _sign_by_everyone(ctx: context.Context, head: User, document_id: int) -> None:
+    """Every party signs through their link, then the head logged in; the document is sealed
+    and archived (finalized) at once, so the demo shows a final PDF, its audit trail and its
+    verification."""
+    origin = Origin(ip="127.0.0.1", user_agent="cosigne demo")
+    with ctx.db.new_session() as session:
+        links = [
+            (ctx.link_signer().make(s.id, s.link_nonce, now=ctx.now()), s.full_name)
+            for s in session.scalars(
+                select(Signer).where(Signer.document_id == document_id, Signer.role != Role.HEAD)
+            )
+            if s.link_nonce
+        ]
+    for token, name in links:
+        sign(
+            ctx,
+            token,
+            origin,
+            consent=True,
+            full_name=name,
+            signature_png=None,
+            shown_pdf_sha256=None,
+        )
+    sign_as_staff(
+        ctx, head, document_id, origin, consent=True, full_name=head.full_name, signature_png=None
+    )
+    finalize(ctx, document_id)
+
+
+def _print_welcome(settings: Settings, head: User, password: str, *, created: bool) -> None:
+    base = settings.base_url
+    click.echo("")
+    click.echo(
+        "Démonstration créée." if created else "Démonstration déjà en place (rien n'a changé)."
+    )
+    click.echo(f"  Établissement : {head.school.name} ({head.school.uai})")
+    click.echo(f"  Adresse       : {base}/connexion")
+    click.echo(f"  Identifiant   : {head.email} (chef d'établissement)")
+    click.echo(f"  Mot de passe  : {password}")
+    if settings.env == "development":
+        click.echo(f"  Courriels     : {base}/dev/outbox")
+    click.echo("")

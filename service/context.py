@@ -1,0 +1,78 @@
+"""What every use case is given: the `Context` (database, settings, converter, clock), and, for a
+request, where it comes from (`Origin`).
+
+Use cases take a `Context` and never read Flask's globals, so the worker and the commands run
+them too; `current()` and `origin()` build them for the request being served.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, request
+
+from service import converter
+from service.clock import now_utc
+from service.db import Database, database
+from service.settings import Settings
+from signing.links import LinkPurpose, LinkSigner
+from signing.pdf.pipeline import Converter
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an action comes from: the requester's address and browser, or a system job."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+SYSTEM = Origin()
+
+
+@dataclass(frozen=True)
+class Context:
+    db: Database
+    settings: Settings
+    converter: Callable[[], Converter]
+    """Called only when a PDF must be made (LibreOffice starts on first use)."""
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def link_signer(self, purpose: LinkPurpose = LinkPurpose.SIGN) -> LinkSigner:
+        keys = (*reversed(self.settings.secret_key_fallbacks), self.settings.secret_key)
+        return _link_signer(keys, purpose, self.settings.link_max_age_days)
+
+    def sign_url(self, token: str) -> str:
+        return f"{self.settings.base_url}/sign/{token}"
+
+
+@functools.lru_cache(maxsize=16)
+def _link_signer(keys: tuple[str, ...], purpose: LinkPurpose, max_age_days: int) -> LinkSigner:
+    """One `LinkSigner` per keys and purpose (it holds no state but them): made once, not per
+    request."""
+    return LinkSigner(keys, purpose, timedelta(days=max_age_days))
+
+
+def current() -> Context:
+    """The use cases' context for the current app (its database, settings and converter).
+
+    Tests may set ``app.config["COSIGNE_CLOCK"]`` (a callable returning an aware datetime) to
+    put the app at another moment, for instance after a link has expired."""
+    clock = current_app.config.get("COSIGNE_CLOCK") or now_utc
+    return Context(
+        db=database(),
+        settings=current_app.config["COSIGNE"],
+        converter=converter.converter,
+        clock=clock,
+    )
+
+
+def origin() -> Origin:
+    """The requester's address (ProxyFix trusts only COSIGNE_TRUSTED_PROXIES hops) and browser."""
+    return Origin(ip=request.remote_addr, user_agent=request.headers.get("User-Agent", "")[:500])

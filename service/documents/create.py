@@ -1,0 +1,65 @@
+"""Creating a draft: from the staff's form or the API, or as an amendment (`amend`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.accounts.models import User
+from service.clock import paris_day
+from service.context import Context
+from service.documents import trail
+from service.documents.links import parent_of, with_amendment
+from service.documents.models import Document
+from service.documents.validation import validate_request
+from signing.data.names import pupil_search
+from signing.data.school_year import school_year_of
+from signing.kinds import Kind
+from signing.vocabulary import EventType
+
+
+def create_document(ctx: Context, user: User, body: object) -> Document:
+    now = ctx.now()
+    kind, data, warnings = validate_request(with_amendment(body, None), paris_day(now))
+    with ctx.db.transaction() as session:
+        return add_document(session, user, kind, data, warnings, now=now)
+
+
+def add_document(
+    session: Session,
+    user: User,
+    kind: Kind,
+    data: dict[str, Any],
+    warnings: list[dict[str, str]],
+    *,
+    now: datetime,
+    amends: Document | None = None,
+) -> Document:
+    """A new draft of the user's school, with what is derived from its data, and its `created`
+    event (naming the document it amends, if any)."""
+    document = Document(
+        school_id=user.school_id,
+        kind=kind,
+        data=data,
+        pupil_search=pupil_search(data),
+        warnings=warnings,
+        amends_id=amends.id if amends else None,
+        pathway_id=parent_of(session, user.school_id, kind, data),
+        school_year=school_year_of(data),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(document)
+    session.flush()
+    trail.record(
+        session,
+        document,
+        EventType.CREATED,
+        at=now,
+        role=user.role,
+        actor_name=user.full_name,
+        data={"amends": amends.id} if amends else None,
+    )
+    return document

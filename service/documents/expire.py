@@ -1,0 +1,47 @@
+"""The worker's job: documents past their signing deadline stop waiting."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.clock import paris_day
+from service.context import Context
+from service.documents import trail
+from service.documents.models import Document
+from service.documents.store import lock_document, set_document_state
+from signing.vocabulary import EventType
+from signing.workflow import EXPIRES_IN, decide_expire
+
+
+def expire_due(ctx: Context) -> int:
+    """Documents past their deadline stop waiting: `expired`, every link dead."""
+    now = ctx.now()
+    today = paris_day(now)
+    with ctx.db.new_session() as session:
+        due = session.scalars(
+            select(Document.id).where(Document.state.in_(EXPIRES_IN), Document.deadline < today)
+        ).all()
+    done = 0
+    for document_id in due:
+        with ctx.db.transaction() as session:
+            document = lock_document(session, document_id)
+            if document.state not in EXPIRES_IN:
+                continue
+            set_document_state(
+                session,
+                document,
+                document.state,
+                decide_expire(document.state),
+                at=now,
+            )
+            for signer in document.signers:
+                signer.link_nonce = None
+            trail.record(
+                session,
+                document,
+                EventType.EXPIRED,
+                at=now,
+                data={"deadline": document.deadline.isoformat() if document.deadline else None},
+            )
+            done += 1
+    return done

@@ -1,0 +1,119 @@
+"""Issuing a draft: its PDF frozen, its signers decided by the kind's plan, each invited."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.accounts.models import School, User
+from service.accounts.schools import school_identity
+from service.clock import paris_day
+from service.context import Context
+from service.documents import trail
+from service.documents.models import Document
+from service.documents.store import Conflict, get_document, lock_document, set_document_state
+from service.documents.validation import validate_request
+from service.signers.invite import invite
+from service.signers.models import Signer
+from signing.data.parties import AgeRule, SignerPlan
+from signing.pdf.render import render_docx
+from signing.vocabulary import DocumentState, EventType, Role, SignerState
+from signing.workflow import decide_issue
+
+
+def issue_document(ctx: Context, user: User, document_id: int) -> Document:
+    """Freeze the PDF, decide the signers, invite them. The PDF is made before the transaction
+    (it takes a LibreOffice conversion), then the document moves only if still a draft."""
+    now = ctx.now()
+    today = paris_day(now)
+    with ctx.db.transaction() as session:
+        document = get_document(session, user.school_id, document_id)
+        decide_issue(document.state, [Role.HEAD])  # refuses early, before the PDF
+        school = session.get(School, document.school_id)
+        assert school is not None  # noqa: S101
+        identity = school_identity(school)
+        snapshot, kind, updated_at = dict(document.data), document.kind, document.updated_at
+    # Re-validated against today: a draft saved weeks ago may no longer hold (ages, dates).
+    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today)
+    pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
+    plan = kind.spec.plan(data, identity, today)
+    decision = decide_issue(DocumentState.DRAFT, [p.role for p in plan.parties])
+    with ctx.db.transaction() as session:
+        document = lock_document(session, document_id)
+        school = session.get(School, document.school_id)
+        assert school is not None  # noqa: S101
+        if document.updated_at != updated_at:
+            raise Conflict("le brouillon a été modifié pendant l'émission ; recommencez")
+        set_document_state(
+            session,
+            document,
+            DocumentState.DRAFT,
+            decision.document_state,
+            at=now,
+            data=data,
+            warnings=warnings,
+            pdf=pdf,
+            pdf_size=len(pdf),
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            issued_by=user.id,
+            issued_at=now,
+            deadline=kind.spec.deadline(data, today, ctx.settings.link_max_age_days),
+        )
+        trail.record(
+            session,
+            document,
+            EventType.ISSUED,
+            at=now,
+            role=user.role,
+            actor_name=user.full_name,
+            data={"pdf_sha256": document.pdf_sha256, "age_rule": _age_rule(plan.age_rule)},
+        )
+        _add_signers(
+            ctx, session, document, school, plan=plan, states=decision.signer_states, now=now
+        )
+        _ = document.pdf  # deferred column: the caller gets the frozen PDF with the document
+    return document
+
+
+def _age_rule(rule: AgeRule) -> dict[str, Any]:
+    """The age decision behind the signers, as the `issued` event keeps it for the evidence."""
+    return {
+        "reference_date": rule.reference_date.isoformat(),
+        "pupil_age": rule.pupil_age,
+        "emancipated": rule.emancipated,
+        "guardian_required": rule.guardian_required,
+    }
+
+
+def _add_signers(
+    ctx: Context,
+    session: Session,
+    document: Document,
+    school: School,
+    *,
+    plan: SignerPlan,
+    states: Sequence[SignerState],
+    now: datetime,
+) -> None:
+    """One row per party of the plan, in its order; those the workflow invites now are mailed."""
+    for position, (party, state) in enumerate(zip(plan.parties, states, strict=True)):
+        signer = Signer(
+            document_id=document.id,
+            role=party.role,
+            position=position,
+            guardian_index=party.index if party.role is Role.GUARDIAN else None,
+            first_name=party.first_name,
+            last_name=party.last_name,
+            email=party.email,
+            state=state,
+        )
+        session.add(signer)
+        session.flush()
+        if state is SignerState.INVITED:
+            signer.invited_at = now
+            invite(ctx, session, document=document, school=school, signer=signer, now=now)
+            trail.record(session, document, EventType.INVITED, at=now, signer=signer)

@@ -1,0 +1,30 @@
+"""A document's PDF as the staff see it: the draft's preview (rendered now), the frozen PDF once
+issued, the archived final PDF once completed."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from service.accounts.models import School
+from service.accounts.schools import school_identity
+from service.clock import paris_day
+from service.context import Context
+from service.documents.models import Document
+from signing.pdf.archive import Archive
+from signing.pdf.render import render_docx
+from signing.vocabulary import DocumentState
+
+
+def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
+    """The draft preview (rendered now), the frozen PDF once issued, the archived final PDF
+    once completed (read through the archive, which checks its hash)."""
+    if document.final_pdf_sha256 and document.state == DocumentState.COMPLETED:
+        return Archive(ctx.settings.archive_dir).get(document.final_pdf_sha256)
+    if document.pdf is not None:
+        return document.pdf
+    school = session.get(School, document.school_id)
+    assert school is not None  # noqa: S101 — a foreign key guarantees it
+    docx = render_docx(
+        document.kind, document.data, school_identity(school), on=paris_day(ctx.now())
+    )
+    return ctx.converter().convert(docx)

@@ -1,0 +1,47 @@
+"""Changing a draft's data (an issued document is cancelled and issued anew, or amended)."""
+
+from __future__ import annotations
+
+from service.accounts.models import User
+from service.clock import paris_day
+from service.context import Context
+from service.documents import trail
+from service.documents.links import parent_of, with_amendment
+from service.documents.models import Document
+from service.documents.store import get_document, lock_document, set_document_state
+from service.documents.validation import validate_request
+from signing.data.names import pupil_search
+from signing.data.school_year import school_year_of
+from signing.errors import FieldIssue, ValidationFailed
+from signing.vocabulary import DocumentState, EventType
+from signing.workflow import decide_edit
+
+
+def update_document(ctx: Context, user: User, document_id: int, body: object) -> Document:
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        document = get_document(session, user.school_id, document_id)
+        decide_edit(document.state)
+        if isinstance(body, dict) and "kind" not in body:
+            body = {**body, "kind": document.kind}
+        stamp = document.data.get("amends") if document.amends_id else None
+        kind, data, warnings = validate_request(with_amendment(body, stamp), paris_day(now))
+        if kind != document.kind:
+            raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
+        document = lock_document(session, document.id)
+        set_document_state(
+            session,
+            document,
+            DocumentState.DRAFT,
+            DocumentState.DRAFT,
+            at=now,
+            data=data,
+            warnings=warnings,
+            pupil_search=pupil_search(data),
+            pathway_id=parent_of(session, user.school_id, kind, data),
+            school_year=school_year_of(data),
+        )
+        trail.record(
+            session, document, EventType.UPDATED, at=now, role=user.role, actor_name=user.full_name
+        )
+    return document

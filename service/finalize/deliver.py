@@ -1,0 +1,42 @@
+"""Every party receives the final PDF: attached when small, otherwise by a download link."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from service.context import Context
+from service.documents.models import Document
+from service.finalize.final_pdf import file_name, verify_url
+from service.mail import compose, outbox
+from signing.links import LinkPurpose
+
+ATTACH_UP_TO = 5 * 2**20
+"""Final PDFs up to this size travel attached; larger ones by a download link."""
+
+
+def deliver(ctx: Context, session: Session, document: Document, digest: str, size: int) -> None:
+    """Every party gets the final PDF: attached when small, else a download link."""
+    now = ctx.now()
+    downloads = ctx.link_signer(LinkPurpose.DOWNLOAD)
+    for signer in document.signers:
+        if not signer.email:
+            continue
+        if size <= ATTACH_UP_TO:
+            message = compose.completed(
+                document,
+                signer,
+                document.school,
+                verify_url=verify_url(ctx.settings),
+                attachment=(digest, file_name(document)),
+            )
+        else:
+            token = downloads.make(signer.id, digest[:16], now=now)
+            message = compose.completed(
+                document,
+                signer,
+                document.school,
+                verify_url=verify_url(ctx.settings),
+                download_url=f"{ctx.settings.base_url}/telechargement/{token}",
+                link_days=ctx.settings.link_max_age_days,
+            )
+        outbox.queue(session, message, now=now)

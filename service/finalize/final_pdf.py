@@ -1,0 +1,121 @@
+"""The final PDF of a signed document: every signature stamped at its anchor in the frozen
+PDF, the certificate of signature appended, the school's seal last (`signing.pdf`)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from service.accounts.models import School
+from service.documents.models import Document, Event
+from service.settings import Settings
+from signing.data.french import format_date_fr
+from signing.data.parties import anchor_text
+from signing.pdf.archive import Archive
+from signing.pdf.certificate import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
+from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
+from signing.pdf.stamp import SignatureMark, stamp
+from signing.vocabulary import EventType
+
+_DRAWING = threading.Lock()
+"""reportlab's TrueType fonts keep per-document state that two threads must not share."""
+
+
+@functools.cache
+def _sealer(p12: str, passphrase: str, tsa_url: str) -> Sealer:
+    settings = SealSettings(
+        p12_path=Path(p12),
+        passphrase=passphrase.encode() or None,
+        tsa_url=tsa_url or None,
+    )
+    return Sealer(settings)
+
+
+def sealer(settings: Settings) -> Sealer:
+    """The process's sealer: the configured PKCS#12 seal, or a development seal generated
+    once into the data folder. The key is loaded once per process."""
+    if settings.seal_p12 is not None:
+        return _sealer(str(settings.seal_p12), settings.seal_passphrase, settings.tsa_url)
+    dev = ensure_dev_seal(settings.data_dir / "seal")
+    passphrase = dev.passphrase.decode() if dev.passphrase else ""
+    return _sealer(str(dev.p12_path), passphrase, settings.tsa_url)
+
+
+def archive(settings: Settings) -> Archive:
+    return Archive(settings.archive_dir)
+
+
+def verify_url(settings: Settings) -> str:
+    return f"{settings.base_url}/verifier"
+
+
+def _age_rule_text(document: Document, issued: Event | None) -> str:
+    rule: dict[str, Any] = (issued.data if issued else {}).get("age_rule") or {}
+    if not rule:
+        return "Règle d'âge non enregistrée."
+    day = format_date_fr(date.fromisoformat(rule["reference_date"]))
+    age = rule["pupil_age"]
+    if rule.get("emancipated"):
+        return f"Élève mineur émancipé ({age} ans) au {day} : signe seul."
+    if rule.get("guardian_required"):
+        return f"Élève mineur ({age} ans) au {day} : accord du représentant légal requis."
+    return f"Élève majeur ({age} ans) au {day} : signe seul."
+
+
+def _trail(settings: Settings, document: Document, school: School) -> AuditTrail:
+    trail = list(document.events)
+    issued = next((e for e in trail if e.type == EventType.ISSUED), None)
+    assert document.pdf_sha256 is not None  # noqa: S101 — a signed document was issued
+    return AuditTrail(
+        document_id=document.id,
+        kind_title=document.kind.spec.title,
+        version=document.version,
+        school_name=school.name,
+        frozen_sha256=document.pdf_sha256,
+        signers=tuple(
+            SignerRecord(
+                role=s.role,
+                role_label=s.role.label,
+                name=s.full_name,
+                email=s.email,
+                signed_at=s.signed_at,
+                ip=s.sign_ip,
+                user_agent=s.sign_user_agent,
+                consent=s.consent_text is not None,
+                drawn=s.signature_png is not None,
+            )
+            for s in document.signers
+        ),
+        events=tuple(TrailEvent(e.at, e.type, e.actor_name, e.role) for e in trail),
+        age_rule=_age_rule_text(document, issued),
+        verify_url=verify_url(settings),
+    )
+
+
+def build_final_pdf(settings: Settings, document: Document, school: School) -> bytes:
+    """The frozen PDF with every signature at its anchor, the certificate, and the seal last."""
+    assert document.pdf is not None  # noqa: S101
+    marks = [
+        SignatureMark(
+            anchor=anchor_text(s.role, s.guardian_index or 0),
+            name=s.typed_name or s.full_name,
+            signed_at=s.signed_at,
+            png=s.signature_png,
+        )
+        for s in document.signers
+        if s.signed_at is not None
+    ]
+    trail = _trail(settings, document, school)
+    with _DRAWING:
+        stamped = stamp(document.pdf, marks)
+        certified = append_audit_pages(stamped, trail)
+    return sealer(settings).seal(certified, document_id=document.id)
+
+
+def file_name(document: Document) -> str:
+    pupil = document.data.get("pupil") or {}
+    base = f"{document.kind}-{document.id}-{pupil.get('last_name', '')}".lower()
+    return "".join(c if c.isalnum() or c == "-" else "-" for c in base).strip("-") + ".pdf"

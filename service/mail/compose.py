@@ -1,0 +1,207 @@
+"""The French messages Cosigne sends, composed from the rows they speak about (`invitation`,
+`reminder`, `cancelled`, `completed`, `declined_notice`), then queued (`service.mail.outbox`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from service.accounts.models import School
+from service.documents.models import Document
+from service.mail.addresses import SUBJECT_MAX, header_text
+from service.signers.models import Signer
+from signing.data.french import format_date_fr
+from signing.vocabulary import Role
+
+
+@dataclass(frozen=True)
+class Message:
+    """One email ready to be queued."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    document_id: int | None = None
+    attachment_sha256: str | None = None
+    """An archived PDF to attach, read from the archive when the message is sent."""
+    attachment_name: str | None = None
+
+
+_templates = Environment(
+    loader=PackageLoader("service", "templates/mail"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(name: str, values: dict[str, Any]) -> tuple[str, str]:
+    text = _templates.get_template(f"{name}.txt").render(values)
+    html = _templates.get_template(f"{name}.html").render(values)
+    return text, html
+
+
+def _plain(value: object) -> str:
+    """A name or a reason from the database, on one line (it is shown, never interpreted)."""
+    return header_text(str(value or ""))
+
+
+def _pupil(document: Document) -> tuple[str, str]:
+    """The pupil's full name (for the body) and first name with the last name's initial (for
+    the subject line, which mail programs show in lists and notifications)."""
+    pupil = document.data.get("pupil") or {}
+    first = _plain(pupil.get("first_name"))
+    last = _plain(pupil.get("last_name"))
+    short = f"{first} {last[0]}." if last else first
+    return f"{first} {last}".strip(), short.strip()
+
+
+def _school(school: School) -> dict[str, Any]:
+    head = _plain(f"{school.head_first_name} {school.head_last_name}")
+    return {
+        "name": _plain(school.name),
+        "head_name": head,
+        "head_title": _plain(school.head_title or "Chef d'établissement"),
+        "email": _plain(school.email or school.head_email),
+        "phone": _plain(school.phone),
+    }
+
+
+def _document(document: Document) -> dict[str, Any]:
+    full, short = _pupil(document)
+    spec = document.kind.spec
+    host = spec.host_name(document.data)
+    return {
+        "id": document.id,
+        "title": spec.title,
+        "pupil_name": full,
+        "pupil_short": short,
+        "host_name": _plain(host) or None,
+        "deadline": format_date_fr(document.deadline) if document.deadline else None,
+    }
+
+
+def _subject(prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: str = "") -> str:
+    subject = f"{prefix}{doc['title']} de {doc['pupil_short']}{suffix} – {school['name']}"
+    return header_text(subject)[:SUBJECT_MAX]
+
+
+def _signing_message(
+    document: Document, signer: Signer, school: School, url: str, *, reminder: bool
+) -> Message:
+    doc, sch = _document(document), _school(school)
+    role = signer.role.phrase
+    if signer.role == Role.GUARDIAN:
+        role += f" de {doc['pupil_name']}"
+    values = {
+        "reminder": reminder,
+        "document": doc,
+        "school": sch,
+        "signer_name": _plain(signer.full_name),
+        "is_head": signer.role == Role.HEAD,
+        "role": role,
+        "url": url,
+    }
+    text, html = render("invitation", values)
+    prefix = "Rappel : " if reminder else ""
+    return Message(
+        to=signer.email,
+        subject=_subject(prefix, doc, sch, " à signer"),
+        text=text,
+        html=html,
+        document_id=document.id,
+    )
+
+
+def invitation(document: Document, signer: Signer, school: School, url: str) -> Message:
+    """Asks `signer` to sign `document` through their link `url`."""
+    return _signing_message(document, signer, school, url, reminder=False)
+
+
+def reminder(document: Document, signer: Signer, school: School, url: str) -> Message:
+    """The invitation again, marked "Rappel :"."""
+    return _signing_message(document, signer, school, url, reminder=True)
+
+
+def cancelled(document: Document, signer: Signer, school: School, reason: str) -> Message:
+    """Tells `signer` the document was cancelled, why, and that their link no longer works."""
+    doc, sch = _document(document), _school(school)
+    text, html = render(
+        "cancelled",
+        {
+            "document": doc,
+            "school": sch,
+            "signer_name": _plain(signer.full_name),
+            "reason": _plain(reason),
+        },
+    )
+    return Message(
+        to=signer.email,
+        subject=_subject("Annulé : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+    )
+
+
+def completed(
+    document: Document,
+    signer: Signer,
+    school: School,
+    *,
+    verify_url: str,
+    attachment: tuple[str, str] | None = None,
+    download_url: str | None = None,
+    link_days: int = 30,
+) -> Message:
+    """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
+    name) or, when too large, a download link."""
+    doc, sch = _document(document), _school(school)
+    text, html = render(
+        "completed",
+        {
+            "document": doc,
+            "school": sch,
+            "signer_name": _plain(signer.full_name),
+            "download_url": download_url,
+            "verify_url": verify_url,
+            "link_days": link_days,
+        },
+    )
+    return Message(
+        to=signer.email,
+        subject=_subject("Signé : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+        attachment_sha256=attachment[0] if attachment else None,
+        attachment_name=attachment[1] if attachment else None,
+    )
+
+
+def declined_notice(document: Document, signer: Signer, school: School, reason: str) -> Message:
+    """Tells the head that `signer` declined, their reason, and what to do next."""
+    doc, sch = _document(document), _school(school)
+    text, html = render(
+        "declined_notice",
+        {
+            "document": doc,
+            "school": sch,
+            "signer_name": _plain(signer.full_name),
+            "signer_role": signer.role.noun,
+            "signer_email": _plain(signer.email),
+            "reason": _plain(reason),
+        },
+    )
+    return Message(
+        to=school.head_email,
+        subject=_subject("Signature refusée : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+    )

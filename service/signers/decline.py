@@ -1,0 +1,61 @@
+"""A signer declines to sign, with a reason: the document is declined, every link dies, the head
+is told."""
+
+from __future__ import annotations
+
+from service.context import Context, Origin
+from service.documents import trail
+from service.documents.store import lock_document, set_document_state
+from service.mail import compose, outbox
+from service.signers.invite import set_signer
+from service.signers.links import live_signer
+from service.signers.models import Signer
+from service.signers.sign import SignatureRefused
+from signing.errors import FieldIssue
+from signing.vocabulary import EventType
+from signing.workflow import ANSWERING_SIGNERS, decide_decline
+
+
+def decline(ctx: Context, token: str, origin: Origin, *, reason: str) -> Signer:
+    now = ctx.now()
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 1000:
+        raise SignatureRefused(
+            [
+                FieldIssue(
+                    "reason",
+                    "Indiquez en quelques mots pourquoi vous refusez (1 000 caractères au plus).",
+                )
+            ]
+        )
+    with ctx.db.transaction() as session:
+        signer, _ = live_signer(ctx, session, token, now)
+        document = lock_document(session, signer.document_id)
+        decision = decide_decline(document.state, signer.state)
+        set_signer(
+            session,
+            signer,
+            tuple(ANSWERING_SIGNERS),
+            state=decision.signer_state.value,
+            declined_at=now,
+            decline_reason=reason,
+            link_nonce=None,
+            sign_ip=origin.ip,
+            sign_user_agent=(origin.user_agent or "")[:500] or None,
+        )
+        set_document_state(session, document, document.state, decision.document_state, at=now)
+        for other in document.signers:
+            other.link_nonce = None
+        trail.record(
+            session,
+            document,
+            EventType.DECLINED,
+            at=now,
+            origin=origin,
+            signer=signer,
+            data={"reason": reason},
+        )
+        outbox.queue(
+            session, compose.declined_notice(document, signer, document.school, reason), now=now
+        )
+    return signer

@@ -1,0 +1,63 @@
+"""The table of signers: one row per party who must sign one document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.orm import Base, EnumText, one_of
+from signing.vocabulary import Role, SignerState
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
+
+
+class Signer(Base):
+    """One party who must sign one document, with every step of theirs for the audit trail.
+    `link_nonce` is compared with the nonce in the signing link: a new value kills old links."""
+
+    __tablename__ = "signers"
+    __table_args__ = (
+        CheckConstraint(one_of("role", Role), name="role"),
+        CheckConstraint(one_of("state", SignerState), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[Role] = mapped_column(EnumText(Role, 32))
+    position: Mapped[int]
+    guardian_index: Mapped[int | None]
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    state: Mapped[SignerState] = mapped_column(
+        EnumText(SignerState, 20), default=SignerState.WAITING
+    )
+    link_nonce: Mapped[str | None] = mapped_column(String(64))
+    invited_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    sign_ip: Mapped[str | None] = mapped_column(String(45))
+    sign_user_agent: Mapped[str | None] = mapped_column(Text)
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    consent_text: Mapped[str | None] = mapped_column(Text)
+    typed_name: Mapped[str | None] = mapped_column(String(250))
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reminder_count: Mapped[int] = mapped_column(default=0)
+    last_reminded_at: Mapped[datetime | None]
+
+    document: Mapped[Document] = relationship(back_populates="signers")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+# The tables named by this module's relationships and foreign keys, so that SQLAlchemy knows them
+# whichever module is imported first.
+from service.documents import models as _documents  # noqa: E402, F401

@@ -1,0 +1,168 @@
+"""What the signer's pages show: the document described in plain French, the signing page
+(kept, for a signer coming back to an unchanged page), and the page of a link that is dead."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from service.accounts.models import School
+from service.clock import PARIS
+from service.documents.models import Document
+from service.signers.links import SigningView
+from service.signers.models import Signer
+from service.signers.sign import CONSENT_TEXT
+from signing.data.french import format_date_fr, format_time_fr
+from signing.errors import (
+    FieldIssue,
+)
+
+_FIELD_ANCHORS = {
+    "consent": "consent",
+    "full_name": "full_name",
+    "signature": "signature-pad",
+    "pdf": "document",
+    "reason": "reason",
+}
+
+
+class _RenderedPages:
+    """The signing pages last rendered, by link and by the exact values the page shows: a signer
+    coming back to an unchanged page gets it without rendering it again (a change of any value
+    read, the link's expiry included, makes another key). The form's CSRF token is the link's
+    own (`csrf.protect(bp, bound_to="token")`), the same on every visit. Bounded, least recently
+    used out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._pages: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        with self._lock:
+            html = self._pages.get(key)
+            if html is not None:
+                self._pages.move_to_end(key)
+            return html
+
+    def put(self, key: tuple[str, str], html: str) -> None:
+        with self._lock:
+            self._pages[key] = html
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+rendered_pages = _RenderedPages(size=256)
+
+
+def dead_page(
+    status: int, title: str, message: str, *, hint: str, contact: str | None = None
+) -> ResponseReturnValue:
+    page = render_template(
+        "sign/dead.html", title=title, message=message, hint=hint, contact=contact
+    )
+    return page, status
+
+
+def signing_page(
+    view: SigningView,
+    token: str,
+    *,
+    errors: Iterable[FieldIssue] = (),
+    values: Mapping[str, Any] | None = None,
+    declining: bool = False,
+) -> tuple[str, int]:
+    errors_by_field: dict[str, str] = {}
+    for issue in errors:
+        errors_by_field.setdefault(issue.field, issue.message)
+    deadline = view.document.deadline
+    expires_on = view.expires_at.astimezone(PARIS).date()
+    page = render_template(
+        "sign/page.html",
+        token=token,
+        errors=errors_by_field,
+        anchors=_FIELD_ANCHORS,
+        values=values or {},
+        declining=declining,
+        consent_text=CONSENT_TEXT,
+        expires=paris_moment(view.expires_at),
+        deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
+        **describe(view.document, view.signer, view.school),
+    )
+    return page, (422 if errors_by_field else 200)
+
+
+def describe(document: Document, signer: Signer, school: School) -> dict[str, Any]:
+    """What every page about the document says (the signing page adds the link's expiry)."""
+    data = document.data
+    pupil = data.get("pupil", {})
+    return {
+        "document": document,
+        "signer": signer,
+        "school": school,
+        "kind_title": document.kind.spec.title,
+        "pupil_name": f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}".strip(),
+        "pupil_class": pupil.get("class_name", ""),
+        "period": _period(data.get("start_date"), data.get("end_date")),
+        "host_name": document.kind.spec.host_name(data) or "",
+        "head": _head(school),
+        "role": signer.role.phrase,
+        "contact": _contact(school),
+        "pdf_size": _size(document.pdf_size or 0),
+        "pdf_filename": pdf_filename(document),
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_fr(day: date | str) -> str:
+    """`format_date_fr`, remembered: Babel's formatting costs more than the rest of the page's
+    values together, and the same few dates come back on every page."""
+    return format_date_fr(day)
+
+
+def paris_moment(moment: datetime) -> str:
+    """``28 décembre 2026 à 10 h``, in Paris time."""
+    local = moment.astimezone(PARIS)
+    return f"{_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
+
+
+def pdf_filename(document: Document) -> str:
+    """An ASCII file name: ``contrat-de-parcours-individualise-martin-lefevre-zoe.pdf``."""
+    pupil = document.data.get("pupil", {})
+    words = " ".join(
+        (document.kind.spec.title, pupil.get("last_name", ""), pupil.get("first_name", ""))
+    )
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().casefold()
+    slug = "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+    return f"{slug or 'document'}.pdf"
+
+
+def _period(start: str | None, end: str | None) -> str:
+    if not start or not end:
+        return ""
+    return f"du {_date_fr(start)} au {_date_fr(end)}"
+
+
+def _head(school: School) -> str:
+    title = school.head_title or "Chef d'établissement"
+    return f"{school.head_first_name} {school.head_last_name}, {title}"
+
+
+def _contact(school: School) -> dict[str, str]:
+    email = school.email or school.head_email
+    return {"name": school.name, "email": email, "phone": school.phone or ""}
+
+
+def _size(length: int) -> str:
+    kilobytes = max(1, round(length / 1024))
+    if kilobytes < 1024:
+        return f"{kilobytes} ko"
+    return f"{length / 1024 / 1024:.1f} Mo".replace(".", ",")

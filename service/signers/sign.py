@@ -1,0 +1,142 @@
+"""A signer signs through their link; the head may sign logged in instead (`sign_as_staff`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from service.context import Context, Origin
+from service.documents import trail
+from service.documents.models import Document
+from service.documents.store import set_document_state
+from service.signers.invite import invite, set_signer
+from service.signers.links import live_signer
+from service.signers.models import Signer
+from signing.data.names import names_match
+from signing.errors import CosigneError, FieldIssue
+from signing.vocabulary import EventType, SignerState
+from signing.workflow import ANSWERING_SIGNERS, SignerView, decide_sign
+
+
+class SignatureRefused(CosigneError):
+    """The signing form is incomplete or wrong; `issues` say which field and why."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+CONSENT_TEXT = (
+    "J'ai lu le document et j'accepte de le signer électroniquement. Ma signature a la même "
+    "valeur qu'une signature manuscrite."
+)
+
+
+def signature_issues(
+    consent: bool, full_name: str, signer: Signer, *, who: str = "votre nom"
+) -> list[FieldIssue]:
+    issues = []
+    if not consent:
+        issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
+    if not names_match(full_name, signer.full_name):
+        issues.append(
+            FieldIssue(
+                "full_name",
+                f"Saisissez {who} tel qu'il figure sur le document : {signer.full_name}.",
+            )
+        )
+    return issues
+
+
+def record_signature(
+    ctx: Context,
+    session: Session,
+    document: Document,
+    signer: Signer,
+    origin: Origin,
+    *,
+    now: datetime,
+    full_name: str,
+    signature_png: bytes | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Apply the workflow's answer to one signature: the signer's row (its link dies), the
+    event, the head's invitation once everyone else has signed, the document's new state."""
+    views = [SignerView(s.id, s.role, s.state) for s in document.signers]
+    decision = decide_sign(document.state, views, signer.id)
+    set_signer(
+        session,
+        signer,
+        tuple(ANSWERING_SIGNERS),
+        state=decision.signer_state.value,
+        signed_at=now,
+        link_nonce=None,
+        sign_ip=origin.ip,
+        sign_user_agent=(origin.user_agent or "")[:500] or None,
+        signed_pdf_sha256=document.pdf_sha256,
+        consent_text=CONSENT_TEXT,
+        typed_name=" ".join(full_name.split())[:250],
+        signature_png=signature_png,
+    )
+    trail.record(
+        session,
+        document,
+        EventType.SIGNED,
+        at=now,
+        origin=origin,
+        signer=signer,
+        data={
+            "pdf_sha256": document.pdf_sha256,
+            "drawn": signature_png is not None,
+            **(extra or {}),
+        },
+    )
+    for next_id in decision.invite:
+        head = next(s for s in document.signers if s.id == next_id)
+        set_signer(session, head, (SignerState.WAITING,), state=SignerState.INVITED, invited_at=now)
+        invite(ctx, session, document=document, school=document.school, signer=head, now=now)
+        trail.record(session, document, EventType.INVITED, at=now, signer=head)
+    if decision.document_state != document.state:
+        set_document_state(session, document, document.state, decision.document_state, at=now)
+
+
+def sign(
+    ctx: Context,
+    token: str,
+    origin: Origin,
+    *,
+    consent: bool,
+    full_name: str,
+    signature_png: bytes | None,
+    shown_pdf_sha256: str | None,
+) -> Signer:
+    """Record one signature (the POST uses the link up). When it is the last but the head's, the
+    head is invited; when it is the last of all, the document becomes `signed`. The signer
+    comes back with its document and school loaded, for the page that thanks them."""
+    now = ctx.now()
+    with ctx.db.transaction() as session:
+        # The document is locked by this first query; a signer row read while waiting for the
+        # lock may be older than it, which the compare-and-set on its state then refuses.
+        signer, _ = live_signer(ctx, session, token, now, lock=True)
+        document = signer.document
+        issues = signature_issues(consent, full_name, signer)
+        if shown_pdf_sha256 and shown_pdf_sha256 != document.pdf_sha256:
+            issues.append(
+                FieldIssue("pdf", "Le document a changé depuis son affichage : rechargez la page.")
+            )
+        if issues:
+            raise SignatureRefused(issues)
+        record_signature(
+            ctx,
+            session,
+            document,
+            signer,
+            origin,
+            now=now,
+            full_name=full_name,
+            signature_png=signature_png,
+        )
+        _ = document.school  # the caller's page names it (reloaded if the state moved)
+    return signer

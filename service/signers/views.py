@@ -1,0 +1,182 @@
+"""The signer's pages: public, reached only through a signing link, in French, phone-first.
+
+`GET /sign/<token>` shows the document and the signing form (the visit is recorded, the link
+stays usable: mail scanners open links before people do); the POSTs sign or decline and use the
+link up. Every dead link (forged, expired, used, revoked, cancelled) gets a French page that says
+what happened and whom to contact, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from service import context
+from service.accounts import csrf
+from service.context import Context
+from service.documents.store import Conflict
+from service.finalize.finalize import finalize
+from service.security import PAGE_CSP
+from service.signers.decline import decline as decline_document
+from service.signers.links import DeadLink, signing_view
+from service.signers.open_link import open_link
+from service.signers.pages import (
+    dead_page,
+    describe,
+    paris_moment,
+    pdf_filename,
+    rendered_pages,
+    signing_page,
+)
+from service.signers.sign import SignatureRefused
+from service.signers.sign import sign as sign_document
+from service.signers.signature_image import SignatureImageRefused, clean_signature
+from signing.errors import (
+    CosigneError,
+    LinkExpired,
+    LinkInvalid,
+    LinkRevoked,
+    TransitionRefused,
+)
+from signing.vocabulary import DocumentState
+
+bp = Blueprint("sign", __name__, url_prefix="/sign")
+csrf.protect(bp, bound_to="token")  # the link is the forms' secret: no cookie here
+
+PDF_CSP = "frame-ancestors 'self'"
+"""The PDF is shown inside its own page (an <object>), and nowhere else."""
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    """No framing (except the PDF by its own page), no referrer (the link is a secret), no
+    caching (a shared computer must not keep a signer's page), no script but our files."""
+    pdf = request.endpoint == "sign.document_pdf"
+    response.headers["Content-Security-Policy"] = PDF_CSP if pdf else PAGE_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if pdf else "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/<token>")
+def page(token: str) -> ResponseReturnValue:
+    view = open_link(context.current(), token, context.origin())
+    if view.rows is None:  # the first visit: rendered for itself
+        return signing_page(view, token)
+    key = (token, view.rows)
+    html = rendered_pages.get(key)
+    if html is None:
+        html, _ = signing_page(view, token)
+        rendered_pages.put(key, html)
+    return html
+
+
+@bp.get("/<token>/document.pdf")
+def document_pdf(token: str) -> ResponseReturnValue:
+    view = signing_view(context.current(), token)
+    document = view.document
+    if document.pdf is None:  # an issued document always has one; never show a draft
+        raise LinkRevoked
+    response = Response(document.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{pdf_filename(document)}"'
+    return response
+
+
+@bp.post("/<token>")
+def sign(token: str) -> ResponseReturnValue:
+    ctx = context.current()
+    form = request.form
+    consent, full_name = bool(form.get("consent")), form.get("full_name", "")
+    values = {"consent": consent, "full_name": full_name}
+    try:
+        signature_png = clean_signature(form.get("signature", ""))
+    except SignatureImageRefused as exc:
+        view = signing_view(ctx, token)  # a dead link answers first
+        return signing_page(view, token, errors=[exc.issue], values=values)
+    try:
+        signer = sign_document(
+            ctx,
+            token,
+            context.origin(),
+            consent=consent,
+            full_name=full_name,
+            signature_png=signature_png,
+            shown_pdf_sha256=form.get("pdf_sha256") or None,
+        )
+    except SignatureRefused as exc:
+        view = signing_view(ctx, token)
+        return signing_page(view, token, errors=exc.issues, values=values)
+    document = signer.document
+    if document.state == DocumentState.SIGNED:
+        _finalize(ctx, document.id)
+    return render_template("sign/signed.html", **describe(document, signer, document.school))
+
+
+def _finalize(ctx: Context, document_id: int) -> None:
+    """After the last signature, seal and archive at once; on failure the worker retries."""
+    try:
+        finalize(ctx, document_id)
+    except CosigneError:
+        current_app.logger.exception("finalisation du document %s reportée", document_id)
+
+
+@bp.post("/<token>/decline")
+def decline(token: str) -> ResponseReturnValue:
+    ctx = context.current()
+    view = signing_view(ctx, token)
+    reason = request.form.get("reason", "")
+    try:
+        decline_document(ctx, token, context.origin(), reason=reason)
+    except SignatureRefused as exc:
+        return signing_page(
+            view, token, errors=exc.issues, values={"reason": reason}, declining=True
+        )
+    return render_template(
+        "sign/declined.html", **describe(view.document, view.signer, view.school)
+    )
+
+
+@bp.errorhandler(LinkInvalid)
+def forged_link(_exc: LinkInvalid) -> ResponseReturnValue:
+    # Nothing about the document or the school: the link proves nothing.
+    message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
+    return dead_page(404, "Ce lien n'est pas valide", message, hint="forged")
+
+
+@bp.errorhandler(LinkExpired)
+def expired_link(exc: LinkExpired) -> ResponseReturnValue:
+    message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
+    return dead_page(410, "Ce lien a expiré", message, hint="expired")
+
+
+@bp.errorhandler(LinkRevoked)
+def revoked_link(exc: LinkRevoked) -> ResponseReturnValue:
+    return dead_page(410, "Ce lien n'est plus valable", str(exc), hint="replaced")
+
+
+@bp.errorhandler(DeadLink)
+def dead_link(exc: DeadLink) -> ResponseReturnValue:
+    return dead_page(410, exc.end.heading, str(exc), hint=exc.end, contact=exc.contact)
+
+
+@bp.errorhandler(TransitionRefused)
+def refused_transition(exc: TransitionRefused) -> ResponseReturnValue:
+    return dead_page(410, "Cette action n'est plus possible", str(exc), hint="closed")
+
+
+@bp.errorhandler(Conflict)
+def conflict(_exc: Conflict) -> ResponseReturnValue:
+    message = (
+        "Une autre action sur ce document a eu lieu au même moment, et la vôtre n'a pas été "
+        "enregistrée. Rouvrez le lien reçu par courriel pour voir où en est le document."
+    )
+    return dead_page(409, "Votre demande n'a pas abouti", message, hint="conflict")
+
+
+@bp.errorhandler(csrf.CsrfRefused)
+def csrf_refused(exc: csrf.CsrfRefused) -> ResponseReturnValue:
+    token = (request.view_args or {}).get("token")
+    back = url_for("sign.page", token=token) if token else None
+    return render_template("sign/csrf.html", message=exc.description, back=back), 400

@@ -1,0 +1,109 @@
+"""Who must sign a document, decided from its data alone (domain README §1.5, §2.3, §6): the
+kind says who takes part and in what order (`KindSpec.signing_order`), the pupil's age on the
+issue date says whether the guardians sign."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from signing.data.ages import age_on, needs_guardian
+from signing.vocabulary import Role
+
+
+@dataclass(frozen=True)
+class Party:
+    """One signer. `index` tells guardians apart (0-based, as in ``guardians[0]``)."""
+
+    role: Role
+    first_name: str
+    last_name: str
+    email: str
+    index: int = 0
+
+    @property
+    def anchor(self) -> str:
+        """The text marking this signer's place in the document (see ANCHOR_PREFIX)."""
+        return anchor_text(self.role, self.index)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class AgeRule:
+    """The age decision behind the list of signers, kept for the audit trail."""
+
+    reference_date: date
+    pupil_age: int
+    emancipated: bool
+    guardian_required: bool
+
+
+@dataclass(frozen=True)
+class SignerPlan:
+    parties: tuple[Party, ...]
+    age_rule: AgeRule
+
+    @property
+    def last(self) -> Party:
+        """The head signs last, once every other party has signed."""
+        return self.parties[-1]
+
+
+ANCHOR_PREFIX = "[[sig:"
+
+
+def anchor_text(role: Role, index: int = 0) -> str:
+    """``[[sig:head]]``, ``[[sig:guardian:1]]`` (guardians numbered from 0)."""
+    if role is Role.GUARDIAN:
+        return f"{ANCHOR_PREFIX}{role.value}:{index}]]"
+    return f"{ANCHOR_PREFIX}{role.value}]]"
+
+
+def _person(role: Role, person: Mapping[str, Any], index: int = 0) -> Party:
+    return Party(role, person["first_name"], person["last_name"], person.get("email") or "", index)
+
+
+def _at(data: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    value: Any = data
+    for key in path.split("."):
+        value = value[key]
+    return cast(Mapping[str, Any], value)
+
+
+def plan_signers(
+    order: Sequence[Role],
+    people: Mapping[Role, str],
+    data: Mapping[str, Any],
+    school: Mapping[str, Any],
+    on: date,
+) -> SignerPlan:
+    """The parties who sign, in `order`, the head always last; `people` says where each role's
+    person is in the data (GUARDIAN stands for every guardian who signs, when one must).
+
+    `data` is validated data (ISO dates as strings), `school` the school's identity,
+    `on` the reference date for the pupil's age (the issue date).
+    """
+    pupil = data["pupil"]
+    birth = date.fromisoformat(pupil["birth_date"])
+    emancipated = bool(pupil.get("emancipated", False))
+    guardian_required = needs_guardian(birth, emancipated, on)
+    rule = AgeRule(on, age_on(birth, on), emancipated, guardian_required)
+
+    parties: list[Party] = []
+    for role in order:
+        if role is Role.GUARDIAN:
+            if guardian_required:
+                parties.extend(
+                    _person(Role.GUARDIAN, g, i)
+                    for i, g in enumerate(data.get("guardians") or [])
+                    if g.get("signs", True)
+                )
+        else:
+            parties.append(_person(role, _at(data, people[role])))
+    parties.append(_person(Role.HEAD, school["head"]))
+    return SignerPlan(tuple(parties), rule)

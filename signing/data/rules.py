@@ -1,0 +1,245 @@
+"""The rules that span several fields of a document, common to every kind (domain README §1.4,
+§2.2, §6), and what a kind's own rules (in its folder) are made of.
+
+Each rule is a pure function of the data and of the reference date (the issue date). The data has
+passed its field checks: dates are ISO strings, schedule ranges ``"HH:MM-HH:MM"``, and a field is
+None when absent or when it failed its own check, so a rule judges only what it can read. A rule
+yields findings: errors block the document, warnings only inform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from signing.data.ages import age_on, needs_guardian
+from signing.data.french import format_date_fr
+from signing.errors import FieldIssue
+
+Data = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule. `about` lists the fields it was judged from: when one of them
+    already failed its own check, the finding is moot and the schema drops it."""
+
+    issue: FieldIssue
+    blocking: bool
+    about: tuple[str, ...] = ()
+
+
+def error(field: str, message: str, *about: str) -> Finding:
+    return Finding(FieldIssue(field, message), blocking=True, about=(field, *about))
+
+
+def warning(field: str, message: str, *about: str) -> Finding:
+    return Finding(FieldIssue(field, message), blocking=False, about=(field, *about))
+
+
+Rule = Callable[[Data, date], Iterator[Finding]]
+
+
+def check(rules: Sequence[Rule], data: Data, today: date) -> tuple[Finding, ...]:
+    """Every finding of `rules` (a kind's `all_rules`: the common ones, then its own) on checked
+    data."""
+    return tuple(finding for rule in rules for finding in rule(data, today))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading checked data
+
+
+def read_date(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def read_object(value: object) -> Data:
+    return value if isinstance(value, Mapping) else {}
+
+
+def birth_date(data: Data) -> date | None:
+    return read_date(read_object(data.get("pupil")).get("birth_date"))
+
+
+# No contract nor internship runs this long; a longer period is a typo (2207 for 2027), and
+# judging it would mean walking through centuries of days.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def plausible_period(data: Data) -> tuple[date, date] | None:
+    """(start, end) when both are known and make a plausible period."""
+    start, end = read_date(data.get("start_date")), read_date(data.get("end_date"))
+    if start and end and start <= end and (end - start).days <= MAX_PERIOD_DAYS:
+        return start, end
+    return None
+
+
+def period_text(period: tuple[date, date]) -> str:
+    return f"du {format_date_fr(period[0])} au {format_date_fr(period[1])}"
+
+
+def age_at_start(data: Data) -> int | None:
+    birth, start = birth_date(data), read_date(data.get("start_date"))
+    return age_on(birth, start) if birth and start and birth <= start else None
+
+
+def _guardians_sign(data: Data, today: date) -> bool:
+    """True unless the pupil is known to be of age or emancipated on `today`."""
+    birth = birth_date(data)
+    emancipated = read_object(data.get("pupil")).get("emancipated") is True
+    return birth is None or needs_guardian(birth, emancipated, today)
+
+
+def _signing_guardians(data: Data) -> list[tuple[int, Data]]:
+    guardians = data.get("guardians") or []
+    return [
+        (index, g)
+        for index, g in enumerate(guardians)
+        if isinstance(g, Mapping) and g.get("signs") is not False
+    ]
+
+
+def outside(day: date, period: tuple[date, date]) -> bool:
+    return not period[0] <= day <= period[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every kind
+
+
+def period_order(data: Data, today: date) -> Iterator[Finding]:
+    """The end date is not before the start date, nor more than three years after it."""
+    start, end = read_date(data.get("start_date")), read_date(data.get("end_date"))
+    if start and end and end < start:
+        yield error(
+            "end_date",
+            f"La date de fin ({format_date_fr(end)}) est antérieure à la date "
+            f"de début ({format_date_fr(start)}).",
+            "start_date",
+        )
+    elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+        yield error(
+            "end_date",
+            f"La période du {format_date_fr(start)} au {format_date_fr(end)} dépasse trois ans : "
+            "vérifiez les dates.",
+            "start_date",
+        )
+
+
+def pupil_age(data: Data, today: date) -> Iterator[Finding]:
+    """The birth date is not in the future and gives an age of 10 to 25 on `today`."""
+    birth = birth_date(data)
+    if birth is None:
+        return
+    if birth > today:
+        yield error(
+            "pupil.birth_date", f"La date de naissance ({format_date_fr(birth)}) est dans le futur."
+        )
+        return
+    age = age_on(birth, today)
+    if not 10 <= age <= 25:
+        yield error(
+            "pupil.birth_date",
+            f"L'élève aurait {age} ans le {format_date_fr(today)} : vérifiez la date de "
+            "naissance (un âge de 10 à 25 ans est attendu).",
+        )
+
+
+def emancipation_age(data: Data, today: date) -> Iterator[Finding]:
+    """Only a minor of 16 or more can be emancipated (Code civil, art. 413-2)."""
+    birth = birth_date(data)
+    if birth and birth <= today and read_object(data.get("pupil")).get("emancipated") is True:
+        age = age_on(birth, today)
+        if age < 16:
+            yield error(
+                "pupil.emancipated",
+                f"Un mineur ne peut être émancipé qu'à partir de 16 ans ; l'élève a {age} ans.",
+                "pupil.birth_date",
+            )
+
+
+def guardian_signature(data: Data, today: date) -> Iterator[Finding]:
+    """A non-emancipated minor needs a signing guardian; a signing guardian needs an email."""
+    birth = birth_date(data)
+    if birth is None or birth > today or not _guardians_sign(data, today):
+        return
+    signing = _signing_guardians(data)
+    if not signing:
+        yield error(
+            "guardians",
+            f"L'élève est mineur ({age_on(birth, today)} ans le {format_date_fr(today)}) "
+            "et non émancipé : au moins un représentant légal doit signer, avec son "
+            "courriel.",
+            "pupil.birth_date",
+            "pupil.emancipated",
+        )
+    for index, guardian in signing:
+        if not guardian.get("email"):
+            yield error(
+                f"guardians[{index}].email",
+                f"Le représentant légal n° {index + 1} signe le document : son courriel "
+                "est obligatoire pour lui envoyer le lien de signature.",
+            )
+
+
+Signer = tuple[str, str]
+"""The path of a signer's email in the data, and « of whom » in French (« du tuteur »)."""
+
+
+def _signer_emails(
+    data: Data, today: date, others: Sequence[Signer]
+) -> Iterator[tuple[str, str, str]]:
+    """(path, "of whom" in French, email) of every signer whose email is known."""
+    pupil = read_object(data.get("pupil"))
+    yield "pupil.email", "de l'élève", pupil.get("email") or ""
+    if _guardians_sign(data, today):
+        for index, guardian in _signing_guardians(data):
+            yield (
+                f"guardians[{index}].email",
+                f"du représentant légal n° {index + 1}",
+                guardian.get("email") or "",
+            )
+    yield "referent.email", "du référent", read_object(data.get("referent")).get("email") or ""
+    for path, of_whom in others:
+        *parents, leaf = path.split(".")
+        holder = data
+        for parent in parents:
+            holder = read_object(holder.get(parent))
+        yield path, of_whom, holder.get(leaf) or ""
+
+
+def distinct_emails(others: Sequence[Signer] = ()) -> Rule:
+    """The rule that each signer has an email of their own (two guardians may share one: a
+    warning); `others` are the signers only the kind has, after the common ones."""
+
+    def rule(data: Data, today: date) -> Iterator[Finding]:
+        seen: dict[str, tuple[str, str]] = {}
+        for path, of_whom, email in _signer_emails(data, today, others):
+            if not email:
+                continue
+            first = seen.setdefault(email.casefold(), (path, of_whom))
+            if first[0] == path:
+                continue
+            if path.startswith("guardians[") and first[0].startswith("guardians["):
+                yield warning(
+                    path,
+                    "Les deux représentants légaux ont le même courriel : chacun "
+                    "recevra son propre lien de signature à cette adresse.",
+                    first[0],
+                )
+            else:
+                yield error(
+                    path,
+                    f"Ce courriel est déjà celui {first[1]} : chaque signataire doit "
+                    "avoir sa propre adresse électronique.",
+                    first[0],
+                )
+
+    return rule
+
+
+COMMON_RULES: tuple[Rule, ...] = (period_order, pupil_age, emancipation_age, guardian_signature)
+"""The rules of every kind, before its `distinct_emails` and its own."""

@@ -1,0 +1,128 @@
+"""Convention de stage: the agreement with the host organisation of an internship — an
+observation sequence (3e, 2de), a PFMP, or a stage inside a pathway (domain README §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from signing.data.parties import Party
+from signing.data.rules import distinct_emails
+from signing.kinds.convention import hours, rules
+from signing.kinds.convention.texts import convention_info
+from signing.kinds.spec import KindSpec, ParentLink, link_deadline
+from signing.vocabulary import Role
+
+Data = Mapping[str, Any]
+
+
+def _signer_detail(party: Party, data: Data, school: Data) -> str | None:
+    host = data["host"]
+    if party.role is Role.HOST_REPRESENTATIVE:
+        return f"{host['representative']['title']}, {host['name']}"
+    if party.role is Role.HOST_TUTOR:
+        return f"{host['tutor']['function']}, {host['name']}"
+    return None
+
+
+def _host_name(data: Data) -> str | None:
+    host = data.get("host") or {}
+    name = host.get("name")
+    return str(name) if name else None
+
+
+def _deadline(data: Data, today: date, link_days: int) -> date:
+    """Within the link's life, and before the internship starts."""
+    deadline = link_deadline(data, today, link_days)
+    start = date.fromisoformat(data["start_date"])
+    if start > today:
+        deadline = min(deadline, start - timedelta(days=1))
+    return deadline
+
+
+def _from_pathway(pathway: Data, pathway_id: int) -> dict[str, Any]:
+    """A convention started from a pathway contract takes its pupil, guardians and referent."""
+    return {
+        "internship_type": "stage_parcours",
+        "pupil": pathway.get("pupil"),
+        "guardians": pathway.get("guardians"),
+        "referent": pathway.get("referent"),
+        "parcours_id": pathway_id,
+    }
+
+
+SPEC = KindSpec(
+    name="convention",
+    package=__name__,
+    new_article="Nouvelle",
+    short_title="convention de stage",
+    rules=(
+        distinct_emails(
+            (
+                ("host.representative.email", "du représentant de l'organisme d'accueil"),
+                ("host.tutor.email", "du tuteur"),
+            )
+        ),
+        rules.start_not_passed,
+        rules.site_visit_in_period,
+        rules.siret_or_reason,
+        rules.young_pupil_host,
+        rules.pfmp_diploma,
+        rules.observation_unpaid,
+        rules.gratification_when_long,
+        hours.sunday_presence,
+        hours.minor_hours,
+    ),
+    signing_order=(
+        Role.HOST_REPRESENTATIVE,
+        Role.HOST_TUTOR,
+        Role.REFERENT,
+        Role.PUPIL,
+        Role.GUARDIAN,
+    ),
+    # The head signs last (the signing order); on paper the contracting parties come first.
+    printed_order=(
+        Role.HEAD,
+        Role.HOST_REPRESENTATIVE,
+        Role.PUPIL,
+        Role.GUARDIAN,
+        Role.REFERENT,
+        Role.HOST_TUTOR,
+    ),
+    people=MappingProxyType(
+        {
+            Role.PUPIL: "pupil",
+            Role.REFERENT: "referent",
+            Role.HOST_REPRESENTATIVE: "host.representative",
+            Role.HOST_TUTOR: "host.tutor",
+        }
+    ),
+    role_labels=MappingProxyType({Role.REFERENT: "L'enseignant référent"}),
+    info=convention_info,
+    signer_detail=_signer_detail,
+    host_name=_host_name,
+    deadline=_deadline,
+    form_sections=(
+        ("Stage", ("internship_type", "diploma", "parcours_id")),
+        "host",
+        ("Activités", ("activities", "skills", "evaluation")),
+        ("Période et horaires", ("start_date", "end_date", "schedule", "site_visit_date")),
+        ("Conditions matérielles", ("meals", "transport", "lodging", "gratification")),
+    ),
+    parent=ParentLink(
+        parent="parcours",
+        field="parcours_id",
+        offered_when=lambda pathway: bool(pathway.get("includes_internship")),
+        prefill=_from_pathway,
+        parent_label="Contrat de parcours associé",
+        parent_noun="contrat de parcours",
+        child_label="Convention de stage liée à ce contrat",
+        offer_label="Créer la convention de stage",
+        offer_help=(
+            "Ce parcours comprend un stage : la convention de stage reprend l’élève, ses "
+            "représentants légaux et le référent de ce contrat, et lui reste liée."
+        ),
+    ),
+)

@@ -1,0 +1,88 @@
+"""The `info` every template receives: what it prints that is not a field of the data.
+
+The common part (title, issue date, the pupil's age and whether the guardians sign, the signature
+blocks) is built here from the kind's spec; a kind adds its own keys (`KindSpec.info`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from signing.data.ages import MAJORITY_AGE
+from signing.data.french import format_date_fr
+from signing.data.parties import Party, SignerPlan
+from signing.kinds.spec import Info, KindSpec
+from signing.vocabulary import Role
+
+_GUARDIAN_NOTE_ADULT = "L'élève étant majeur au {date}, ses représentants légaux ne signent pas."
+_GUARDIAN_NOTE_EMANCIPATED = (
+    "L'élève étant mineur émancipé, ses représentants légaux ne signent pas."
+)
+
+
+def document_info(
+    spec: KindSpec, data: Mapping[str, Any], school: Mapping[str, Any], plan: SignerPlan
+) -> Info:
+    """The whole `info` of a document of kind `spec`: the common part, then the kind's own."""
+    rule = plan.age_rule
+    reference = format_date_fr(rule.reference_date)
+    minor = rule.pupil_age < MAJORITY_AGE
+    if rule.guardian_required:
+        note = ""
+    elif minor:
+        note = _GUARDIAN_NOTE_EMANCIPATED
+    else:
+        note = _GUARDIAN_NOTE_ADULT.format(date=reference)
+    info: Info = {
+        "title": spec.title,
+        "reference_date": reference,
+        "pupil_age": rule.pupil_age,
+        "pupil_is_minor": minor,
+        "guardian_required": rule.guardian_required,
+        "guardian_note": note,
+        "signers": _signers(spec, data, school, plan),
+    }
+    info.update(spec.info(data, school, plan))
+    return info
+
+
+def _signers(
+    spec: KindSpec, data: Mapping[str, Any], school: Mapping[str, Any], plan: SignerPlan
+) -> list[dict[str, str]]:
+    """The signature blocks, in the order the document shows them."""
+    order = spec.printed_order
+    parties = sorted(plan.parties, key=lambda p: (order.index(p.role), p.index))
+    return [
+        {
+            "role": party.role.value,
+            "label": spec.role_labels.get(party.role, party.role.label),
+            "name": party.full_name,
+            "detail": _signer_detail(spec, party, data, school),
+            "mention": spec.mentions.get(party.role, "Lu et approuvé"),
+            "anchor": party.anchor,
+        }
+        for party in parties
+    ]
+
+
+def _signer_detail(
+    spec: KindSpec, party: Party, data: Mapping[str, Any], school: Mapping[str, Any]
+) -> str:
+    """The signer's capacity, under the name: ``Proviseure, Lycée …``, ``Mère de l'élève``."""
+    own = spec.signer_detail(party, data, school)
+    if own is not None:
+        return own
+    if party.role is Role.HEAD:
+        return f"{school['head']['title']}, {school['name']}"
+    if party.role is Role.REFERENT:
+        return str(data["referent"]["function"])
+    if party.role is Role.GUARDIAN:
+        relationship = str(data["guardians"][party.index]["relationship"])
+        return f"{relationship[:1].upper()}{relationship[1:]} de l'élève"
+    return f"Classe de {data['pupil']['class_name']}"
+
+
+def plural(count: int, noun: str) -> str:
+    """« 1 jour », « 3 jours »."""
+    return f"{count} {noun}{'s' if count > 1 else ''}"

@@ -1,0 +1,36 @@
+"""Contrat de parcours individualisé: a pupil at risk of dropping out, the family and the head
+agree on objectives and deadlines, followed by a référent (domain README §2)."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from signing.data.rules import distinct_emails
+from signing.kinds.parcours.rules import pafi_limits, parcours_dates
+from signing.kinds.parcours.texts import parcours_info
+from signing.kinds.spec import KindSpec
+from signing.vocabulary import Role
+
+SPEC = KindSpec(
+    name="parcours",
+    package=__name__,
+    new_article="Nouveau",
+    short_title="contrat de parcours",
+    rules=(distinct_emails(), parcours_dates, pafi_limits),
+    signing_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT),
+    printed_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT, Role.HEAD),
+    people=MappingProxyType({Role.PUPIL: "pupil", Role.REFERENT: "referent"}),
+    role_labels=MappingProxyType({Role.REFERENT: "Le référent du parcours"}),
+    mentions=MappingProxyType({Role.REFERENT: "Pour prise de connaissance"}),
+    info=parcours_info,
+    form_sections=(
+        ("Dispositif", ("scheme", "reasons")),
+        "objectives",
+        (
+            "Période et organisation",
+            ("start_date", "end_date", "schedule", "includes_internship"),
+        ),
+        ("Bilans", ("reviews", "final_review")),
+        "commitments",
+    ),
+)

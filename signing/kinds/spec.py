@@ -1,0 +1,147 @@
+"""What a document kind is: everything that differs from one kind to another, in one object.
+
+A kind is a folder of `signing.kinds` holding its ``fields.toml`` (the schema), its
+``template.docx`` (the document, edited in Writer or Word), its ``example.json`` (an API request
+body) and a `KindSpec` named ``SPEC`` in its ``__init__.py``: its rules, who signs in what order,
+the texts it prints, its form's sections, its signing deadline, and its link to another kind.
+Everything else in Cosigne reads the kind through this object and never names one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import resources
+from importlib.resources.abc import Traversable
+from types import MappingProxyType
+from typing import Any
+
+from signing.data.parties import Party, SignerPlan, plan_signers
+from signing.data.rules import COMMON_RULES, Rule
+from signing.data.schema import Schema, load_schema_file
+from signing.vocabulary import Role
+
+Data = Mapping[str, Any]
+Info = dict[str, Any]
+
+FormSection = tuple[str, tuple[str, ...]] | str
+"""A fieldset of the staff's form: a title with the top-level fields it groups, or the name of
+an object or list field that has a fieldset of its own."""
+
+
+def _no_extra_info(data: Data, school: Data, plan: SignerPlan) -> Info:
+    return {}
+
+
+def _no_detail(party: Party, data: Data, school: Data) -> str | None:
+    return None
+
+
+def _no_host(data: Data) -> str | None:
+    return None
+
+
+def link_deadline(data: Data, today: date, link_days: int) -> date:
+    """Signatures are due within a signing link's life."""
+    return today + timedelta(days=link_days)
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """A document of this kind may belong to a document of kind `parent`, which it names in its
+    field `field` (a convention names its pathway contract in ``parcours_id``)."""
+
+    parent: str
+    """The parent kind's name; also the query parameter of the « create from it » address."""
+    field: str
+    offered_when: Callable[[Data], bool]
+    """Whether the parent's page offers to create a document of this kind, from its data."""
+    prefill: Callable[[Data, int], dict[str, Any]]
+    """The new document's first data, from the parent's data and number."""
+    parent_label: str
+    """On this document's page, before the link to the parent: « Contrat de parcours associé »."""
+    parent_noun: str
+    """The link to the parent: « contrat de parcours » (n° 12)."""
+    child_label: str
+    """On the parent's page, before the link to each such document."""
+    offer_label: str
+    """The parent page's button: « Créer la convention de stage »."""
+    offer_help: str
+    """The sentence under it."""
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One document kind. `name` is its folder's name and its value in the API and the database."""
+
+    name: str
+    package: str
+    """The kind's package (``signing.kinds.parcours``): its files are read from there."""
+    new_article: str
+    """« Nouveau » or « Nouvelle », as French agrees it with the kind's noun."""
+    short_title: str
+    """The kind's name in a button: « contrat de parcours »."""
+    rules: tuple[Rule, ...]
+    """The rules spanning several fields of this kind (the common ones apply as well)."""
+    signing_order: tuple[Role, ...]
+    """Who signs, in the order they are listed, the head last of all (added by the plan).
+    GUARDIAN stands for every guardian who signs, when the pupil needs one."""
+    printed_order: tuple[Role, ...]
+    """The order of the signature blocks on paper (the contracting parties first)."""
+    people: Mapping[Role, str]
+    """Where each signer but the guardians and the head is in the data (``host.tutor``)."""
+    form_sections: tuple[FormSection, ...]
+    role_labels: Mapping[Role, str] = field(default_factory=lambda: MappingProxyType({}))
+    """A signature block's label when it is not the role's own (« L'enseignant référent »)."""
+    mentions: Mapping[Role, str] = field(default_factory=lambda: MappingProxyType({}))
+    """A signature block's mention when it is not « Lu et approuvé »."""
+    info: Callable[[Data, Data, SignerPlan], Info] = _no_extra_info
+    """What the template prints that is not a field, beyond the common `info`."""
+    signer_detail: Callable[[Party, Data, Data], str | None] = _no_detail
+    """A signer's capacity under their name, for the roles only this kind has."""
+    host_name: Callable[[Data], str | None] = _no_host
+    """The host organisation named in mails and on the signing page, if the kind has one."""
+    deadline: Callable[[Data, date, int], date] = link_deadline
+    """The day signatures are due, from the data, the issue date and a link's life in days."""
+    parent: ParentLink | None = None
+
+    @functools.cached_property
+    def schema(self) -> Schema:
+        return load_schema_file(self.package, "fields.toml")
+
+    @property
+    def title(self) -> str:
+        """« Contrat de parcours individualisé »: the title of the document, from its schema."""
+        return self.schema.title
+
+    @functools.cached_property
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule a document of this kind is checked against: the common ones, then its own."""
+        return (*COMMON_RULES, *self.rules)
+
+    def plan(self, data: Data, school: Data, on: date) -> SignerPlan:
+        """Who signs a document of this kind with `data`, issued `on` (`plan_signers`)."""
+        return plan_signers(self.signing_order, self.people, data, school, on)
+
+    @property
+    def new_label(self) -> str:
+        """« Nouveau contrat de parcours »: the button that creates one."""
+        return f"{self.new_article} {self.short_title}"
+
+    @property
+    def folder(self) -> Traversable:
+        return resources.files(self.package)
+
+    @functools.cached_property
+    def template(self) -> bytes:
+        """The kind's DOCX template, as docxtpl fills it."""
+        return self.folder.joinpath("template.docx").read_bytes()
+
+    @property
+    def example(self) -> dict[str, Any]:
+        """A complete API request body of this kind (a fresh copy at each call)."""
+        body: dict[str, Any] = json.loads(self.folder.joinpath("example.json").read_text("utf-8"))
+        return body

@@ -1,0 +1,451 @@
+"""Stage 1 of the final PDF: each signer's signature, placed at their anchor in the frozen PDF.
+
+Every signing block of a template opens with its signer's anchor (``[[sig:head]]``,
+``[[sig:guardian:0]]``…) in white 6 pt text (signing/kinds/README.md). `find_anchors` finds
+them in the PDF's text; `stamp` draws, under each, the signer's drawn signature (scaled to fit,
+aspect ratio kept) or, without a drawing, their typed name, and the line "Signé électroniquement
+par … le … à … (heure de Paris)", in an embedded TrueType font.
+
+The drawing is one form XObject per page, painted after the page's own content, which is left as
+it was; the result is an incremental update of the frozen PDF (see `signing.pdf.increment`): same
+pages, same text, the frozen bytes untouched at the start of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PIL import Image, UnidentifiedImageError
+from pypdf import PageObject, PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
+from reportlab.lib.colors import Color
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from signing.data.french import format_date_fr
+from signing.data.parties import anchor_text
+from signing.errors import (
+    AnchorDuplicated,
+    AnchorMissing,
+    MarkDuplicated,
+    PdfUnreadable,
+    SignatureImageUnreadable,
+)
+from signing.pdf.fonts import SANS, register_fonts
+from signing.pdf.increment import Update, open_pdf
+from signing.vocabulary import Role
+
+PARIS = ZoneInfo("Europe/Paris")
+"""Times printed in documents are Paris times, whatever the server's zone."""
+
+INK = Color(0, 0, 0x91 / 255)
+"""The stamp's text colour: the French state's blue (#000091), dark enough to print."""
+
+BOX_WIDTH = 8.5 * cm
+"""The signing space drawn in, from the anchor's left edge (the template's cell is 9.8 cm)."""
+BOX_HEIGHT = 3.1 * cm
+"""From just under the anchor's baseline down (the template's row is at least 3.6 cm high)."""
+BOX_DROP = 2.0
+"""Points between the anchor's baseline and the top of the signing space."""
+CAPTION_SIZE = 8.0
+CAPTION_MIN_SIZE = 6.0
+NAME_SIZE = 14.0
+"""The typed name drawn as the signature when there is no drawing (shrunk to fit)."""
+IMAGE_MAX_PIXELS = 4000 * 4000
+"""Larger drawings are refused before decoding (the service sends at most 2000 × 1000)."""
+IMAGE_MAX_SIZE = (1200, 450)
+"""Drawings are reduced to this before embedding: ~350 dpi in the space they get."""
+_INK_LEVEL = 245
+"""A pixel darker than this (0–255, on white paper) is ink: the drawing is cropped to it."""
+
+_ANCHOR = re.compile(r"\[\[sig:([a-z_]+)(?::([0-9]+))?\]\]")
+_MIN_SPACE = 12.0
+"""Points kept for the drawing (or typed name) above the caption, however long the caption."""
+
+
+@dataclass(frozen=True)
+class SignatureMark:
+    """What to stamp at one anchor."""
+
+    anchor: str
+    """``[[sig:head]]``, ``[[sig:guardian:0]]``…: the signer's anchor
+    (`signing.data.parties.Party.anchor`)."""
+    name: str
+    """The signer's name as printed in the caption."""
+    signed_at: datetime
+    """When they signed: timezone aware (shown in Paris time)."""
+    png: bytes | None
+    """Their drawn signature (a PNG), or None when they only typed their name."""
+
+
+@dataclass(frozen=True)
+class AnchorPlace:
+    """Where an anchor's text starts: page (0-based), baseline origin in the page's user
+    space (points), and its printed size."""
+
+    page_index: int
+    x: float
+    y: float
+    font_size: float
+
+
+_Placed = tuple[AnchorPlace, SignatureMark, Image.Image | None]
+"""A mark, where it goes, and its drawing (cropped) if any."""
+
+
+def paris_time(at: datetime) -> datetime:
+    """`at` in Paris time; a naive datetime is refused (its zone would be a guess)."""
+    if at.tzinfo is None:
+        raise ValueError("a signing time must be timezone aware")
+    return at.astimezone(PARIS)
+
+
+def format_clock_fr(at: datetime) -> str:
+    """``14 h 32``, ``10 h 00``: the time of day of `at` in Paris."""
+    local = paris_time(at)
+    return f"{local.hour} h {local.minute:02d}"
+
+
+def format_moment_fr(at: datetime) -> str:
+    """``7 décembre 2026 à 14 h 32``, in Paris time."""
+    return f"{format_date_fr(paris_time(at).date())} à {format_clock_fr(at)}"
+
+
+def signed_caption(name: str, at: datetime) -> str:
+    """The stamp's line: ``Signé électroniquement par … le … à … (heure de Paris)``."""
+    return (
+        f"Signé électroniquement par {_clean_name(name)} le {format_moment_fr(at)} (heure de Paris)"
+    )
+
+
+def find_anchors(pdf: bytes) -> dict[str, AnchorPlace]:
+    """Every signer anchor in `pdf`'s text, with its place.
+
+    Only a text run that is exactly an anchor counts (``[[sig:head]]``, ``[[sig:guardian:0]]``,
+    for the roles of `signing.vocabulary.Role`). An anchor found twice raises `AnchorDuplicated`; a
+    file that is not a PDF raises `PdfUnreadable`. Reads every page: run it on the frozen PDF
+    at issue time to refuse a document whose data prints an anchor.
+    """
+    return _find_anchors(open_pdf(pdf))
+
+
+def stamp(pdf: bytes, marks: Sequence[SignatureMark]) -> bytes:
+    """`pdf` with each mark drawn in the signing space under its anchor.
+
+    Anchors are looked for from the last page back, until every mark's is found.
+
+    Raises `AnchorMissing` when a mark's anchor is not in the PDF (a template defect),
+    `MarkDuplicated` for two marks on one anchor, `SignatureImageUnreadable` for a drawing that
+    is not a usable PNG, `PdfUnreadable`, and `signing.errors.FontMissing`.
+    """
+    marks = tuple(marks)
+    _check_marks(marks)
+    if not marks:
+        return pdf
+    reader = open_pdf(pdf)
+    places = _find_anchors(reader, wanted={mark.anchor for mark in marks})
+    for mark in marks:
+        if mark.anchor not in places:
+            raise AnchorMissing(mark.anchor)
+    by_page: dict[int, list[_Placed]] = {}
+    for mark in marks:
+        place = places[mark.anchor]
+        by_page.setdefault(place.page_index, []).append((place, mark, _signature_image(mark)))
+    indexes = sorted(by_page)
+    overlay = _draw_overlay([(reader.pages[index], by_page[index]) for index in indexes])
+    update = Update(pdf, reader)
+    for index, drawn in zip(indexes, overlay.pages, strict=True):
+        _lay_over(update, reader.pages[index], drawn)
+    return update.to_bytes()
+
+
+# Anchors
+
+
+def _find_anchors(reader: PdfReader, wanted: set[str] | None = None) -> dict[str, AnchorPlace]:
+    """Every anchor, or, given `wanted`, the pages from the last one back until all of those
+    are found: the signing blocks end the document, and reading text is the slow part."""
+    found: dict[str, list[AnchorPlace]] = {}
+    indexes = range(len(reader.pages))
+    try:
+        for index in indexes if wanted is None else reversed(indexes):
+            reader.pages[index].extract_text(visitor_text=_AnchorCollector(found, index))
+            if wanted is not None and wanted <= found.keys():
+                break
+    except (PyPdfError, KeyError, ValueError, TypeError) as exc:
+        raise PdfUnreadable(str(exc) or type(exc).__name__) from exc
+    for anchor, places in found.items():
+        if len(places) > 1:
+            raise AnchorDuplicated(anchor, tuple(place.page_index for place in places))
+    return {anchor: places[0] for anchor, places in found.items()}
+
+
+class _AnchorCollector:
+    """A pypdf text visitor that keeps the runs of one page that are exactly an anchor."""
+
+    def __init__(self, found: dict[str, list[AnchorPlace]], page_index: int) -> None:
+        self.found = found
+        self.page_index = page_index
+
+    def __call__(
+        self,
+        text: str,
+        cm_matrix: Sequence[float],
+        tm_matrix: Sequence[float],
+        _font: object,
+        font_size: float,
+    ) -> None:
+        anchor = text.strip()
+        if not anchor.startswith("[[sig:") or not _is_anchor(anchor):
+            return
+        a, b, c, d, e, f = (float(value) for value in cm_matrix)
+        tm = [float(value) for value in tm_matrix]
+        # The run's origin in text space, through the text matrix then the CTM (row vectors).
+        x = tm[4] * a + tm[5] * c + e
+        y = tm[4] * b + tm[5] * d + f
+        vertical = (tm[2] * a + tm[3] * c, tm[2] * b + tm[3] * d)
+        size = float(font_size) * (vertical[0] ** 2 + vertical[1] ** 2) ** 0.5
+        self.found.setdefault(anchor, []).append(AnchorPlace(self.page_index, x, y, size))
+
+
+def _is_anchor(text: str) -> bool:
+    match = _ANCHOR.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        role = Role(match.group(1))
+    except ValueError:
+        return False
+    return anchor_text(role, int(match.group(2) or 0)) == text
+
+
+def _check_marks(marks: Iterable[SignatureMark]) -> None:
+    seen: set[str] = set()
+    for mark in marks:
+        if mark.anchor in seen:
+            raise MarkDuplicated(mark.anchor)
+        seen.add(mark.anchor)
+        paris_time(mark.signed_at)
+
+
+# Drawing
+
+
+def _signature_image(mark: SignatureMark) -> Image.Image | None:
+    """The drawing cropped to its ink and reduced, in RGBA; None without a drawing (or ink)."""
+    if mark.png is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, on decompression bombs; our size check comes first.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(mark.png), formats=["PNG"]) as image:
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise SignatureImageUnreadable(
+                        mark.anchor, f"image trop grande ({width} × {height} pixels)"
+                    )
+                image.load()
+                drawing = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise SignatureImageUnreadable(mark.anchor, str(exc) or type(exc).__name__) from exc
+    paper = Image.new("RGBA", drawing.size, (255, 255, 255, 255))
+    grey = Image.alpha_composite(paper, drawing).convert("L")
+    box = grey.point(lambda level: 255 if level < _INK_LEVEL else 0).getbbox()
+    if box is None:
+        return None
+    margin = 2
+    left, top, right, bottom = box
+    cropped = drawing.crop(
+        (
+            max(left - margin, 0),
+            max(top - margin, 0),
+            min(right + margin, drawing.width),
+            min(bottom + margin, drawing.height),
+        )
+    )
+    cropped.thumbnail(IMAGE_MAX_SIZE, Image.Resampling.LANCZOS)
+    return cropped
+
+
+def _draw_overlay(pages: Sequence[tuple[PageObject, Sequence[_Placed]]]) -> PdfReader:
+    """One page of drawing per stamped page, in the stamped pages' coordinates."""
+    register_fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=True, initialFontName=SANS.name, initialFontSize=CAPTION_SIZE)
+    for page, items in pages:
+        box = page.mediabox
+        canvas.setPageSize((max(float(box.right), 1.0), max(float(box.top), 1.0)))
+        for place, mark, image in items:
+            _draw_mark(canvas, place, mark, image)
+        canvas.showPage()
+    canvas.save()
+    return PdfReader(io.BytesIO(out.getvalue()))
+
+
+def _draw_mark(
+    canvas: Canvas, place: AnchorPlace, mark: SignatureMark, image: Image.Image | None
+) -> None:
+    left = place.x
+    top = place.y - BOX_DROP
+    bottom = top - BOX_HEIGHT
+    size, lines = _fit_caption(signed_caption(mark.name, mark.signed_at))
+    leading = size * 1.2
+    canvas.setFillColor(INK)
+    canvas.setFont(SANS.name, size)
+    baseline = bottom + 2 + (len(lines) - 1) * leading
+    for line in lines:
+        canvas.drawString(left, baseline, line)
+        baseline -= leading
+    space_bottom = bottom + 2 + (len(lines) - 1) * leading + size + 3
+    space_height = max(top - space_bottom, _MIN_SPACE)
+    if image is not None:
+        scale = min(BOX_WIDTH / image.width, space_height / image.height)
+        canvas.drawImage(
+            ImageReader(image),
+            left,
+            space_bottom,
+            width=image.width * scale,
+            height=image.height * scale,
+            mask="auto",
+        )
+    elif name := _clean_name(mark.name):
+        width = stringWidth(name, SANS.name, NAME_SIZE)
+        name_size = min(NAME_SIZE, NAME_SIZE * BOX_WIDTH / width, space_height)
+        canvas.setFont(SANS.name, name_size)
+        canvas.drawString(left, space_bottom + (space_height - name_size) / 2, name)
+
+
+def _fit_caption(caption: str) -> tuple[float, list[str]]:
+    """The caption's size and lines: wrapped to the box, smaller when a word is too long."""
+    size = CAPTION_SIZE
+    while True:
+        lines = _wrap(_caption_words(caption), size)
+        if size <= CAPTION_MIN_SIZE or all(
+            stringWidth(line, SANS.name, size) <= BOX_WIDTH for line in lines
+        ):
+            return size, lines
+        size -= 0.5
+
+
+def _caption_words(caption: str) -> list[str]:
+    """Words to wrap, with the date, the time and "(heure de Paris)" kept each on one line."""
+    groups = re.split(
+        r"(le [0-9]{1,2}(?:er)? \S+ [0-9]{4}|à [0-9]{1,2} h [0-9]{2}|\(heure de Paris\))", caption
+    )
+    words: list[str] = []
+    for number, group in enumerate(groups):
+        if number % 2:
+            words.append(group)
+        else:
+            words.extend(group.split())
+    return words
+
+
+def _wrap(words: Sequence[str], size: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and stringWidth(candidate, SANS.name, size) > BOX_WIDTH:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _clean_name(name: str) -> str:
+    """One line, composed characters (a decomposed "ễ" would print its accents apart)."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+# Merging
+
+
+def _lay_over(update: Update, page: PageObject, drawn: PageObject) -> None:
+    """Replace `page` with a copy that paints `drawn` (as a form XObject) after its content."""
+    memo: dict[int, IndirectObject] = {}
+    form = DecodedStreamObject()
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(float(v)) for v in page.mediabox)
+    form[NameObject("/Resources")] = update.copy_from(drawn.raw_get("/Resources"), memo)
+    form.set_data(b"".join(_content_data(drawn)))
+    form_ref = update.add(form.flate_encode())
+
+    resources = DictionaryObject(_resolved_dict(page.get("/Resources")).items())
+    xobjects = DictionaryObject(_resolved_dict(resources.get("/XObject")).items())
+    name = _free_name(xobjects, "/CosigneStamp")
+    xobjects[NameObject(name)] = form_ref
+    resources[NameObject("/XObject")] = xobjects
+
+    # The page's own streams are kept as they are, between q and Q, so whatever graphics state
+    # they leave behind cannot move or recolour the stamp.
+    contents = ArrayObject([update.add(_stream(b"q\n"))])
+    contents.extend(_content_refs(page))
+    contents.append(update.add(_stream(f"\nQ\nq {name} Do Q\n".encode())))
+
+    replaced = DictionaryObject(page.items())
+    replaced[NameObject("/Resources")] = resources
+    replaced[NameObject("/Contents")] = contents
+    reference = page.indirect_reference
+    if reference is None:
+        raise PdfUnreadable("page sans référence")
+    update.replace(reference, replaced)
+
+
+def _content_refs(page: PageObject) -> list[PdfObject]:
+    raw = page.raw_get("/Contents") if "/Contents" in page else None
+    if raw is None:
+        return []
+    resolved = raw.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    return [raw]
+
+
+def _content_data(page: PageObject) -> list[bytes]:
+    streams = [ref.get_object() for ref in _content_refs(page)]
+    return [stream.get_data() + b"\n" for stream in streams if isinstance(stream, StreamObject)]
+
+
+def _resolved_dict(value: object) -> DictionaryObject:
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return value if isinstance(value, DictionaryObject) else DictionaryObject()
+
+
+def _free_name(names: DictionaryObject, base: str) -> str:
+    name, number = base, 1
+    while name in names:
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
