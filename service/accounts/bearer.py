@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, request
 from sqlalchemy import or_, update
 
 from service import context, db
 from service.accounts.api_tokens import find_api_token
 from service.accounts.models import ApiToken, User
+from service.errors import Unauthorized, answer, json_errors
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 """`last_used_at` is written at most this often per token: a write per request would make every
@@ -28,15 +29,6 @@ _G_USER = "cosigne_api_user"
 
 MISSING = "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> »."
 INVALID = "Jeton d'API invalide, révoqué, ou compte désactivé."
-
-
-class Unauthorized(Exception):
-    """The request carries no usable token; `message` says so in French."""
-
-    def __init__(self, message: str, *, invalid: bool) -> None:
-        self.message = message
-        self.invalid = invalid
-        super().__init__(message)
 
 
 def bearer_secret() -> str | None:
@@ -96,10 +88,9 @@ def _touch(token: ApiToken) -> None:
 
 def unauthorized_response(exc: Unauthorized) -> tuple[Response, int]:
     """401 with the API's error body and the challenge RFC 6750 asks for."""
-    response = jsonify({"errors": [{"field": "", "message": exc.message}]})
+    response, status = json_errors(answer(exc).status, [{"field": "", "message": exc.message}])
     challenge = 'Bearer realm="cosigne"'
     if exc.invalid:
         challenge += ', error="invalid_token"'
     response.headers["WWW-Authenticate"] = challenge
-    response.headers["Cache-Control"] = "no-store"
-    return response, 401
+    return response, status

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, make_response, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest
 
@@ -24,14 +24,14 @@ from service.api.list_query import list_query
 from service.api.shapes import document_json, event_json, signer_json, summary_json
 from service.documents import amend, cancel, create, issue, preview, queries, update
 from service.documents.models import Document
-from service.documents.store import Conflict, NotFound, get_document
+from service.documents.store import get_document
+from service.errors import BadBody, SignerNotFound, Unauthorized, json_answer
 from service.signers import remind
 from signing.errors import (
     ConversionError,
+    CosigneError,
     FieldIssue,
     RenderError,
-    TransitionRefused,
-    UnknownKind,
     ValidationFailed,
 )
 
@@ -42,98 +42,20 @@ ID = "int(min=1, max=2147483647)"
 """Ids as the database holds them (32-bit on PostgreSQL): a larger number is simply not found."""
 
 
-UNAVAILABLE = (
-    "La fabrication du PDF a échoué (convertisseur indisponible) ; rien n'a été modifié. "
-    "Réessayez dans quelques instants."
-)
-
-
-NOT_JSON = "Le corps de la demande doit être un document JSON valide."
-
-
-DOCUMENT_NOT_FOUND = "Document introuvable."
-"""The same words whether the document does not exist or belongs to another school."""
-
-
-SIGNER_NOT_FOUND = "Ce document n'a pas de signataire de ce numéro."
-
-
-class BadBody(Exception):
-    """The request's body is not JSON at all (400), as opposed to JSON that fails validation."""
-
-
-class SignerNotFound(Exception):
-    """The document (found, and the school's) has no signer of that id."""
-
-
 @bp.before_request
 def require_token() -> None:
     if request.endpoint != "api.openapi_document":
         bearer.authenticate()
 
 
-def _errors(status: int, issues: list[dict[str, str]], **extra: Any) -> tuple[Response, int]:
-    response = jsonify({"errors": issues, **extra})
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
-
-
-def _error(status: int, message: str, field: str = "") -> tuple[Response, int]:
-    return _errors(status, [{"field": field, "message": message}])
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-@bp.errorhandler(bearer.Unauthorized)
-def unauthorized(exc: bearer.Unauthorized) -> ResponseReturnValue:
-    return bearer.unauthorized_response(exc)
-
-
-@bp.errorhandler(BadBody)
-def bad_body(_exc: BadBody) -> ResponseReturnValue:
-    return _error(400, NOT_JSON)
-
-
-@bp.errorhandler(NotFound)
-def not_found(_exc: NotFound) -> ResponseReturnValue:
-    # One fixed body: the answer must not tell a missing document from another school's.
-    return _error(404, DOCUMENT_NOT_FOUND)
-
-
-@bp.errorhandler(SignerNotFound)
-def signer_not_found(_exc: SignerNotFound) -> ResponseReturnValue:
-    return _error(404, SIGNER_NOT_FOUND)
-
-
-@bp.errorhandler(Conflict)
-@bp.errorhandler(TransitionRefused)
-def conflict(exc: Conflict | TransitionRefused) -> ResponseReturnValue:
-    return _error(409, _sentence(str(exc)))
-
-
-@bp.errorhandler(ValidationFailed)
-def invalid(exc: ValidationFailed) -> ResponseReturnValue:
-    return _errors(
-        422, [e.as_json() for e in exc.errors], warnings=[w.as_json() for w in exc.warnings]
-    )
-
-
-@bp.errorhandler(UnknownKind)
-def unknown_kind(exc: UnknownKind) -> ResponseReturnValue:
-    return _error(422, _sentence(str(exc)), "kind")
-
-
-@bp.errorhandler(ConversionError)
-@bp.errorhandler(RenderError)
-def unavailable(exc: ConversionError | RenderError) -> ResponseReturnValue:
-    current_app.logger.error("PDF impossible à fabriquer : %s", exc, exc_info=exc)
-    response, status = _error(503, UNAVAILABLE)
-    response.headers["Retry-After"] = "30"
-    return response, status
+@bp.errorhandler(CosigneError)
+def error(exc: CosigneError) -> ResponseReturnValue:
+    """Every refusal, in the API's one error shape, with the status of `service.errors`."""
+    if isinstance(exc, Unauthorized):
+        return bearer.unauthorized_response(exc)
+    if isinstance(exc, ConversionError | RenderError):
+        current_app.logger.error("PDF impossible à fabriquer : %s", exc, exc_info=exc)
+    return json_answer(exc)
 
 
 def _reread(document_id: int) -> Document:

@@ -28,10 +28,9 @@ from service.documents.blueprint import (
 from service.documents.cancel import cancel_document
 from service.documents.issue import issue_document
 from service.documents.page import document_page
-from service.documents.store import NotFound
+from service.errors import NotFound, SignatureRefused
 from service.finalize.finalize import finalize
 from service.signers.remind import remind_signer
-from service.signers.sign import SignatureRefused
 from service.signers.sign_as_staff import sign_as_staff
 from service.signers.signature_image import SignatureImageRefused, clean_signature
 from signing.errors import (

@@ -25,10 +25,10 @@ from service.accounts.models import User
 from service.accounts.session import current_user
 from service.clock import PARIS
 from service.documents.models import Document
-from service.documents.store import NotFound, get_document
+from service.documents.store import get_document
+from service.errors import NotFound
 from signing.errors import (
     CosigneError,
-    UnknownKind,
 )
 from signing.kinds import Kind
 from signing.vocabulary import StaffRole
@@ -106,8 +106,3 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-@bp.errorhandler(UnknownKind)
-def unknown_kind(_exc: UnknownKind) -> ResponseReturnValue:
-    abort(404)

@@ -28,8 +28,9 @@ from service.documents.blueprint import (
 )
 from service.documents.create import create_document
 from service.documents.models import Document
-from service.documents.store import NotFound, get_document
+from service.documents.store import get_document
 from service.documents.update import update_document
+from service.errors import NotFound
 from signing.errors import (
     CosigneError,
     ValidationFailed,

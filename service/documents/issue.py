@@ -15,8 +15,9 @@ from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
 from service.documents.models import Document
-from service.documents.store import Conflict, get_document, lock_document, set_document_state
+from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import validate_request
+from service.errors import Conflict
 from service.signers.invite import invite
 from service.signers.models import Signer
 from signing.data.parties import AgeRule, SignerPlan

@@ -8,15 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.documents.models import Document
-from signing.errors import CosigneError
-
-
-class NotFound(CosigneError):
-    """No such document for this school (another school's document is not found either)."""
-
-
-class Conflict(CosigneError):
-    """Someone else changed the document at the same moment; nothing was changed."""
+from service.errors import Conflict, NotFound
 
 
 def get_document(session: Session, school_id: int, document_id: int) -> Document:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from service.context import Context, Origin
 from service.documents import trail
 from service.documents.store import lock_document, set_document_state
+from service.errors import SignatureRefused
 from service.mail import compose, outbox
 from service.signers.invite import set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
-from service.signers.sign import SignatureRefused
 from signing.errors import FieldIssue
 from signing.vocabulary import EventType
 from signing.workflow import ANSWERING_SIGNERS, decide_decline

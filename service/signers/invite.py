@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from service.accounts.models import School
 from service.context import Context
 from service.documents.models import Document
-from service.documents.store import Conflict
+from service.errors import Conflict
 from service.mail import compose, outbox
 from service.signers.models import Signer
 from signing.links import new_nonce

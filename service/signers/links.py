@@ -16,21 +16,12 @@ from sqlalchemy.orm import Session, contains_eager
 from service.accounts.models import School
 from service.context import Context
 from service.documents.models import Document
+from service.errors import DeadLink
 from service.orm import Base
 from service.signers.models import Signer
-from signing.errors import CosigneError, LinkRevoked
+from signing.errors import LinkRevoked
 from signing.links import LinkClaims, check_nonce
-from signing.vocabulary import LinkEnd
 from signing.workflow import link_end
-
-
-class DeadLink(CosigneError):
-    """A signing link that no longer leads anywhere: why (`end`), and whom to ask (`contact`)."""
-
-    def __init__(self, end: LinkEnd, contact: str | None = None) -> None:
-        self.end = end
-        self.contact = contact
-        super().__init__(end.message)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from service.accounts.models import User
 from service.context import Context
 from service.documents import trail
 from service.documents.models import Document
-from service.documents.store import NotFound, get_document, lock_document
+from service.documents.store import get_document, lock_document
+from service.errors import NotFound
 from service.signers.invite import invite
 from service.signers.models import Signer
 from signing.errors import TransitionRefused

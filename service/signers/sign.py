@@ -11,22 +11,14 @@ from service.context import Context, Origin
 from service.documents import trail
 from service.documents.models import Document
 from service.documents.store import set_document_state
+from service.errors import SignatureRefused
 from service.signers.invite import invite, set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
 from signing.data.names import names_match
-from signing.errors import CosigneError, FieldIssue
+from signing.errors import FieldIssue
 from signing.vocabulary import EventType, SignerState
 from signing.workflow import ANSWERING_SIGNERS, SignerView, decide_sign
-
-
-class SignatureRefused(CosigneError):
-    """The signing form is incomplete or wrong; `issues` say which field and why."""
-
-    def __init__(self, issues: list[FieldIssue]) -> None:
-        self.issues = issues
-        super().__init__("; ".join(i.message for i in issues))
-
 
 CONSENT_TEXT = (
     "J'ai lu le document et j'accepte de le signer électroniquement. Ma signature a la même "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from service.accounts.models import User
 from service.context import Context, Origin
-from service.documents.store import NotFound, get_document, lock_document
+from service.documents.store import get_document, lock_document
+from service.errors import NotFound, SignatureRefused
 from service.signers.models import Signer
-from service.signers.sign import SignatureRefused, record_signature, signature_issues
+from service.signers.sign import record_signature, signature_issues
 from signing.errors import TransitionRefused
 from signing.vocabulary import Role, StaffRole
 

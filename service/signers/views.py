@@ -14,11 +14,11 @@ from flask.typing import ResponseReturnValue
 from service import context
 from service.accounts import csrf
 from service.context import Context
-from service.documents.store import Conflict
+from service.errors import Conflict, DeadLink, SignatureRefused, answer, public_message
 from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.decline import decline as decline_document
-from service.signers.links import DeadLink, signing_view
+from service.signers.links import signing_view
 from service.signers.open_link import open_link
 from service.signers.pages import (
     dead_page,
@@ -28,7 +28,6 @@ from service.signers.pages import (
     rendered_pages,
     signing_page,
 )
-from service.signers.sign import SignatureRefused
 from service.signers.sign import sign as sign_document
 from service.signers.signature_image import SignatureImageRefused, clean_signature
 from signing.errors import (
@@ -36,7 +35,6 @@ from signing.errors import (
     LinkExpired,
     LinkInvalid,
     LinkRevoked,
-    TransitionRefused,
 )
 from signing.vocabulary import DocumentState
 
@@ -138,41 +136,35 @@ def decline(token: str) -> ResponseReturnValue:
     )
 
 
-@bp.errorhandler(LinkInvalid)
-def forged_link(_exc: LinkInvalid) -> ResponseReturnValue:
-    # Nothing about the document or the school: the link proves nothing.
-    message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
-    return dead_page(404, "Ce lien n'est pas valide", message, hint="forged")
+_CONFLICT = (
+    "Une autre action sur ce document a eu lieu au même moment, et la vôtre n'a pas été "
+    "enregistrée. Rouvrez le lien reçu par courriel pour voir où en est le document."
+)
 
 
-@bp.errorhandler(LinkExpired)
-def expired_link(exc: LinkExpired) -> ResponseReturnValue:
-    message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
-    return dead_page(410, "Ce lien a expiré", message, hint="expired")
-
-
-@bp.errorhandler(LinkRevoked)
-def revoked_link(exc: LinkRevoked) -> ResponseReturnValue:
-    return dead_page(410, "Ce lien n'est plus valable", str(exc), hint="replaced")
-
-
-@bp.errorhandler(DeadLink)
-def dead_link(exc: DeadLink) -> ResponseReturnValue:
-    return dead_page(410, exc.end.heading, str(exc), hint=exc.end, contact=exc.contact)
-
-
-@bp.errorhandler(TransitionRefused)
-def refused_transition(exc: TransitionRefused) -> ResponseReturnValue:
-    return dead_page(410, "Cette action n'est plus possible", str(exc), hint="closed")
-
-
-@bp.errorhandler(Conflict)
-def conflict(_exc: Conflict) -> ResponseReturnValue:
-    message = (
-        "Une autre action sur ce document a eu lieu au même moment, et la vôtre n'a pas été "
-        "enregistrée. Rouvrez le lien reçu par courriel pour voir où en est le document."
-    )
-    return dead_page(409, "Votre demande n'a pas abouti", message, hint="conflict")
+@bp.errorhandler(CosigneError)
+def refused(exc: CosigneError) -> ResponseReturnValue:
+    """A dead link or a refused request: a French page that says what happened and whom to ask,
+    with the status of `service.errors`; nothing was changed."""
+    found = answer(exc)
+    title, message, hint, contact = found.title, str(exc), "closed", None
+    if isinstance(exc, LinkInvalid):
+        # Nothing about the document or the school: the link proves nothing.
+        message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
+        hint = "forged"
+    elif isinstance(exc, LinkExpired):
+        message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
+        hint = "expired"
+    elif isinstance(exc, LinkRevoked):
+        hint = "replaced"
+    elif isinstance(exc, DeadLink):
+        title, hint, contact = exc.end.heading, exc.end, exc.contact
+    elif isinstance(exc, Conflict):
+        message, hint = _CONFLICT, "conflict"
+    elif found.status >= 500:
+        current_app.logger.error("page de signature : %s", exc, exc_info=exc)
+        message = public_message(exc)
+    return dead_page(found.status, title, message, hint=hint, contact=contact)
 
 
 @bp.errorhandler(csrf.CsrfRefused)

@@ -15,21 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import db
 from service.accounts import bearer
+from service.errors import Unauthorized, json_answer, json_errors
 from service.verify import checks
-from signing.errors import VerificationUnavailable
+from signing.errors import CosigneError, VerificationUnavailable
 from signing.trail import iso_utc
 
 bp = Blueprint("api_verify", __name__, url_prefix="/api/v1")
 
 NO_FILE = "Joignez le fichier PDF à vérifier dans le champ « file » (multipart/form-data)."
 EMPTY_FILE = "Le fichier envoyé est vide."
-UNAVAILABLE = "La vérification est momentanément indisponible ; réessayez dans quelques instants."
 
 
 @bp.before_request
@@ -39,29 +39,20 @@ def require_token() -> None:
     bearer.authenticate()
 
 
-def _error(status: int, message: str, field: str = "") -> tuple[Response, int]:
-    response = jsonify({"errors": [{"field": field, "message": message}]})
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
-
-
-@bp.errorhandler(bearer.Unauthorized)
-def unauthorized(exc: bearer.Unauthorized) -> ResponseReturnValue:
-    return bearer.unauthorized_response(exc)
+@bp.errorhandler(CosigneError)
+def error(exc: CosigneError) -> ResponseReturnValue:
+    """Every refusal, in the API's one error shape (`service.errors`)."""
+    if isinstance(exc, Unauthorized):
+        return bearer.unauthorized_response(exc)
+    if isinstance(exc, VerificationUnavailable):
+        current_app.logger.error("vérification impossible : %s", exc, exc_info=exc)
+    return json_answer(exc)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
     max_bytes, _ = checks.limits(current_app.config)
-    return _error(413, checks.too_large(max_bytes), "file")
-
-
-@bp.errorhandler(VerificationUnavailable)
-def unavailable(exc: VerificationUnavailable) -> ResponseReturnValue:
-    current_app.logger.error("vérification impossible : %s", exc, exc_info=exc)
-    response, status = _error(503, UNAVAILABLE)
-    response.headers["Retry-After"] = "30"
-    return response, status
+    return json_errors(413, [{"field": "file", "message": checks.too_large(max_bytes)}])
 
 
 def verification_json(checked: checks.Verification) -> dict[str, Any]:
@@ -96,11 +87,11 @@ def verification_json(checked: checks.Verification) -> dict[str, Any]:
 def verify() -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None:
-        return _error(422, NO_FILE, "file")
+        return json_errors(422, [{"field": "file", "message": NO_FILE}])
     max_bytes, timeout_s = checks.limits(current_app.config)
     data = upload.read(max_bytes + 1)
     if not data:
-        return _error(422, EMPTY_FILE, "file")
+        return json_errors(422, [{"field": "file", "message": EMPTY_FILE}])
     if len(data) > max_bytes:
         raise RequestEntityTooLarge
     checked = checks.verify_upload(

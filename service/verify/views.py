@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import db
 from service.accounts import csrf
+from service.errors import answer
 from service.security import PAGE_CSP
 from service.verify import checks
 from signing.errors import VerificationUnavailable
@@ -71,8 +72,9 @@ def csrf_refused(exc: csrf.CsrfRefused) -> ResponseReturnValue:
 @bp.errorhandler(VerificationUnavailable)
 def unavailable(exc: VerificationUnavailable) -> ResponseReturnValue:
     current_app.logger.error("vérification impossible : %s", exc, exc_info=exc)
-    page, status = _form(UNAVAILABLE, 503)
-    return page, status, {"Retry-After": "30"}
+    found = answer(exc)
+    page, _ = _form(UNAVAILABLE, found.status)
+    return page, found.status, {"Retry-After": str(found.retry_after)}
 
 
 @bp.get("")

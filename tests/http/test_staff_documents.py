@@ -37,9 +37,10 @@ from service.documents.forms import build as build_form
 from service.documents.forms import parse as parse_form
 from service.documents.issue import issue_document
 from service.documents.models import Document, Event
+from service.errors import DeadLink
 from service.finalize.finalize import finalize
 from service.mail.models import OutboxMessage
-from service.signers.links import DeadLink, signing_view
+from service.signers.links import signing_view
 from service.signers.sign_as_staff import sign_as_staff
 from signing.data.school_year import school_year
 from signing.data.validate import validate_document

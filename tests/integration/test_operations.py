@@ -17,16 +17,16 @@ from service.documents.create import create_document
 from service.documents.expire import expire_due
 from service.documents.issue import issue_document
 from service.documents.models import Document, Event
-from service.documents.store import Conflict, NotFound, get_document
+from service.documents.store import get_document
 from service.documents.trail import check_chain
 from service.documents.update import update_document
+from service.errors import Conflict, DeadLink, NotFound, SignatureRefused
 from service.mail.models import OutboxMessage
 from service.signers.decline import decline
-from service.signers.links import DeadLink
 from service.signers.models import Signer
 from service.signers.open_link import open_link
 from service.signers.remind import remind_due, remind_signer
-from service.signers.sign import SignatureRefused, sign
+from service.signers.sign import sign
 from signing.errors import LinkExpired, LinkInvalid, TransitionRefused, ValidationFailed
 
 pytestmark = pytest.mark.libreoffice
