@@ -27,10 +27,12 @@ from bench.__main__ import median, p95, timings
 from signing.data.schema import example_school
 from signing.kinds import spec_of
 from signing.pdf.archive import Archive
-from signing.pdf.certificate import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
+from signing.pdf.certificate import append_audit_pages
+from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 from signing.pdf.convert import ConverterPool, ConverterSettings
+from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.pipeline import render_document
-from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.seal import Sealer
 from signing.pdf.stamp import SignatureMark, stamp
 from signing.pdf.verify import verify_pdf, warm_up
 

@@ -53,7 +53,7 @@ from service.mail.models import OutboxMessage
 from service.settings import Settings
 from signing.kinds import Kind
 from signing.pdf.convert import ConverterPool, ConverterSettings
-from signing.pdf.seal import ensure_dev_seal
+from signing.pdf.dev_seal import ensure_dev_seal
 
 TOKEN = re.compile(r"/sign/([A-Za-z0-9_.\-]+)")
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')

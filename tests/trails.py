@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from signing.pdf.certificate import AuditTrail, SignerRecord, TrailEvent
+from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 
 ISSUED_AT = datetime(2026, 11, 28, 8, 30, 12, tzinfo=UTC)
 SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"

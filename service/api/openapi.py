@@ -13,7 +13,8 @@ import functools
 from typing import Any
 
 from service.api.openapi_data import create_request, data_schema, ref, values
-from service.api.openapi_paths import RESPONSES, paths
+from service.api.openapi_operations import RESPONSES
+from service.api.openapi_paths import paths
 from service.api.openapi_shapes import DOCUMENT, ERRORS, EVENT, ISSUE, SIGNER, SUMMARY
 from signing.kinds import Kind
 

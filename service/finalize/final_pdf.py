@@ -15,8 +15,10 @@ from service.settings import Settings
 from signing.data.french import format_date_fr
 from signing.data.parties import anchor_text
 from signing.pdf.archive import Archive
-from signing.pdf.certificate import AuditTrail, SignerRecord, TrailEvent, append_audit_pages
-from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
+from signing.pdf.certificate import append_audit_pages
+from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
+from signing.pdf.dev_seal import ensure_dev_seal
+from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
 from signing.vocabulary import EventType
 

@@ -27,7 +27,8 @@ from service.documents.models import Document
 from service.finalize.final_pdf import sealer
 from service.settings import Settings
 from signing.data.french import format_date_fr, format_time_fr
-from signing.pdf.verify import TOO_LARGE, VerificationReport, verify_pdf
+from signing.pdf.verify import VerificationReport, verify_pdf
+from signing.pdf.verify_findings import TOO_LARGE
 
 DEFAULT_MAX_BYTES = 15 * 2**20
 """Largest file verified (app config ``COSIGNE_VERIFY_MAX_BYTES``): below the request limit of

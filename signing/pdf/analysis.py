@@ -21,172 +21,32 @@ caller turns into its own words. Only a machine that cannot run workers raises
 from __future__ import annotations
 
 import atexit
-import contextlib
-import importlib
-import json
-import logging
-import mmap
 import os
-import resource
-import signal
-import socket
-import struct
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import NoReturn
 
 from signing.errors import VerificationUnavailable
+from signing.pdf.analysis_process import START_TIMEOUT, NotDelivered, Worker
+from signing.pdf.analysis_protocol import (
+    DONE,
+    OUT_OF_MEMORY,
+    AnalysisError,
+    AnalysisFailed,
+    AnalysisOutOfMemory,
+    AnalysisTimedOut,
+)
 
 POOL_SIZE = max(2, min(4, os.cpu_count() or 1))
 """Workers per application process at most: as many files analysed at once."""
 MAX_FILES = 500
 """Files a worker analyses before it is replaced (bounds what any leak could add up to)."""
-MAX_GROWTH = 128 * 2**20
-"""Address space a worker may keep beyond what it had when ready, else it is replaced."""
-
-_START_TIMEOUT = 60.0
-"""Seconds for a worker to start (import the analysis's modules) and say it is ready."""
-_EXIT_GRACE = 1.0
-_ALARM_SLACK = 0.5
-"""The worker's own alarm rings this long after the parent's deadline: the parent decides."""
-_DEADLINE_SLACK = 0.05
-_SPARE_BYTES = 8 * 2**20
-_ANSWER_MAX = 64 * 2**10
-_READY = b"ready"
-_RECEIVED = b"+"
-_REQUEST = struct.Struct("!dQII")
-"""timeout_s, memory_bytes, size of the job, size of the file."""
-_REPLY = struct.Struct("!BBI")
-"""status, retire (0 or 1), size of the answer."""
-_DONE, _OUT_OF_MEMORY, _FAILED = 0, 1, 2
-
-
-class AnalysisError(Exception):
-    """The analysis gave no answer (the caller says why, in its words)."""
-
-
-class AnalysisTimedOut(AnalysisError):
-    """No answer by the deadline: the worker was stopped."""
-
-
-class AnalysisOutOfMemory(AnalysisError):
-    """The analysis reached the memory ceiling."""
-
-
-class AnalysisFailed(AnalysisError):
-    """The analysis raised, or its worker died or answered nonsense before the deadline."""
 
 
 # The parent side
 
 
 @dataclass
-class _Worker:
-    process: subprocess.Popen[bytes]
-    channel: socket.socket
-    files: int = 0
-
-    @classmethod
-    def start(cls, analysis: str) -> _Worker:
-        ours, theirs = socket.socketpair()
-        try:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-I",
-                    "-c",
-                    _WORKER_CODE,
-                    json.dumps(sys.path),
-                    str(theirs.fileno()),
-                    analysis,
-                ],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                env={},  # what parses hostile files sees none of the application's secrets
-                start_new_session=True,  # a Ctrl-C at the terminal is for us, not for it
-            )
-        except OSError as exc:
-            ours.close()
-            raise VerificationUnavailable(
-                f"impossible de lancer un processus d'analyse : {exc}"
-            ) from exc
-        finally:
-            theirs.close()
-        worker = cls(process, ours)
-        try:
-            ours.settimeout(_START_TIMEOUT)
-            ready = _receive(ours, len(_READY))
-        except (OSError, EOFError):
-            ready = b""
-        if ready != _READY:
-            worker.kill()
-            raise VerificationUnavailable("le processus d'analyse n'a pas démarré")
-        return worker
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def run(
-        self, job: bytes, data: bytes, timeout_s: float, memory_bytes: int
-    ) -> tuple[int, bool, bytes]:
-        """Send one file, wait for the answer until the deadline: (status, retire, answer).
-
-        Raises `_NotDelivered` when the worker died before it had the whole file (nothing is
-        known of the file then), `AnalysisTimedOut` at the deadline, `AnalysisFailed` when it
-        died later or answered nonsense. After an exception the worker is not to be reused.
-        """
-        self.files += 1
-        deadline = time.monotonic() + timeout_s
-        channel = self.channel
-        try:
-            channel.settimeout(_START_TIMEOUT)
-            channel.sendall(_REQUEST.pack(timeout_s, memory_bytes, len(job), len(data)) + job)
-            channel.sendall(data)
-            received = _receive(channel, len(_RECEIVED))
-        except (OSError, EOFError) as exc:
-            raise _NotDelivered from exc
-        if received != _RECEIVED:
-            raise AnalysisFailed("réponse inattendue")
-        try:
-            channel.settimeout(max(deadline - time.monotonic(), 0.001))
-            status, retire, size = _REPLY.unpack(_receive(channel, _REPLY.size))
-            if size > _ANSWER_MAX:
-                raise AnalysisFailed("réponse trop longue")
-            answer = _receive(channel, size)
-        except TimeoutError as exc:
-            raise AnalysisTimedOut from exc
-        except (OSError, EOFError) as exc:
-            # Dead without an answer: by its own alarm or CPU limit at the deadline, or the kernel
-            if time.monotonic() >= deadline - _DEADLINE_SLACK:
-                raise AnalysisTimedOut from exc
-            raise AnalysisFailed("le processus d'analyse s'est arrêté") from exc
-        return status, bool(retire), answer
-
-    def stop(self) -> None:
-        """Let it finish (it reads end of file), or kill it after a grace period."""
-        self.channel.close()
-        try:
-            self.process.wait(_EXIT_GRACE)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self) -> None:
-        self.channel.close()
-        with contextlib.suppress(OSError):
-            self.process.kill()
-        self.process.wait()  # reaped: no zombie
-
-
-class _NotDelivered(Exception):
-    """The worker was gone before it received the file (killed while idle, say)."""
-
-
 class Pool:
     """Up to `size` workers of one process, started as needed, reused while healthy."""
 
@@ -196,7 +56,7 @@ class Pool:
         self.max_files = max_files
         self.owner = os.getpid()
         self._condition = threading.Condition()
-        self._idle: list[_Worker] = []
+        self._idle: list[Worker] = []
         self._count = 0
         """Workers idle, busy or starting."""
         self._closed = False
@@ -214,7 +74,7 @@ class Pool:
             worker = self._acquire(wait_s)
             try:
                 status, retire, answer = worker.run(job, data, timeout_s, memory_bytes)
-            except _NotDelivered as exc:
+            except NotDelivered as exc:
                 self._discard(worker)
                 if attempt + 1 < attempts:
                     continue  # killed from outside while idle: the file goes to another worker
@@ -222,20 +82,20 @@ class Pool:
             except BaseException:
                 self._discard(worker)
                 raise
-            if retire or status != _DONE or worker.files >= self.max_files:
+            if retire or status != DONE or worker.files >= self.max_files:
                 self._discard(worker)
             else:
                 self._release(worker)
-            if status == _OUT_OF_MEMORY:
+            if status == OUT_OF_MEMORY:
                 raise AnalysisOutOfMemory
-            if status != _DONE:
+            if status != DONE:
                 raise AnalysisFailed("l'analyse a levé une exception")
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
 
     def warm_up(self) -> None:
         """Have one worker ready."""
-        self._release(self._acquire(_START_TIMEOUT))
+        self._release(self._acquire(START_TIMEOUT))
 
     def workers(self) -> list[int]:
         """The process ids of the idle workers (for tests and diagnosis)."""
@@ -252,7 +112,7 @@ class Pool:
         for worker in idle:
             worker.stop()
 
-    def forget(self) -> list[_Worker]:
+    def forget(self) -> list[Worker]:
         """In a forked child: drop the parent's workers without touching their processes
         (not ours to stop or wait for); returns them, to be kept referenced."""
         self._closed = True
@@ -261,7 +121,7 @@ class Pool:
             worker.channel.close()  # the parent's workers see end of file when it closes its own
         return inherited
 
-    def _acquire(self, wait_s: float) -> _Worker:
+    def _acquire(self, wait_s: float) -> Worker:
         give_up = time.monotonic() + wait_s
         with self._condition:
             while True:
@@ -280,14 +140,14 @@ class Pool:
                 if remaining <= 0 or not self._condition.wait(remaining):
                     raise VerificationUnavailable("tous les processus d'analyse sont occupés")
         try:
-            return _Worker.start(self.analysis)
+            return Worker.start(self.analysis)
         except BaseException:
             with self._condition:
                 self._count -= 1
                 self._condition.notify()
             raise
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         with self._condition:
             if not self._closed:
                 self._idle.append(worker)
@@ -296,7 +156,7 @@ class Pool:
             self._count -= 1
         worker.stop()
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: Worker) -> None:
         worker.kill()
         with self._condition:
             self._count -= 1
@@ -309,7 +169,7 @@ class Pool:
 
     def _replace(self) -> None:
         try:
-            worker = _Worker.start(self.analysis)
+            worker = Worker.start(self.analysis)
         except Exception:  # no worker now: the next file starts one, or says why it cannot
             with self._condition:
                 self._count -= 1
@@ -325,7 +185,7 @@ class PoolSlot:
         self.analysis = analysis
         self._lock = threading.Lock()
         self._pool: Pool | None = None
-        self._inherited: list[_Worker] = []
+        self._inherited: list[Worker] = []
         atexit.register(self.close)
         os.register_at_fork(after_in_child=self._after_fork)
 
@@ -354,120 +214,6 @@ class PoolSlot:
 
 # The worker side (another process)
 
-_WORKER_CODE = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from signing.pdf.analysis import serve; serve(int(sys.argv[2]), sys.argv[3])"
-)
-
-
-def serve(fd: int, analysis: str) -> NoReturn:
-    """A worker's main loop: one file at a time, until the parent closes the socket."""
-    # A hostile file makes the analysis's libraries log, with tracebacks: the answer says it.
-    logging.disable(logging.CRITICAL)
-    with contextlib.suppress(OSError, ValueError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    module, name = analysis.split(":")
-    function: Callable[[bytes, bytes], bytes] = getattr(importlib.import_module(module), name)
-    channel = socket.socket(fileno=fd)
-    _SPARE.append(mmap.mmap(-1, _SPARE_BYTES))
-    ready_space = _address_space()
-    try:
-        channel.sendall(_READY)
-    except OSError:
-        os._exit(0)  # the parent gave up waiting, or exited meanwhile
-    while True:
-        try:
-            timeout_s, memory_bytes, job_size, data_size = _REQUEST.unpack(
-                _receive(channel, _REQUEST.size)
-            )
-            job = _receive(channel, job_size)
-            data = _receive(channel, data_size)
-            channel.sendall(_RECEIVED)
-        except (OSError, EOFError, struct.error):
-            os._exit(0)  # the parent is gone, or closed us: nothing more to do
-        status, answer = _analyse_within_limits(function, job, data, timeout_s, memory_bytes)
-        del data, job
-        retire = status != _DONE or _address_space() > ready_space + MAX_GROWTH
-        try:
-            channel.sendall(_REPLY.pack(status, retire, len(answer)) + answer)
-        except OSError:
-            os._exit(0)
-        if retire:
-            os._exit(0)  # no interpreter shutdown: a starved one can hang
-
-
-def _analyse_within_limits(
-    function: Callable[[bytes, bytes], bytes],
-    job: bytes,
-    data: bytes,
-    timeout_s: float,
-    memory_bytes: int,
-) -> tuple[int, bytes]:
-    # SIGALRM's default action ends the process, wherever it is stuck (even in C code)
-    signal.setitimer(signal.ITIMER_REAL, timeout_s + _ALARM_SLACK)
-    limits = _limit(memory_bytes, timeout_s)
-    try:
-        return _DONE, function(job, data)
-    except MemoryError:
-        for spare in _SPARE:  # room to lift the ceiling and answer (the worker retires after)
-            spare.close()
-        _SPARE.clear()
-        return _OUT_OF_MEMORY, b""
-    except Exception:  # the analysis's own failure: an answer, not a crash
-        return _FAILED, b""
-    finally:
-        _lift(limits)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-_SPARE: list[mmap.mmap] = []
-"""Address space set aside when a worker starts (reserved, never touched), below its ceilings:
-given back when memory runs out, so that even then it can answer."""
-
-
-def _limit(memory_bytes: int, timeout_s: float) -> list[tuple[int, tuple[int, int]]]:
-    """Set this file's ceilings; returns the limits they replaced."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    ceilings = {
-        # Behind the alarm, a second stop that counts CPU time (the worker's, since it started)
-        resource.RLIMIT_CPU: int(usage.ru_utime + usage.ru_stime) + int(timeout_s) + 2,
-        resource.RLIMIT_AS: _address_space() + memory_bytes,
-    }
-    previous: list[tuple[int, tuple[int, int]]] = []
-    for kind, ceiling in ceilings.items():
-        with contextlib.suppress(OSError, ValueError):
-            old = resource.getrlimit(kind)
-            soft = ceiling
-            if old[0] != resource.RLIM_INFINITY:  # the operator's own limit stays the lower
-                soft = min(ceiling, old[0])
-            resource.setrlimit(kind, (soft, old[1]))
-            previous.append((kind, old))
-    return previous
-
-
-def _lift(limits: list[tuple[int, tuple[int, int]]]) -> None:
-    for kind, old in limits:
-        with contextlib.suppress(OSError, ValueError):
-            resource.setrlimit(kind, old)
-
-
-def _address_space() -> int:
-    """Current virtual size of this process, in bytes (Linux)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[0])
-    return pages * resource.getpagesize()
-
-
-def _receive(channel: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    received = 0
-    while received < size:
-        count = channel.recv_into(view[received:])
-        if count == 0:
-            raise EOFError("la connexion s'est fermée avant la fin du message")
-        received += count
-    return bytes(buffer)
-
 
 __all__ = [
     "MAX_FILES",
@@ -478,5 +224,4 @@ __all__ = [
     "AnalysisTimedOut",
     "Pool",
     "PoolSlot",
-    "serve",
 ]

@@ -8,35 +8,27 @@ The key is loaded once per `Sealer`, and the room kept for the signature in the 
 once for that key (pyHanko would otherwise build a throwaway signature for every document to
 estimate it), so a seal costs one hash of the file and one private-key operation.
 
-In development and tests no certificate is configured: `ensure_dev_seal` generates a throwaway
+In development and tests no certificate is configured: `signing.pdf.dev_seal` generates a throwaway
 authority and a seal certificate once into the data folder and reuses them afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
 import io
-import os
-import secrets
 import threading
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import signers
@@ -49,17 +41,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from signing.errors import SealError
 
-DEV_P12_NAME = "seal-dev.p12"
-"""File name of the generated development seal (PKCS#12: key, certificate, authority)."""
-DEV_PASSPHRASE_NAME = "seal-dev.passphrase"  # noqa: S105 — a file name, not a secret
-"""File name of its random passphrase, kept next to it."""
-
 _MD_ALGORITHM = "sha256"
-# RSA rather than ECDSA: pyHanko declares PDF 2.0 for an ECDSA P-256 seal (ISO 32002), which a
-# PDF/A-2 file from LibreOffice must not claim.
-_DEV_KEY_BITS = 3072
-_DEV_VALIDITY = timedelta(days=3653)
-_CLOCK_SKEW = timedelta(minutes=5)
 _RESERVE_SLACK = 1024
 """Hex characters kept free beyond the measured signature, when nothing in it varies."""
 
@@ -84,149 +66,6 @@ class SealSettings:
     """Name of the (invisible) signature field that holds the seal."""
     tsa_timeout: float = 10.0
     """Seconds a request to the timestamp authority may take before sealing fails."""
-
-
-def ensure_dev_seal(folder: Path, *, organisation: str = "Cosigne (développement)") -> SealSettings:
-    """Settings of the development seal in `folder`, generated the first time, reused afterwards.
-
-    The first call writes `DEV_P12_NAME` (an RSA 3072 seal certificate valid ten years, issued by
-    a throwaway authority whose key is discarded) and `DEV_PASSPHRASE_NAME` (random), both 0600.
-    Concurrent first calls, from threads or processes, agree on one seal: generation holds a lock,
-    and each file is written to a temporary name and renamed; the PKCS#12 file comes last, so its
-    presence means the pair is complete.
-    """
-    p12_path = folder / DEV_P12_NAME
-    passphrase_path = folder / DEV_PASSPHRASE_NAME
-    try:
-        if not p12_path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            with _locked(folder / "seal-dev.lock"):
-                if not p12_path.exists():
-                    passphrase = secrets.token_urlsafe(32).encode("ascii")
-                    p12 = _generate_dev_p12(organisation, passphrase)
-                    _write_private(passphrase_path, passphrase)
-                    _write_private(p12_path, p12)
-        passphrase = passphrase_path.read_bytes().strip()
-    except OSError as exc:
-        raise SealError(
-            f"impossible de préparer le cachet de développement dans {folder} : {exc}"
-        ) from exc
-    return SealSettings(p12_path=p12_path, passphrase=passphrase)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write `data` readable by the owner only, atomically: a reader sees all of it or nothing."""
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    folder_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder_fd)
-    finally:
-        os.close(folder_fd)
-
-
-def _generate_dev_p12(organisation: str, passphrase: bytes) -> bytes:
-    now = datetime.now(UTC)
-    not_before, not_after = now - _CLOCK_SKEW, now + _DEV_VALIDITY
-
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=_DEV_KEY_BITS)
-    ca_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"Autorité de développement — {organisation}"),
-        ]
-    )
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
-
-    seal_key = rsa.generate_private_key(public_exponent=65537, key_size=_DEV_KEY_BITS)
-    seal_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"Cachet {organisation}"),
-        ]
-    )
-    seal_cert = (
-        x509.CertificateBuilder()
-        .subject_name(seal_name)
-        .issuer_name(ca_name)
-        .public_key(seal_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # nonRepudiation
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(seal_key.public_key()), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    return pkcs12.serialize_key_and_certificates(
-        name=b"cosigne-seal",
-        key=seal_key,
-        cert=seal_cert,
-        cas=[ca_cert],
-        encryption_algorithm=serialization.BestAvailableEncryption(passphrase),
-    )
 
 
 class _KeptKeySigner(signers.SimpleSigner):

@@ -1,7 +1,7 @@
 """Stage 1 of the final PDF: each signer's signature, placed at their anchor in the frozen PDF.
 
 Every signing block of a template opens with its signer's anchor (``[[sig:head]]``,
-``[[sig:guardian:0]]``…) in white 6 pt text (signing/kinds/README.md). `find_anchors` finds
+``[[sig:guardian:0]]``…) in white 6 pt text (signing/kinds/README.md). `signing.pdf.anchors` finds
 them in the PDF's text; `stamp` draws, under each, the signer's drawn signature (scaled to fit,
 aspect ratio kept) or, without a drawing, their typed name, and the line "Signé électroniquement
 par … le … à … (heure de Paris)", in an embedded TrueType font.
@@ -24,17 +24,6 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, UnidentifiedImageError
 from pypdf import PageObject, PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-    StreamObject,
-)
 from reportlab.lib.colors import Color
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
@@ -42,17 +31,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from signing.data.french import format_date_fr
-from signing.data.parties import anchor_text
 from signing.errors import (
-    AnchorDuplicated,
     AnchorMissing,
     MarkDuplicated,
-    PdfUnreadable,
     SignatureImageUnreadable,
 )
+from signing.pdf.anchors import AnchorPlace, find_anchors_in
 from signing.pdf.fonts import SANS, register_fonts
 from signing.pdf.increment import Update, open_pdf
-from signing.vocabulary import Role
+from signing.pdf.overlay import lay_over
 
 PARIS = ZoneInfo("Europe/Paris")
 """Times printed in documents are Paris times, whatever the server's zone."""
@@ -77,7 +64,6 @@ IMAGE_MAX_SIZE = (1200, 450)
 _INK_LEVEL = 245
 """A pixel darker than this (0–255, on white paper) is ink: the drawing is cropped to it."""
 
-_ANCHOR = re.compile(r"\[\[sig:([a-z_]+)(?::([0-9]+))?\]\]")
 _MIN_SPACE = 12.0
 """Points kept for the drawing (or typed name) above the caption, however long the caption."""
 
@@ -95,17 +81,6 @@ class SignatureMark:
     """When they signed: timezone aware (shown in Paris time)."""
     png: bytes | None
     """Their drawn signature (a PNG), or None when they only typed their name."""
-
-
-@dataclass(frozen=True)
-class AnchorPlace:
-    """Where an anchor's text starts: page (0-based), baseline origin in the page's user
-    space (points), and its printed size."""
-
-    page_index: int
-    x: float
-    y: float
-    font_size: float
 
 
 _Placed = tuple[AnchorPlace, SignatureMark, Image.Image | None]
@@ -137,17 +112,6 @@ def signed_caption(name: str, at: datetime) -> str:
     )
 
 
-def find_anchors(pdf: bytes) -> dict[str, AnchorPlace]:
-    """Every signer anchor in `pdf`'s text, with its place.
-
-    Only a text run that is exactly an anchor counts (``[[sig:head]]``, ``[[sig:guardian:0]]``,
-    for the roles of `signing.vocabulary.Role`). An anchor found twice raises `AnchorDuplicated`; a
-    file that is not a PDF raises `PdfUnreadable`. Reads every page: run it on the frozen PDF
-    at issue time to refuse a document whose data prints an anchor.
-    """
-    return _find_anchors(open_pdf(pdf))
-
-
 def stamp(pdf: bytes, marks: Sequence[SignatureMark]) -> bytes:
     """`pdf` with each mark drawn in the signing space under its anchor.
 
@@ -162,7 +126,7 @@ def stamp(pdf: bytes, marks: Sequence[SignatureMark]) -> bytes:
     if not marks:
         return pdf
     reader = open_pdf(pdf)
-    places = _find_anchors(reader, wanted={mark.anchor for mark in marks})
+    places = find_anchors_in(reader, wanted={mark.anchor for mark in marks})
     for mark in marks:
         if mark.anchor not in places:
             raise AnchorMissing(mark.anchor)
@@ -174,68 +138,11 @@ def stamp(pdf: bytes, marks: Sequence[SignatureMark]) -> bytes:
     overlay = _draw_overlay([(reader.pages[index], by_page[index]) for index in indexes])
     update = Update(pdf, reader)
     for index, drawn in zip(indexes, overlay.pages, strict=True):
-        _lay_over(update, reader.pages[index], drawn)
+        lay_over(update, reader.pages[index], drawn)
     return update.to_bytes()
 
 
 # Anchors
-
-
-def _find_anchors(reader: PdfReader, wanted: set[str] | None = None) -> dict[str, AnchorPlace]:
-    """Every anchor, or, given `wanted`, the pages from the last one back until all of those
-    are found: the signing blocks end the document, and reading text is the slow part."""
-    found: dict[str, list[AnchorPlace]] = {}
-    indexes = range(len(reader.pages))
-    try:
-        for index in indexes if wanted is None else reversed(indexes):
-            reader.pages[index].extract_text(visitor_text=_AnchorCollector(found, index))
-            if wanted is not None and wanted <= found.keys():
-                break
-    except (PyPdfError, KeyError, ValueError, TypeError) as exc:
-        raise PdfUnreadable(str(exc) or type(exc).__name__) from exc
-    for anchor, places in found.items():
-        if len(places) > 1:
-            raise AnchorDuplicated(anchor, tuple(place.page_index for place in places))
-    return {anchor: places[0] for anchor, places in found.items()}
-
-
-class _AnchorCollector:
-    """A pypdf text visitor that keeps the runs of one page that are exactly an anchor."""
-
-    def __init__(self, found: dict[str, list[AnchorPlace]], page_index: int) -> None:
-        self.found = found
-        self.page_index = page_index
-
-    def __call__(
-        self,
-        text: str,
-        cm_matrix: Sequence[float],
-        tm_matrix: Sequence[float],
-        _font: object,
-        font_size: float,
-    ) -> None:
-        anchor = text.strip()
-        if not anchor.startswith("[[sig:") or not _is_anchor(anchor):
-            return
-        a, b, c, d, e, f = (float(value) for value in cm_matrix)
-        tm = [float(value) for value in tm_matrix]
-        # The run's origin in text space, through the text matrix then the CTM (row vectors).
-        x = tm[4] * a + tm[5] * c + e
-        y = tm[4] * b + tm[5] * d + f
-        vertical = (tm[2] * a + tm[3] * c, tm[2] * b + tm[3] * d)
-        size = float(font_size) * (vertical[0] ** 2 + vertical[1] ** 2) ** 0.5
-        self.found.setdefault(anchor, []).append(AnchorPlace(self.page_index, x, y, size))
-
-
-def _is_anchor(text: str) -> bool:
-    match = _ANCHOR.fullmatch(text)
-    if match is None:
-        return False
-    try:
-        role = Role(match.group(1))
-    except ValueError:
-        return False
-    return anchor_text(role, int(match.group(2) or 0)) == text
 
 
 def _check_marks(marks: Iterable[SignatureMark]) -> None:
@@ -382,70 +289,3 @@ def _clean_name(name: str) -> str:
 
 
 # Merging
-
-
-def _lay_over(update: Update, page: PageObject, drawn: PageObject) -> None:
-    """Replace `page` with a copy that paints `drawn` (as a form XObject) after its content."""
-    memo: dict[int, IndirectObject] = {}
-    form = DecodedStreamObject()
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(FloatObject(float(v)) for v in page.mediabox)
-    form[NameObject("/Resources")] = update.copy_from(drawn.raw_get("/Resources"), memo)
-    form.set_data(b"".join(_content_data(drawn)))
-    form_ref = update.add(form.flate_encode())
-
-    resources = DictionaryObject(_resolved_dict(page.get("/Resources")).items())
-    xobjects = DictionaryObject(_resolved_dict(resources.get("/XObject")).items())
-    name = _free_name(xobjects, "/CosigneStamp")
-    xobjects[NameObject(name)] = form_ref
-    resources[NameObject("/XObject")] = xobjects
-
-    # The page's own streams are kept as they are, between q and Q, so whatever graphics state
-    # they leave behind cannot move or recolour the stamp.
-    contents = ArrayObject([update.add(_stream(b"q\n"))])
-    contents.extend(_content_refs(page))
-    contents.append(update.add(_stream(f"\nQ\nq {name} Do Q\n".encode())))
-
-    replaced = DictionaryObject(page.items())
-    replaced[NameObject("/Resources")] = resources
-    replaced[NameObject("/Contents")] = contents
-    reference = page.indirect_reference
-    if reference is None:
-        raise PdfUnreadable("page sans référence")
-    update.replace(reference, replaced)
-
-
-def _content_refs(page: PageObject) -> list[PdfObject]:
-    raw = page.raw_get("/Contents") if "/Contents" in page else None
-    if raw is None:
-        return []
-    resolved = raw.get_object()
-    if isinstance(resolved, ArrayObject):
-        return list(resolved)
-    return [raw]
-
-
-def _content_data(page: PageObject) -> list[bytes]:
-    streams = [ref.get_object() for ref in _content_refs(page)]
-    return [stream.get_data() + b"\n" for stream in streams if isinstance(stream, StreamObject)]
-
-
-def _resolved_dict(value: object) -> DictionaryObject:
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
-    return value if isinstance(value, DictionaryObject) else DictionaryObject()
-
-
-def _free_name(names: DictionaryObject, base: str) -> str:
-    name, number = base, 1
-    while name in names:
-        number += 1
-        name = f"{base}{number}"
-    return name
-
-
-def _stream(data: bytes) -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream

@@ -17,63 +17,35 @@ say, from `VerificationReport.sha256`; this module knows no archive and no datab
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
-import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from asn1crypto import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko_certvalidator import ValidationContext
 
 from signing.pdf import analysis
+from signing.pdf.verify_findings import (
+    ANALYSIS_FAILED,
+    NOT_A_PDF,
+    TIMED_OUT,
+    TOO_GREEDY,
+    TOO_LARGE,
+    Findings,
+)
 
 PDF_MAGIC = b"%PDF-"
 HEADER_WINDOW = 1024
 """PDF readers accept the header anywhere in the first kilobyte (junk before it is tolerated)."""
 
-NOT_A_PDF = "Ce fichier n'est pas un PDF."
-TOO_LARGE = "Le fichier dépasse la taille maximale acceptée ({limit})."
-TIMED_OUT = "Le fichier n'a pas pu être analysé dans le temps imparti."
-TOO_GREEDY = "Le fichier demande trop de mémoire pour être analysé."
-UNREADABLE = "Le fichier PDF est illisible ou malformé."
-ANALYSIS_FAILED = "L'analyse du fichier a échoué."
-NO_SEAL = "Le fichier ne porte aucun cachet électronique."
-SEAL_UNREADABLE = "Le cachet électronique du fichier est illisible ou malformé."
-ALTERED = (
-    "Le contenu scellé a été modifié : l'empreinte du document ne correspond plus à celle "
-    "enregistrée dans le cachet."
-)
-SIGNATURE_BROKEN = "La signature cryptographique du cachet est invalide."
-UNTRUSTED = "Le cachet a été apposé avec un certificat non reconnu."
-REVOKED = "Le certificat du cachet a été révoqué."
-OUT_OF_VALIDITY = "Le certificat du cachet n'est pas en cours de validité (expiré ou pas encore)."
-APPENDED = (
-    "Le fichier a été complété après l'apposition du cachet (mise à jour incrémentale) : "
-    "son contenu actuel n'est plus celui qui a été scellé."
-)
-PARTIAL_COVERAGE = "Le cachet ne couvre pas l'intégralité du fichier."
-TIMESTAMP_UNTRUSTED = (
-    "L'horodatage du cachet n'a pas pu être vérifié ; la date indiquée est celle déclarée "
-    "lors du scellement."
-)
 
 MEMORY_ALLOWANCE = 512 * 2**20
 """Address space the analysis of one file may add to what its worker had (pyHanko loaded)."""
 _QUEUE_WAIT = 5.0
 """Seconds a verification may wait, beyond its own timeout, for a worker when all are busy
 (then `VerificationUnavailable`: the service is saturated, retry later)."""
-_NAME_MAX = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -117,36 +89,6 @@ class VerificationReport:
         return self.seal_present and self.seal_valid and self.intact
 
 
-@dataclass(frozen=True)
-class _Findings:
-    """What a worker sends back (plain values only)."""
-
-    seal_present: bool = False
-    seal_valid: bool = False
-    intact: bool = False
-    signed_by: str | None = None
-    sealed_at: datetime | None = None
-    problems: tuple[str, ...] = ()
-
-    def to_json(self) -> bytes:
-        values = dataclasses.asdict(self)
-        values["sealed_at"] = self.sealed_at.isoformat() if self.sealed_at else None
-        return json.dumps(values).encode()
-
-    @classmethod
-    def from_json(cls, raw: bytes) -> _Findings:
-        values = json.loads(raw)
-        sealed_at = values["sealed_at"]
-        return cls(
-            seal_present=bool(values["seal_present"]),
-            seal_valid=bool(values["seal_valid"]),
-            intact=bool(values["intact"]),
-            signed_by=None if values["signed_by"] is None else str(values["signed_by"]),
-            sealed_at=None if sealed_at is None else datetime.fromisoformat(sealed_at),
-            problems=tuple(str(problem) for problem in values["problems"]),
-        )
-
-
 def verify_pdf(
     data: bytes,
     *,
@@ -165,7 +107,7 @@ def verify_pdf(
     sha256 = hashlib.sha256(data).hexdigest()
     is_pdf = PDF_MAGIC in data[:HEADER_WINDOW]
 
-    def report(findings: _Findings) -> VerificationReport:
+    def report(findings: Findings) -> VerificationReport:
         return VerificationReport(
             is_pdf=is_pdf,
             seal_present=findings.seal_present,
@@ -178,9 +120,9 @@ def verify_pdf(
         )
 
     if len(data) > max_bytes:
-        return report(_Findings(problems=(TOO_LARGE.format(limit=_size_fr(max_bytes)),)))
+        return report(Findings(problems=(TOO_LARGE.format(limit=_size_fr(max_bytes)),)))
     if not is_pdf:
-        return report(_Findings(problems=(NOT_A_PDF,)))
+        return report(Findings(problems=(NOT_A_PDF,)))
     roots_der = [_der(root) for root in trust_roots]
     return report(_run_isolated(data, roots_der, timeout_s, memory_bytes))
 
@@ -216,12 +158,12 @@ def analysis_workers() -> list[int]:
 
 # The parent side: a pool of warm workers per process (see `signing.pdf.analysis`)
 
-_POOL = analysis.PoolSlot("signing.pdf.verify:_analysis_job")
+_POOL = analysis.PoolSlot("signing.pdf.verify_analysis:analysis_job")
 
 
 def _run_isolated(
     data: bytes, roots_der: list[bytes], timeout_s: float, memory_bytes: int
-) -> _Findings:
+) -> Findings:
     job = json.dumps({"roots": [der.hex() for der in roots_der]}).encode()
     try:
         answer = _POOL.get().run(
@@ -232,105 +174,15 @@ def _run_isolated(
             wait_s=timeout_s + _QUEUE_WAIT,
         )
     except analysis.AnalysisTimedOut:
-        return _Findings(problems=(TIMED_OUT,))
+        return Findings(problems=(TIMED_OUT,))
     except analysis.AnalysisOutOfMemory:
-        return _Findings(problems=(TOO_GREEDY,))
+        return Findings(problems=(TOO_GREEDY,))
     except analysis.AnalysisFailed:
-        return _Findings(problems=(ANALYSIS_FAILED,))
+        return Findings(problems=(ANALYSIS_FAILED,))
     try:
-        return _Findings.from_json(answer)
+        return Findings.from_json(answer)
     except (ValueError, TypeError, KeyError):
-        return _Findings(problems=(ANALYSIS_FAILED,))
-
-
-# The worker side (another process: see `signing.pdf.analysis`)
-
-
-def _analysis_job(job: bytes, data: bytes) -> bytes:
-    """One file, in a worker, within its limits: the findings in JSON."""
-    roots_der = tuple(bytes.fromhex(root) for root in json.loads(job)["roots"])
-    try:
-        findings = _analyse(data, _trust_roots(roots_der))
-    except MemoryError:
-        raise  # the worker answers it, and is replaced
-    except Exception:  # any failure to read untrusted bytes is an answer, not a crash
-        findings = _Findings(problems=(UNREADABLE,))
-    return findings.to_json()
-
-
-@functools.lru_cache(maxsize=8)
-def _trust_roots(roots_der: tuple[bytes, ...]) -> tuple[x509.Certificate, ...]:
-    """The roots loaded once per worker (they are the same for every file)."""
-    return tuple(x509.Certificate.load(der) for der in roots_der)
-
-
-def _analyse(data: bytes, roots: tuple[x509.Certificate, ...]) -> _Findings:
-    """Read the file and validate its seal with pyHanko (runs in a worker)."""
-    reader = PdfFileReader(io.BytesIO(data))
-    signatures = reader.embedded_signatures
-    if not signatures:
-        return _Findings(problems=(NO_SEAL,))
-    seal = next((sig for sig in signatures if sig.docmdp_level is not None), signatures[-1])
-    context = ValidationContext(trust_roots=list(roots))
-    try:
-        # One signature, after which nothing may change: coverage says it all, and pyHanko's
-        # difference analysis (slow, and lenient by design) is not needed.
-        status = validate_pdf_signature(seal, context, skip_diff=True)
-    except (SignatureValidationError, ValueError, KeyError, TypeError):
-        return _Findings(seal_present=True, problems=(SEAL_UNREADABLE,))
-    return _judge(status, seal)
-
-
-def _judge(status: Any, seal: Any) -> _Findings:
-    problems: list[str] = []
-    if not status.intact:
-        problems.append(ALTERED)
-    elif not status.valid:
-        problems.append(SIGNATURE_BROKEN)
-    if status.intact and status.valid and not status.trusted:
-        problems.append(_trust_problem(status.trust_problem_indic))
-    covers_all = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    if status.intact and not covers_all:
-        appended = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        problems.append(APPENDED if appended else PARTIAL_COVERAGE)
-
-    sealed_at = seal.self_reported_timestamp or status.signer_reported_dt
-    timestamp = status.timestamp_validity
-    if timestamp is not None:
-        if timestamp.intact and timestamp.valid and timestamp.trusted:
-            sealed_at = timestamp.timestamp
-        else:
-            problems.append(TIMESTAMP_UNTRUSTED)
-    return _Findings(
-        seal_present=True,
-        seal_valid=bool(status.intact and status.valid and status.trusted),
-        intact=bool(status.intact and covers_all),
-        signed_by=_subject(status.signing_cert),
-        sealed_at=sealed_at.astimezone(UTC) if sealed_at is not None else None,
-        problems=tuple(problems),
-    )
-
-
-def _trust_problem(indication: Any) -> str:
-    name = getattr(indication, "name", "")
-    if name.startswith("REVOKED"):
-        return REVOKED
-    if name in {"EXPIRED", "NOT_YET_VALID"} or name.startswith("OUT_OF_BOUNDS"):
-        return OUT_OF_VALIDITY
-    return UNTRUSTED
-
-
-def _subject(certificate: Any) -> str | None:
-    names = certificate.subject.native
-    common = names.get("common_name")
-    organisation = names.get("organization_name")
-    parts = [str(part) for part in (common, organisation) if part]
-    if len(parts) == 2 and parts[1] in parts[0]:
-        parts = parts[:1]
-    if not parts:
-        return None
-    text = f"{parts[0]} ({parts[1]})" if len(parts) == 2 else parts[0]
-    return _CONTROL.sub(" ", text)[:_NAME_MAX]
+        return Findings(problems=(ANALYSIS_FAILED,))
 
 
 __all__ = ["SignerLine", "VerificationReport", "analysis_workers", "verify_pdf", "warm_up"]

@@ -30,7 +30,8 @@ from service.db import Database
 from service.documents.models import Document
 from service.signers.models import Signer
 from service.verify.checks import OTHER_SCHOOL, UNKNOWN
-from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
+from signing.pdf.dev_seal import ensure_dev_seal
+from signing.pdf.seal import Sealer, SealSettings
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 

@@ -16,7 +16,8 @@ from trails import ISSUED_AT, VERIFY_URL, make_trail
 
 from signing.data.schema import example_school
 from signing.kinds import Kind
-from signing.pdf.certificate import append_audit_pages, mask_email
+from signing.pdf.certificate import append_audit_pages
+from signing.pdf.certificate_records import mask_email
 from signing.pdf.pipeline import render_document
 from signing.pdf.stamp import SignatureMark, stamp
 

@@ -18,8 +18,9 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from signing.pdf.archive import Archive
+from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.pipeline import render_document
-from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.seal import Sealer
 from signing.pdf.verify import verify_pdf
 
 

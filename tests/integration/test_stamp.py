@@ -18,8 +18,9 @@ from pypdf import PdfReader
 from signing.data.schema import example_school
 from signing.errors import AnchorMissing, ValidationFailed
 from signing.kinds import spec_of
+from signing.pdf.anchors import find_anchors
 from signing.pdf.pipeline import render_document
-from signing.pdf.stamp import BOX_DROP, BOX_HEIGHT, BOX_WIDTH, SignatureMark, find_anchors, stamp
+from signing.pdf.stamp import BOX_DROP, BOX_HEIGHT, BOX_WIDTH, SignatureMark, stamp
 
 pytestmark = pytest.mark.libreoffice
 

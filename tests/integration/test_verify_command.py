@@ -28,8 +28,9 @@ from service.db import Database
 from service.documents.models import Document
 from service.signers.models import Signer
 from service.verify.checks import UNKNOWN
+from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.pipeline import render_document
-from signing.pdf.seal import Sealer, SealSettings, ensure_dev_seal
+from signing.pdf.seal import Sealer, SealSettings
 
 SIGNED_AT = datetime(2026, 11, 26, 8, 5, tzinfo=UTC)
 COMPLETED_AT = datetime(2026, 11, 27, 15, 42, tzinfo=UTC)

@@ -18,7 +18,7 @@ from signing.errors import VerificationUnavailable
 from signing.pdf.analysis import AnalysisTimedOut, Pool
 
 JOB = json.dumps({"roots": []}).encode()
-ANALYSIS = "signing.pdf.verify:_analysis_job"
+ANALYSIS = "signing.pdf.verify_analysis:analysis_job"
 MEMORY = 512 * 2**20
 
 

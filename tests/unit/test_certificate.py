@@ -13,7 +13,8 @@ from pdftools import page_texts, pdffonts, qpdf_check, squash
 from pypdf import PdfReader
 from trails import ISSUED_AT, SHA256, SIGNERS, VERIFY_URL, make_trail
 
-from signing.pdf.certificate import EVENT_LABELS, audit_pages, mask_email, short_user_agent
+from signing.pdf.certificate import audit_pages
+from signing.pdf.certificate_records import EVENT_LABELS, mask_email, short_user_agent
 
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" </para>'
 

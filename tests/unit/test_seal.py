@@ -34,13 +34,8 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfWriter
 
 from signing.errors import CosigneError, SealError
-from signing.pdf.seal import (
-    DEV_P12_NAME,
-    DEV_PASSPHRASE_NAME,
-    Sealer,
-    SealSettings,
-    ensure_dev_seal,
-)
+from signing.pdf.dev_seal import DEV_P12_NAME, DEV_PASSPHRASE_NAME, ensure_dev_seal
+from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.verify import verify_pdf
 
 

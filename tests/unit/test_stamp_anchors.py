@@ -20,14 +20,8 @@ from signing.errors import (
     PdfUnreadable,
     SignatureImageUnreadable,
 )
-from signing.pdf.stamp import (
-    AnchorPlace,
-    SignatureMark,
-    find_anchors,
-    format_moment_fr,
-    signed_caption,
-    stamp,
-)
+from signing.pdf.anchors import AnchorPlace, find_anchors
+from signing.pdf.stamp import SignatureMark, format_moment_fr, signed_caption, stamp
 
 SIGNED_AT = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 

@@ -23,7 +23,8 @@ from pypdf import PdfWriter
 from pypdf.annotations import FreeText
 
 from signing.pdf.analysis import POOL_SIZE
-from signing.pdf.seal import Sealer, ensure_dev_seal
+from signing.pdf.dev_seal import ensure_dev_seal
+from signing.pdf.seal import Sealer
 from signing.pdf.verify import VerificationReport, analysis_workers, verify_pdf, warm_up
 
 TIMEOUT = 3.0

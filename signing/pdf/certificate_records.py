@@ -1,0 +1,132 @@
+"""What the certificate of signature says: the document, its signers and its events, as the
+service gives them; and how it shows personal data (a masked email, a short browser name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from signing.vocabulary import EventType
+
+
+@dataclass(frozen=True)
+class SignerRecord:
+    """One signer as the certificate shows them."""
+
+    role: str
+    """A `signing.vocabulary.Role` value."""
+    role_label: str
+    """``L'élève``, ``Le représentant légal``…"""
+    name: str
+    email: str
+    """Printed masked (`mask_email`), never in full."""
+    signed_at: datetime | None
+    """Timezone aware; None for a party who has not signed."""
+    ip: str | None
+    user_agent: str | None
+    """The browser's full User-Agent; printed in short (`short_user_agent`)."""
+    consent: bool
+    """They ticked the consent to sign electronically."""
+    drawn: bool
+    """They drew their signature (otherwise their typed name stands for it)."""
+
+
+@dataclass(frozen=True)
+class TrailEvent:
+    """One event of the audit trail, in recorded order."""
+
+    at: datetime
+    """Timezone aware."""
+    type: str
+    """``created``, ``issued``, ``invited``, ``opened``, ``signed``, ``declined``…"""
+    actor: str | None
+    """Who acted or was acted upon (the signer invited, the staff member who issued)."""
+    role: str | None
+    """A signer role or a staff role (``admin``), when known."""
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """Everything the certificate prints."""
+
+    document_id: int
+    kind_title: str
+    """``Convention de stage``…"""
+    version: int
+    school_name: str
+    frozen_sha256: str
+    """Hex SHA-256 of the PDF as issued to the signers (before any stamp)."""
+    signers: tuple[SignerRecord, ...]
+    events: tuple[TrailEvent, ...]
+    age_rule: str
+    """``Élève mineure (16 ans) au 28 novembre 2026 : accord du représentant légal requis``."""
+    verify_url: str
+    """The verification page's address, printed and encoded in the QR code."""
+
+
+EVENT_LABELS: dict[str, str] = {event.value: event.certificate_label for event in EventType}
+"""French wording of each event type; an unknown type is printed as it is."""
+
+
+STAFF_ROLE_NAMES: dict[str, str] = {"admin": "administrateur"}
+
+
+_MASK = "•••••"
+
+
+def mask_email(email: str) -> str:
+    """``n•••••@example.org``: first letter, a fixed run of dots (the length stays secret), then
+    the whole domain."""
+    email = email.strip()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        local, domain = email, ""
+    if not local:
+        return f"{_MASK}@{domain}" if at else ""
+    return f"{local[0]}{_MASK}" + (f"@{domain}" if at else "")
+
+
+_BROWSERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # Order matters: Edge, Opera and Samsung Internet also announce Chrome and Safari,
+    # Chrome announces Safari.
+    ("Edge", re.compile(r"\bEdg(?:e|A|iOS)?/(\d+)")),
+    ("Opera", re.compile(r"\b(?:OPR|Opera)/(\d+)")),
+    ("Samsung Internet", re.compile(r"\bSamsungBrowser/(\d+)")),
+    ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/(\d+)")),
+    ("Chrome", re.compile(r"\b(?:Chrome|CriOS)/(\d+)")),
+    ("Safari", re.compile(r"\bVersion/(\d+)[^ ]*(?: Mobile/\S+)? Safari/")),
+)
+
+
+_SYSTEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # iOS announces "like Mac OS X", Android announces Linux: they come first.
+    ("iPhone", re.compile(r"\biPhone\b")),
+    ("iPad", re.compile(r"\biPad\b")),
+    ("Android", re.compile(r"\bAndroid\b")),
+    ("Windows", re.compile(r"\bWindows\b")),
+    ("ChromeOS", re.compile(r"\bCrOS\b")),
+    ("macOS", re.compile(r"\bMacintosh\b|\bMac OS X\b")),
+    ("Linux", re.compile(r"\bLinux\b|\bX11\b")),
+)
+
+
+_UNKNOWN_LENGTH = 40
+
+
+def short_user_agent(ua: str) -> str:
+    """``Firefox 132 sur Android``, ``Safari 17 sur iPhone``, ``Chrome 131 sur Windows``; an
+    unknown browser gives the first 40 characters of `ua`."""
+    ua = " ".join(ua.split())
+    browser = next(
+        (
+            f"{name} {match.group(1)}"
+            for name, pattern in _BROWSERS
+            if (match := pattern.search(ua))
+        ),
+        None,
+    )
+    if browser is None:
+        return ua[:_UNKNOWN_LENGTH]
+    system = next((name for name, pattern in _SYSTEMS if pattern.search(ua)), None)
+    return f"{browser} sur {system}" if system else browser

@@ -1,0 +1,95 @@
+"""What the analysis of an uploaded PDF finds (`Findings`, as a worker sends it back), and the
+French words of every problem it can report."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+NOT_A_PDF = "Ce fichier n'est pas un PDF."
+
+
+TOO_LARGE = "Le fichier dépasse la taille maximale acceptée ({limit})."
+
+
+TIMED_OUT = "Le fichier n'a pas pu être analysé dans le temps imparti."
+
+
+TOO_GREEDY = "Le fichier demande trop de mémoire pour être analysé."
+
+
+UNREADABLE = "Le fichier PDF est illisible ou malformé."
+
+
+ANALYSIS_FAILED = "L'analyse du fichier a échoué."
+
+
+NO_SEAL = "Le fichier ne porte aucun cachet électronique."
+
+
+SEAL_UNREADABLE = "Le cachet électronique du fichier est illisible ou malformé."
+
+
+ALTERED = (
+    "Le contenu scellé a été modifié : l'empreinte du document ne correspond plus à celle "
+    "enregistrée dans le cachet."
+)
+
+
+SIGNATURE_BROKEN = "La signature cryptographique du cachet est invalide."
+
+
+UNTRUSTED = "Le cachet a été apposé avec un certificat non reconnu."
+
+
+REVOKED = "Le certificat du cachet a été révoqué."
+
+
+OUT_OF_VALIDITY = "Le certificat du cachet n'est pas en cours de validité (expiré ou pas encore)."
+
+
+APPENDED = (
+    "Le fichier a été complété après l'apposition du cachet (mise à jour incrémentale) : "
+    "son contenu actuel n'est plus celui qui a été scellé."
+)
+
+
+PARTIAL_COVERAGE = "Le cachet ne couvre pas l'intégralité du fichier."
+
+
+TIMESTAMP_UNTRUSTED = (
+    "L'horodatage du cachet n'a pas pu être vérifié ; la date indiquée est celle déclarée "
+    "lors du scellement."
+)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a worker sends back (plain values only)."""
+
+    seal_present: bool = False
+    seal_valid: bool = False
+    intact: bool = False
+    signed_by: str | None = None
+    sealed_at: datetime | None = None
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> bytes:
+        values = dataclasses.asdict(self)
+        values["sealed_at"] = self.sealed_at.isoformat() if self.sealed_at else None
+        return json.dumps(values).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Findings:
+        values = json.loads(raw)
+        sealed_at = values["sealed_at"]
+        return cls(
+            seal_present=bool(values["seal_present"]),
+            seal_valid=bool(values["seal_valid"]),
+            intact=bool(values["intact"]),
+            signed_by=None if values["signed_by"] is None else str(values["signed_by"]),
+            sealed_at=None if sealed_at is None else datetime.fromisoformat(sealed_at),
+            problems=tuple(str(problem) for problem in values["problems"]),
+        )
