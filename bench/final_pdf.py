@@ -21,7 +21,6 @@ from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
-from signing.model import ROLE_LABELS
 
 from bench.__main__ import median, p95, timings
 from signing.data.schema import example_school
@@ -118,7 +117,7 @@ def main(runs: int = 20) -> None:
         signers=tuple(
             SignerRecord(
                 p.role.value,
-                ROLE_LABELS[p.role],
+                p.role.label,
                 p.full_name,
                 p.email,
                 at,

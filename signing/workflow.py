@@ -1,9 +1,8 @@
 """THE state machine of documents and signers: two transition tables, and decisions built on them.
 
-Everything here is a pure function over plain values. The service reads the current states,
-asks a ``decide_*`` function, and applies the answer with a compare-and-set
-(``UPDATE … WHERE state = :expected``) in the same transaction as the events it records; a
-refusal raises `TransitionRefused` and the service changes nothing.
+Pure functions over plain values: the service reads the states, asks a ``decide_*`` function and
+applies the answer with a compare-and-set (``UPDATE … WHERE state = :expected``) in the
+transaction of its events; a refusal raises `TransitionRefused` and nothing changes.
 
 Documents: ``draft → awaiting_signatures → signed → completed``; ``draft`` and
 ``awaiting_signatures`` can be cancelled; ``awaiting_signatures`` can be declined or expire. Only a
@@ -77,13 +76,11 @@ def _states_allowing(action: DocumentAction) -> frozenset[DocumentState]:
     return frozenset(state for state, act in DOCUMENT_TRANSITIONS if act == action)
 
 
-def _signer_states_allowing(action: SignerAction) -> frozenset[SignerState]:
-    return frozenset(state for state, act in SIGNER_TRANSITIONS if act == action)
-
-
 LINKS_LIVE_IN = _states_allowing(DocumentAction.OPEN)
 """Document states in which a signing link leads to its page (every other state kills them)."""
-ANSWERING_SIGNERS = _signer_states_allowing(SignerAction.SIGN)
+ANSWERING_SIGNERS = frozenset(
+    state for state, act in SIGNER_TRANSITIONS if act == SignerAction.SIGN
+)
 """Signer states in which the signer may still answer: sign or decline, and be reminded."""
 EXPIRES_IN = _states_allowing(DocumentAction.EXPIRE)
 """Document states the worker expires once their deadline has passed."""
@@ -93,16 +90,20 @@ FINALIZES_IN = _states_allowing(DocumentAction.COMPLETE)
 """Document states the worker seals and archives (every required signature is in)."""
 
 
+_SIGNER_ENDS = {_S.SIGNED: LinkEnd.SIGNED, _S.DECLINED: LinkEnd.DECLINED}
+_DOCUMENT_ENDS = {_D.CANCELLED: LinkEnd.CANCELLED, _D.EXPIRED: LinkEnd.EXPIRED}
+
+
 def link_end(
     document_state: DocumentState, signer_state: SignerState, *, current: bool
 ) -> LinkEnd | None:
     """Why a signer's link leads nowhere, or None when it leads to their page. `current`: the
     link carries the signer's current nonce (it was neither used, replaced nor cancelled)."""
     if not current:
-        if signer_state in (_S.SIGNED, _S.DECLINED):
-            return LinkEnd(signer_state.value)
-        if document_state in (_D.CANCELLED, _D.EXPIRED):
-            return LinkEnd(document_state.value)
+        if signer_state in _SIGNER_ENDS:
+            return _SIGNER_ENDS[signer_state]
+        if document_state in _DOCUMENT_ENDS:
+            return _DOCUMENT_ENDS[document_state]
         if document_state not in LINKS_LIVE_IN:
             return LinkEnd.CLOSED
         return LinkEnd.REPLACED
@@ -292,7 +293,7 @@ def decide_amend(state: DocumentState, amendments: Sequence[AmendmentView]) -> D
 
 
 def _find(signers: Sequence[SignerView], signer_id: int) -> SignerView:
-    for signer in signers:
-        if signer.id == signer_id:
-            return signer
-    raise ValueError(f"signer {signer_id} is not a signer of this document")
+    found = next((signer for signer in signers if signer.id == signer_id), None)
+    if found is None:
+        raise ValueError(f"signer {signer_id} is not a signer of this document")
+    return found

@@ -60,7 +60,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     session_version: Mapped[str | None] = mapped_column(String(64))
     """Random, copied into each login session; replaced at logout, password change and
-    deactivation, which ends every session of the user (`service.auth`)."""
+    deactivation, which ends every session of the user (`service.accounts.session`)."""
 
     school: Mapped[School] = relationship(back_populates="users")
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

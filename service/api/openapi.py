@@ -1,11 +1,10 @@
 """The OpenAPI 3.1 description of the JSON API, served at ``GET /api/v1/openapi.json``.
 
-The schemas of each kind's `data` are made from the kind's field schema
-(``contract_templates/<kind>/fields.toml``, through `signing.schema.load_schema`), so the
-description names the same fields, labels, choices and lengths the validation applies. The rules
-that span several fields (ages, dates, who signs) are not expressible here: the API answers 422
-with the field and a French message when one is broken.
-"""
+The schemas of each kind's `data` are made from the kind's field schema (its folder's
+``fields.toml``, through `signing.kinds`), so the description names the same fields, labels,
+choices and lengths the validation applies. The rules that span several fields (ages, dates, who
+signs) are not expressible here: the API answers 422 with the field and a French message when
+one is broken."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The JSON API (``/api/v1``): documents, their PDF, their signers and their audit trail.
 
-Every route but ``/openapi.json`` needs ``Authorization: Bearer <token>`` (`service.auth_api`);
-the token's user acts, and only on their school's documents: another school's document answers
-404 exactly as a missing one. The handlers only read the request, call `service.operations` and
-shape the answer; the errors the operations raise are mapped to statuses here, in one place, and
-every error body has the same shape: ``{"errors": [{"field": …, "message": …}]}`` (French
-messages; `field` is a path into the request, ``""`` when it is about the request as a whole).
-
+Every route but ``/openapi.json`` needs ``Authorization: Bearer <token>``
+(`service.accounts.bearer`); the token's user acts, and only on their school's documents:
+another school's document answers 404 exactly as a missing one. The handlers only read the
+request, call the use cases and shape the answer; the errors the use cases raise get their
+status from `service.errors`, and every error body has the same shape: ``{"errors": [{"field":
+…, "message": …}]}`` (French messages; `field` is a path into the request, ``""`` when it is
+about the request as a whole).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def error(exc: CosigneError) -> ResponseReturnValue:
 def _reread(document_id: int) -> Document:
     """The document as stored now, in the request's session.
 
-    The operations write in transactions of their own; the request's session may still be in the
+    The use cases write in transactions of their own; the request's session may still be in the
     read transaction it began when the token was checked (on SQLite, a snapshot older than the
     write), so that transaction ends first and the next read sees the change.
     """

@@ -1,8 +1,8 @@
-"""Staff forms generated from a kind's field schema (`signing.schema`).
+"""Staff forms generated from a kind's field schema (`signing.data.schema`).
 
-Three jobs, and no rule of their own (the schema and `signing.rules` decide what is valid):
+Three jobs, and no rule of their own (the schema and the rules decide what is valid):
 
-- `parse(kind, form)`: a posted form → the nested ``data`` dict the operations expect. Input
+- `parse(kind, form)`: a posted form → the nested ``data`` dict the use cases expect. Input
   names follow the data paths: ``guardians[1].email`` is ``guardians-1-email``, a day of a weekly
   schedule ``schedule-wednesday`` ("08:30-12:00, 13:00-16:30"), a list of texts one textarea
   (one item per line), a list of dates one input per row (``reviews-0``). Blank rows are dropped.

@@ -78,7 +78,7 @@ class Document(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
     """The hash of the newest event, kept with each event in the same transaction: a removed
-    last event then shows (`signing.audit.verify_chain(last_hash=…)`)."""
+    last event then shows (`signing.trail.verify_chain(last_hash=…)`)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -25,7 +25,7 @@ from service.documents.store import lock_document, set_document_state
 from service.finalize.deliver import deliver
 from service.finalize.final_pdf import archive, build_final_pdf
 from signing.errors import CosigneError
-from signing.vocabulary import DocumentState, EventType
+from signing.vocabulary import EventType
 from signing.workflow import FINALIZES_IN, decide_complete
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def finalize(ctx: Context, document_id: int) -> bool:
         document = lock_document(session, document_id)
         if document.state not in FINALIZES_IN:
             return False  # another finalizer got here first
-        new_state = decide_complete(DocumentState(document.state))
+        new_state = decide_complete(document.state)
         set_document_state(session, document, document.state, new_state, at=now, completed_at=now)
         trail.record(
             session, document, EventType.COMPLETED, at=now, data={"final_pdf_sha256": digest}

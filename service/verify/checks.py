@@ -1,4 +1,4 @@
-"""Verification of an uploaded PDF: what the file proves (`signing.verify`) and what our records
+"""Verification of an uploaded PDF: what the file proves (`signing.pdf.verify`) and what our records
 say about it (is it one of our final PDFs, which document, who signed it and when).
 
 A file is *known* when its SHA-256 is the `final_pdf_sha256` of a completed document: the very
@@ -8,7 +8,7 @@ which the PDF's audit page also carries but which nobody should take from an upl
 Three callers: the public page (no school: anyone holding the file may check it, and the page
 shows roles and times but never names), the JSON API (scoped to the caller's school) and the
 `cosigne verify` command (no school). Reading the untrusted file happens in one of
-`signing.verify`'s isolated worker processes, with a time and a memory limit; nothing here
+`signing.pdf.verify`'s isolated worker processes, with a time and a memory limit; nothing here
 parses it.
 """
 
@@ -152,7 +152,7 @@ def size_fr(size: int) -> str:
 
 
 def too_large(max_bytes: int) -> str:
-    """The French refusal of a file over `max_bytes` (the words of `signing.verify`)."""
+    """The French refusal of a file over `max_bytes` (the words of `signing.pdf.verify`)."""
     return TOO_LARGE.format(limit=size_fr(max_bytes))
 
 

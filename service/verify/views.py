@@ -7,7 +7,7 @@ page is public and the pupils are often minors; whoever holds the file can read 
 
 The form is protected from cross-site posting like every public form (`service.csrf`). The
 upload is bounded before it is read (``COSIGNE_VERIFY_MAX_BYTES``); the file itself is parsed in
-one of `signing.verify`'s isolated workers, so a hostile file costs a worker (killed and
+one of `signing.pdf.verify`'s isolated workers, so a hostile file costs a worker (killed and
 replaced), never this process.
 """
 

@@ -72,7 +72,8 @@ def _as_dict(data: object) -> dict[str, Any]:
 
 
 def _school_year(start: object) -> int | None:
-    """The same rule as `service.operations.school_year`, copied so this revision never changes."""
+    """The rule of `signing.data.school_year.school_year`, copied so this revision never
+    changes."""
     try:
         day = date.fromisoformat(str(start)[:10])
     except ValueError:
