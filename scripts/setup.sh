@@ -52,6 +52,11 @@ ln -sf /usr/lib/python3/dist-packages/unohelper.py "$bridge/unohelper.py"
 printf '%s\n%s\n' "$(pwd)/$bridge" /usr/lib/libreoffice/program > "$site/cosigne-uno.pth"
 .venv/bin/python -c 'import uno' || { echo "Le module uno de LibreOffice ne se charge pas." >&2; exit 1; }
 
+# `git diff` shows a template's clauses as text (.gitattributes names the driver).
+if [ -d .git ] && command -v git >/dev/null; then
+  git config diff.docx.textconv ".venv/bin/python scripts/docx_text.py"
+fi
+
 # The browser tests' accessibility checks inject axe-core (npm registry, a pinned version whose
 # tarball must match the registry's sha512) into the pages: no node needed.
 if [ "$want_test" = 1 ]; then
