@@ -26,6 +26,7 @@ from service.accounts.models import ApiToken, School, User
 from service.db import Database
 from service.documents.models import Document
 from service.mail.models import OutboxMessage
+from signing.kinds import Kind
 from signing.pdf.convert import ConverterPool, ConverterSettings
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
@@ -306,9 +307,10 @@ def test_openapi_describes_every_route_and_both_kinds(app: Flask) -> None:
 def test_the_examples_match_the_described_fields(app: Flask, make_request) -> None:
     spec = app.test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
 
-    for kind, schema in (("parcours", "ParcoursData"), ("convention", "ConventionData")):
+    for kind in Kind:
+        schema = f"{kind.value.capitalize()}Data"
         described = spec[schema]["properties"]
-        data = make_request(kind)["data"]
+        data = kind.spec.example["data"]
         assert set(data) <= set(described), kind
         assert set(spec[schema]["required"]) <= set(data), kind
 

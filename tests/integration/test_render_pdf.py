@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli import cli
-from signing.kinds import spec_of
+from signing.kinds import Kind, spec_of
 from signing.pdf.pipeline import render_document
 
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" {{ config }}'
@@ -39,7 +39,7 @@ def _fonts(pdf: bytes) -> dict[str, bool]:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 @pytest.mark.parametrize("minor", [True, False], ids=["minor", "adult"])
 def test_both_kinds_render_to_a_pdf_with_literal_text_anchors_and_embedded_fonts(
     kind, minor, make_request, school, today, converter

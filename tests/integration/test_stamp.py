@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from signing.data.schema import example_school
 from signing.errors import AnchorMissing, ValidationFailed
-from signing.kinds import spec_of
+from signing.kinds import Kind, spec_of
 from signing.pdf.anchors import find_anchors
 from signing.pdf.pipeline import render_document
 from signing.pdf.stamp import BOX_DROP, BOX_HEIGHT, BOX_WIDTH, SignatureMark, stamp
@@ -67,7 +67,7 @@ def _marks(anchors: list[str]) -> list[SignatureMark]:
     return marks
 
 
-@pytest.mark.parametrize("kind", ["convention", "parcours"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_every_signer_anchor_is_found_in_its_block_at_the_end(kind, convention, parcours) -> None:
     pdf, anchors = convention if kind == "convention" else parcours
     reader = PdfReader(io.BytesIO(pdf))

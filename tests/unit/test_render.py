@@ -23,10 +23,10 @@ from signing.data.french import (
 )
 from signing.data.validate import validate_document, validate_school
 from signing.errors import RenderError, UnknownKind
-from signing.kinds import spec_of
+from signing.kinds import Kind, spec_of
 from signing.pdf.render import render_docx
 
-KINDS = ("parcours", "convention")
+KINDS = list(Kind)
 ANCHOR = re.compile(r"\[\[sig:[a-z_]+(?::[0-9]+)?\]\]")
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien"'
 NFD_NAME = unicodedata.normalize("NFD", "Hélène")

@@ -13,6 +13,7 @@ import pytest
 
 from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
+from signing.kinds import Kind
 from signing.kinds.convention.rules import presence_days
 
 REMOVE = object()
@@ -79,14 +80,14 @@ def v(make_request: Callable[..., dict[str, Any]], today: date) -> Validation:
 # --- dates -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_end_before_start(kind: str, v: Validation) -> None:
     error = v.only_error(kind, v.data(kind, end_date="2027-01-03"))
     assert error.field == "end_date"
     assert error.message.startswith("La date de fin (3 janvier 2027) est antérieure")
 
 
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_a_period_of_more_than_three_years_is_a_typo(kind: str, v: Validation) -> None:
     error = v.only_error(kind, v.data(kind, end_date="9999-12-31"))
     assert error.field == "end_date"
@@ -157,7 +158,7 @@ def test_birth_date_sanity(birth: str, expected: str, v: Validation) -> None:
     assert expected in errors[0].message
 
 
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_a_minor_needs_a_signing_guardian(kind: str, v: Validation) -> None:
     error = v.only_error(kind, v.data(kind, guardians=[]))
     assert error == FieldIssue(

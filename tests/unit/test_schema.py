@@ -16,7 +16,7 @@ import pytest
 from signing.data.schema import TYPES, load_school_schema
 from signing.data.validate import Validated, label_for, validate_document, validate_school
 from signing.errors import FieldIssue, UnknownKind, ValidationFailed
-from signing.kinds import spec_of
+from signing.kinds import Kind, spec_of
 
 REMOVE = object()
 
@@ -132,7 +132,7 @@ def test_labels_tolerate_indices_and_schedule_days() -> None:
 # --- the examples ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_examples_pass_without_warnings(kind: str, v: Validation) -> None:
     validated = v.validate(kind, v.data(kind))
     assert validated.warnings == ()
@@ -161,7 +161,7 @@ def test_absent_optional_list_becomes_empty(v: Validation) -> None:
     assert validated["guardians"] == []
 
 
-@pytest.mark.parametrize("kind", ["parcours", "convention"])
+@pytest.mark.parametrize("kind", list(Kind))
 def test_validation_is_idempotent(kind: str, v: Validation) -> None:
     once = v.validate(kind, v.data(kind)).data
     assert v.validate(kind, once).data == once
