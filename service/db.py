@@ -32,6 +32,8 @@ from sqlalchemy import Dialect, Engine, Select, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
 
+from service import tables  # noqa: F401 — every mapped class, before any session opens
+
 _EXTENSION = "cosigne.db"
 _G_SESSION = "_cosigne_session"
 

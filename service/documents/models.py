@@ -119,9 +119,3 @@ class Event(Base):
 
     document: Mapped[Document] = relationship(back_populates="events")
     signer: Mapped[Signer | None] = relationship()
-
-
-# The tables named by this module's relationships and foreign keys, so that SQLAlchemy knows them
-# whichever module is imported first.
-from service.accounts import models as _accounts  # noqa: E402, F401
-from service.signers import models as _signers  # noqa: E402, F401

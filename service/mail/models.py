@@ -30,8 +30,3 @@ class OutboxMessage(Base):
     attachment_sha256: Mapped[str | None] = mapped_column(String(64))
     """An archived PDF attached when the message is sent (the final document)."""
     attachment_name: Mapped[str | None] = mapped_column(String(200))
-
-
-# The tables named by this module's relationships and foreign keys, so that SQLAlchemy knows them
-# whichever module is imported first.
-from service.documents import models as _documents  # noqa: E402, F401

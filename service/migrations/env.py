@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from service import app  # noqa: F401 — every table, through the packages that declare them
+from service import tables  # noqa: F401 — every table
 from service.db import create_database_engine
 from service.orm import Base
 from service.settings import Settings

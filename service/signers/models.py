@@ -56,8 +56,3 @@ class Signer(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-
-# The tables named by this module's relationships and foreign keys, so that SQLAlchemy knows them
-# whichever module is imported first.
-from service.documents import models as _documents  # noqa: E402, F401

@@ -1,0 +1,10 @@
+"""Every table, imported together: a relationship names its target class (``"Signer"``), which
+SQLAlchemy finds only among the mapped classes it has seen, so `service.db` imports this module
+before it opens any session. Each table is declared in its concern's ``models.py``."""
+
+from service.accounts import models as accounts
+from service.documents import models as documents
+from service.mail import models as mail
+from service.signers import models as signers
+
+__all__ = ["accounts", "documents", "mail", "signers"]
