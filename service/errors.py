@@ -71,6 +71,19 @@ class DeadLink(CosigneError):
         super().__init__(end.message)
 
 
+class AlreadyExists(CosigneError):
+    """A school of that UAI, or an account of that address, exists already; nothing was added."""
+
+
+class NotAllowed(CosigneError):
+    """The user may not do this (an admin managing a head); nothing was changed."""
+
+
+class TooManyAttempts(CosigneError):
+    """Too many failed logins on this address or from this IP lately: the attempt is refused
+    before the password is checked."""
+
+
 class SignatureRefused(CosigneError):
     """The signing form is incomplete or wrong; `issues` say which field and why."""
 
@@ -118,6 +131,9 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         Unauthorized: Answer(401, "Authentification requise"),
         # The same words whether the document does not exist or belongs to another school.
         NotFound: Answer(404, "Document introuvable", public_message="Document introuvable."),
+        NotAllowed: Answer(403, "Vous n’avez pas accès à cette page"),
+        AlreadyExists: Answer(409, "Cela existe déjà"),
+        TooManyAttempts: Answer(429, "Trop de tentatives"),
         SignerNotFound: Answer(
             404,
             "Signataire introuvable",

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from service.accounts.models import School, User
 from service.context import Context, Origin
 from service.db import Database
 from service.documents.create import create_document
+from service.documents.forms import build as build_form
 from service.documents.issue import issue_document
 from service.finalize.finalize import finalize
 from service.settings import Settings
@@ -22,6 +23,10 @@ from service.signers.models import Signer
 from service.signers.sign import sign
 from service.signers.sign_as_staff import sign_as_staff
 from signing.pdf.pipeline import Converter
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
 
 _numbers = itertools.count(1)
 
@@ -190,3 +195,29 @@ def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
     )
     assert finalize(ctx, document.id)
     return document.id
+
+
+def logged_in(app: Flask, user: User) -> FlaskClient:
+    """A browser with `user`'s session, as the login page leaves it."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = user.id
+        session["session_version"] = user.session_version
+    return client
+
+
+def form_of(kind: str, data: dict[str, Any]) -> dict[str, str]:
+    """What a browser posts for `data`: every input of the generated form with its value."""
+    post: dict[str, str] = {}
+    stack = list(build_form(kind, data).sections)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.kind != "input":
+            continue
+        if node.widget == "checkbox":
+            if node.value:
+                post[node.name] = "oui"
+        else:
+            post[node.name] = str(node.value)
+    return post

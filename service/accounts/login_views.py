@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,17 +13,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
-from service import db
-from service.accounts import csrf, passwords
-from service.accounts.models import User
-from service.accounts.password_mail import RESET_LINK_MAX_AGE, send_password_link
-from service.accounts.session import app_now, current_user, end_sessions, safe_next, start_session
-from service.accounts.throttle import TOO_MANY_ATTEMPTS, attempt_login, too_many_reset_mails
+from service import context
+from service.accounts import csrf
+from service.accounts.choose_password import choose_password, password_link_user
+from service.accounts.log_in import LoginFailed, log_in
+from service.accounts.log_out import log_out
+from service.accounts.request_password_reset import request_password_reset
+from service.accounts.session import current_user, safe_next, start_session
+from service.errors import TooManyAttempts, answer
 from service.security import PAGE_CSP
-from signing.errors import LinkError, LinkExpired, LinkInvalid
-from signing.links import LinkSigner
+from signing.errors import LinkError, LinkExpired, LinkInvalid, ValidationFailed
 
 bp = Blueprint("auth", __name__)
 csrf.protect(bp)
@@ -52,12 +49,12 @@ def login() -> ResponseReturnValue:
 
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")
-    error, user = attempt_login(email, password)
-    if user is None:
-        return (
-            render_template("auth/login.html", next=next_path, email=email, error=error),
-            429 if error == TOO_MANY_ATTEMPTS else 200,
-        )
+    try:
+        user = log_in(context.current(), email, password, context.origin())
+    except (LoginFailed, TooManyAttempts) as exc:
+        status = answer(exc).status if isinstance(exc, TooManyAttempts) else 200
+        page = render_template("auth/login.html", next=next_path, email=email, error=str(exc))
+        return page, status
     start_session(user)
     return redirect(next_path)
 
@@ -66,10 +63,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     user = current_user()
     if user is not None:
-        with db.transaction() as tx:
-            row = tx.get(User, user.id)
-            if row is not None:
-                end_sessions(row)
+        log_out(context.current(), user.id)
     session.clear()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
@@ -80,63 +74,34 @@ def forgot_password() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("auth/forgot.html", email="", sent=False)
     email = request.form.get("email", "")[:254]
-    settings = current_app.config["COSIGNE"]
-    now = app_now()
-    with db.transaction() as tx:
-        user = passwords.find_user(tx, email)
-        if user is not None and user.active and not too_many_reset_mails(tx, user, now):
-            send_password_link(tx, user, settings, now=now, first=False)
+    request_password_reset(context.current(), email)
     # The same answer whether the address is known or not: the page reveals no account.
     return render_template("auth/forgot.html", email=email, sent=True)
 
 
 @bp.route("/compte/mot-de-passe/<token>", methods=["GET", "POST"])
 def set_password(token: str) -> ResponseReturnValue:
-    signer = passwords.password_link_signer(current_app.config["COSIGNE"])
-    now = app_now()
+    ctx = context.current()
     try:
-        user = _user_for_token(signer, token, now)
+        user = password_link_user(ctx, token)
     except LinkError as exc:
         return _dead_link(exc)
     first = user.password_hash is None
     if request.method == "GET":
         return render_template("auth/set_password.html", user=user, first=first, errors={})
-
     password = request.form.get("password", "")
     confirmation = request.form.get("password_confirmation", "")
-    errors: dict[str, str] = {}
     try:
-        passwords.check_new_password(password)
-    except passwords.BadPassword as exc:
-        errors["password"] = str(exc)[:1].upper() + str(exc)[1:] + "."
-    if not errors and password != confirmation:
-        errors["password_confirmation"] = "Les deux mots de passe ne sont pas identiques."  # noqa: S105 — a message
-    if errors:
-        return render_template("auth/set_password.html", user=user, first=first, errors=errors), 422
-    with db.transaction() as tx:
-        try:
-            row = _user_for_token(signer, token, now, tx)
-        except LinkError as exc:  # used in another tab meanwhile
-            return _dead_link(exc)
-        passwords.set_password(row, password)  # the link dies with the old nonce
-        end_sessions(row)
+        choose_password(ctx, token, password, confirmation)
+    except ValidationFailed as exc:
+        errors = {issue.field: issue.message for issue in exc.errors}
+        page = render_template("auth/set_password.html", user=user, first=first, errors=errors)
+        return page, answer(exc).status
+    except LinkError as exc:  # used in another tab meanwhile
+        return _dead_link(exc)
     session.clear()
     flash("Votre mot de passe est enregistré. Vous pouvez maintenant vous connecter.", "success")
     return redirect(url_for("auth.login"))
-
-
-def _user_for_token(
-    signer: LinkSigner, token: str, now: datetime, tx: Session | None = None
-) -> User:
-    if len(token) > 512:
-        raise LinkInvalid
-    user = passwords.user_for_password_token(tx or db.session(), signer, token, now=now)
-    claims = signer.read(token, now=now)
-    if user.password_hash is not None and now - claims.signed_at > RESET_LINK_MAX_AGE:
-        raise LinkExpired(
-            signed_at=claims.signed_at, expired_at=claims.signed_at + RESET_LINK_MAX_AGE
-        )
-    return user
 
 
 def _dead_link(exc: LinkError) -> ResponseReturnValue:
@@ -147,6 +112,4 @@ def _dead_link(exc: LinkError) -> ResponseReturnValue:
         if isinstance(exc, LinkInvalid)
         else "used"
     )
-    return render_template(
-        "auth/dead_link.html", reason=reason
-    ), 410 if reason != "invalid" else 404
+    return render_template("auth/dead_link.html", reason=reason), answer(exc).status

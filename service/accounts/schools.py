@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from service.accounts.models import School
 
 
@@ -26,3 +29,7 @@ def school_identity(school: School) -> dict[str, Any]:
             school.board_approval_date.isoformat() if school.board_approval_date else None
         ),
     }
+
+
+def school_by_uai(session: Session, uai: str) -> School | None:
+    return session.scalar(select(School).where(School.uai == uai))

@@ -6,21 +6,19 @@ import sys
 from typing import IO
 
 import click
-from sqlalchemy import select
 
-from service import db
-from service.accounts import api_tokens, passwords
-from service.accounts.models import User
+from service import context
+from service.accounts import passwords
+from service.accounts.add_user import add_user
+from service.accounts.create_token import create_token
 from service.cli.french import (
     CommandGroup,
-    app_settings,
     fail,
-    flush,
     one_of,
     required_text,
     school_of,
 )
-from service.orm import utcnow
+from service.errors import AlreadyExists, NotAllowed, NotFound
 from signing.vocabulary import StaffRole
 
 user_group = CommandGroup("user", help="Comptes du personnel.")
@@ -68,34 +66,26 @@ def user_add(
     last = required_text(last_name, "le nom")
     role = one_of(role, tuple(StaffRole), "rôle")
     password = _read_password(sys.stdin) if password_stdin else None
-    settings = app_settings()
-    duplicate = f"un compte existe déjà pour l'adresse {login}"
-    with db.transaction() as session:
-        school = school_of(session, school_uai)
-        if session.scalar(select(User.id).where(User.email == login)) is not None:
-            fail(duplicate)
-        user = User(
-            school=school,
-            email=login,
+    ctx = context.current()
+    school = school_of(ctx, school_uai)
+    try:
+        added = add_user(
+            ctx,
+            school_id=school.id,
+            login=login,
             first_name=first,
             last_name=last,
-            role=role,
-            active=True,
-            created_at=utcnow(),
+            role=StaffRole(role),
+            password=password,
         )
-        if password is not None:
-            passwords.set_password(user, password)
-        session.add(user)
-        flush(session, lambda: duplicate)
-        token = None
-        if password is None:
-            signer = passwords.password_link_signer(settings)
-            token = passwords.start_password_reset(user, signer, now=utcnow())
+    except AlreadyExists as exc:
+        fail(str(exc))
+    user = added.user
     click.echo(f"Compte créé : {user.full_name} <{user.email}>, {role}, {school.uai}.")
-    if token is not None:
+    if added.password_link is not None:
         days = passwords.PASSWORD_LINK_MAX_AGE.days
         click.echo(f"Lien pour choisir le mot de passe (valable {days} jours, une seule fois) :")
-        click.echo(passwords.password_link(settings, token))
+        click.echo(added.password_link)
 
 
 @token_group.command("create")
@@ -105,14 +95,10 @@ def token_create(email: str) -> None:
     login = passwords.normalize_login(email)
     if login is None:
         fail(f"adresse électronique incorrecte : {email!r}")
-    with db.transaction() as session:
-        user = session.scalar(select(User).where(User.email == login))
-        if user is None:
-            fail(f"aucun compte pour l'adresse {login}")
-        if not user.active:
-            fail(f"le compte {login} est désactivé")
-        new = api_tokens.create_api_token(session, user, now=utcnow())
-        session.flush()
+    try:
+        user, new = create_token(context.current(), login)
+    except (NotFound, NotAllowed) as exc:
+        fail(str(exc))
     click.echo(
         f"Jeton créé pour {user.full_name} <{login}> (préfixe {new.row.prefix}). "
         "Conservez-le : il ne sera plus affiché."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from service import db
+from service import context
 from service.cli.french import CommandGroup, fail
-from service.documents import trail
-from service.documents.models import Document
+from service.documents.verify_trail import verify_trail
+from service.errors import NotFound
 
 audit_group = CommandGroup("audit", help="Piste d'audit des documents.")
 
@@ -16,18 +16,16 @@ audit_group = CommandGroup("audit", help="Piste d'audit des documents.")
 @click.argument("document_id", type=int)
 def audit_verify(document_id: int) -> None:
     """Vérifier que la piste d'audit d'un document est intacte (code 1 sinon)."""
-    database = db.database()
+    ctx = context.current()
     try:
-        with database.new_session() as session:
-            document = session.get(Document, document_id)
-            if document is None:
-                fail(f"aucun document n° {document_id}")
-            events = list(document.events)
-            breaks = trail.check_chain(events, document.last_event_hash)
+        checked = verify_trail(ctx, document_id)
+    except NotFound as exc:
+        fail(str(exc))
     finally:
-        database.dispose()
+        ctx.db.dispose()
+    breaks = checked.breaks
     if breaks:
         for line in breaks:
             click.echo(f"Rompue : {line}", err=True)
         raise SystemExit(1)
-    click.echo(f"Piste d'audit du document n° {document_id} intacte : {len(events)} événements.")
+    click.echo(f"Piste d'audit du document n° {document_id} intacte : {checked.events} événements.")

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
-from service import db, migrations
+from service import context, db, migrations
+from service.accounts.add_school import add_school
 from service.accounts.models import SCHOOL_STATUSES, School
 from service.cli.french import (
     CommandGroup,
     email_address,
     fail,
-    flush,
     iso_date,
     one_of,
     optional_text,
     required_text,
     uai_code,
 )
-from service.orm import utcnow
+from service.errors import AlreadyExists
 from signing.data.identifiers import (
     is_french_phone,
 )
@@ -86,14 +85,11 @@ def school_add(
         phone=optional_text(phone),
         head_title=optional_text(head_title),
         board_approval_date=iso_date(board_approval_date, "la date d'approbation"),
-        created_at=utcnow(),
     )
     if school.phone and not is_french_phone(school.phone):
         fail(f"numéro de téléphone incorrect : {phone!r}")
-    duplicate = f"un établissement d'UAI {school.uai} existe déjà"
-    with db.transaction() as session:
-        if session.scalar(select(School.id).where(School.uai == school.uai)) is not None:
-            fail(duplicate)
-        session.add(school)
-        flush(session, lambda: duplicate)
+    try:
+        add_school(context.current(), school)
+    except AlreadyExists as exc:
+        fail(str(exc))
     click.echo(f"Établissement enregistré : {school.uai} {school.name} (n° {school.id}).")

@@ -21,16 +21,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from service import context, db
+from service import context
 from service.accounts import passwords
+from service.accounts.add_school import add_school
+from service.accounts.add_user import add_user
+from service.accounts.change_password import change_password
 from service.accounts.models import School, User
+from service.accounts.schools import school_by_uai
 from service.cli.french import BadArgument, FrenchCommand
 from service.context import Origin
 from service.documents.cancel import cancel_document
 from service.documents.create import create_document
 from service.documents.issue import issue_document
 from service.finalize.finalize import finalize
-from service.orm import utcnow
 from service.settings import Settings
 from service.signers.models import Signer
 from service.signers.sign import sign
@@ -52,67 +55,61 @@ def demo_command() -> None:
     if settings.is_production:
         raise BadArgument("la démonstration n'est pas disponible en production")
     example = example_school()
-    created, head = _school_and_head(example)
-    password = _password(settings, head)
+    ctx = context.current()
+    created, head = _school_and_head(ctx, example)
+    password = _password(ctx, head)
     if created:
         _sample_documents(head)
     _print_welcome(settings, head, password, created=created)
 
 
-def _school_and_head(example: dict[str, Any]) -> tuple[bool, User]:
+def _school_and_head(ctx: context.Context, example: dict[str, Any]) -> tuple[bool, User]:
     head_data = example["head"]
     login = passwords.normalize_login(head_data["email"])
     assert login is not None  # noqa: S101 — the example's address is valid
-    with db.transaction() as tx:
-        school = tx.scalar(select(School).where(School.uai == example["uai"]))
-        created = school is None
-        if school is None:
-            school = School(
-                uai=example["uai"],
-                name=example["name"],
-                status=example["status"],
-                address=example["address"],
-                email=example["email"],
-                phone=example["phone"],
-                head_first_name=head_data["first_name"],
-                head_last_name=head_data["last_name"],
-                head_title=head_data["title"],
-                head_email=login,
-                created_at=utcnow(),
-            )
-            tx.add(school)
-            tx.flush()
-        head = tx.scalar(select(User).where(User.email == login))
-        if head is None:
-            head = User(
-                school_id=school.id,
-                email=login,
-                first_name=head_data["first_name"],
-                last_name=head_data["last_name"],
-                role=StaffRole.HEAD,
-                active=True,
-                created_at=utcnow(),
-            )
-            tx.add(head)
-            tx.flush()
-        tx.refresh(head)
-        _ = head.school  # loaded now: the row is used after the transaction
+    with ctx.db.new_session() as session:
+        school = school_by_uai(session, example["uai"])
+        head = passwords.find_user(session, login)
+    created = school is None
+    if school is None:
+        school = School(
+            uai=example["uai"],
+            name=example["name"],
+            status=example["status"],
+            address=example["address"],
+            email=example["email"],
+            phone=example["phone"],
+            head_first_name=head_data["first_name"],
+            head_last_name=head_data["last_name"],
+            head_title=head_data["title"],
+            head_email=login,
+        )
+        add_school(ctx, school)
+    if head is None:
+        head = add_user(
+            ctx,
+            school_id=school.id,
+            login=login,
+            first_name=head_data["first_name"],
+            last_name=head_data["last_name"],
+            role=StaffRole.HEAD,  # its password is set by `_password`, which prints it
+        ).user
+    with ctx.db.new_session() as session:
+        head = session.get(User, head.id)
+        assert head is not None  # noqa: S101 — just found or added
+        _ = head.school  # loaded now: the row is used after the session
     return created, head
 
 
-def _password(settings: Settings, head: User) -> str:
+def _password(ctx: context.Context, head: User) -> str:
     """The demo password from the data folder, or a new one (set on the account) when there is
     none yet or it no longer opens the account."""
-    path = settings.data_dir / PASSWORD_FILE
+    path = ctx.settings.data_dir / PASSWORD_FILE
     saved = path.read_text("utf-8").strip() if path.exists() else ""
     if saved and head.active and passwords.check_password(head, saved):
         return saved
     password = secrets.token_urlsafe(12)  # 16 characters
-    with db.transaction() as tx:
-        row = tx.get(User, head.id)
-        assert row is not None  # noqa: S101
-        passwords.set_password(row, password)
-        row.active = True
+    change_password(ctx, head.id, password)
     _write_private(path, password)
     return password
 

@@ -7,18 +7,17 @@ Other tools script these commands, so their names, options and outputs are a con
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import IO, Any, NoReturn
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from service.accounts.models import School
+from service.accounts.schools import school_by_uai
+from service.context import Context
 from service.settings import Settings
 from signing.data.identifiers import (
     is_uai_well_formed,
@@ -130,18 +129,11 @@ def iso_date(value: str | None, label: str) -> date | None:
     return parsed
 
 
-def school_of(session: Session, uai_text: str) -> School:
+def school_of(ctx: Context, uai_text: str) -> School:
+    """The school of a UAI argument, or one French line saying to create it first."""
     uai = uai_code(uai_text)
-    school = session.scalar(select(School).where(School.uai == uai))
+    with ctx.db.new_session() as session:
+        school = school_by_uai(session, uai)
     if school is None:
         fail(f"aucun établissement d'UAI {uai} : créez-le d'abord avec « cosigne school add »")
     return school
-
-
-def flush(session: Session, conflict: Callable[[], str]) -> None:
-    """Write the pending rows, turning a unique-constraint race (two commands at once) into the
-    same French line as the check that came just before."""
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise BadArgument(conflict()) from exc

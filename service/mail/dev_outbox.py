@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from service import db
 from service.mail.addresses import find_links
-from service.mail.models import OutboxMessage
+from service.mail.outbox import newest
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
@@ -25,11 +24,7 @@ def development_only() -> None:
 
 @bp.get("/outbox")
 def outbox() -> ResponseReturnValue:
-    rows = db.session().scalars(
-        select(OutboxMessage)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(OUTBOX_PAGE_SIZE)
-    )
+    rows = newest(db.session(), OUTBOX_PAGE_SIZE)
     messages = [
         {"row": row, "links": list(dict.fromkeys(find_links(row.text_body)))} for row in rows
     ]

@@ -192,3 +192,14 @@ def mark_failed(db: Database, item: Claimed, now: datetime, error: BaseException
             "Message %s pour %s non envoyé (essai %s) : %s", item.id, item.to, attempts, text
         )
     return last
+
+
+def newest(session: Session, limit: int) -> list[OutboxMessage]:
+    """The outbox, newest first (sent or not), at most `limit` messages."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )

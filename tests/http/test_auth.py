@@ -22,15 +22,11 @@ from werkzeug.test import TestResponse
 
 from service import create_app
 from service.accounts import csrf
+from service.accounts.log_in import LOGIN_FAILED, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN
 from service.accounts.models import School, User
 from service.accounts.passwords import set_password
+from service.accounts.request_password_reset import MAX_RESET_MAILS
 from service.accounts.session import login_required, role_label
-from service.accounts.throttle import (
-    LOGIN_FAILED,
-    MAX_FAILURES_PER_IP,
-    MAX_FAILURES_PER_LOGIN,
-    MAX_RESET_MAILS,
-)
 from service.cli import cli
 from service.db import Database
 from service.documents.models import Document

@@ -11,13 +11,11 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url
-from factories import FrozenClock, make_school, make_user, serving_app
+from factories import FrozenClock, form_of, logged_in, make_school, make_user, serving_app
 from flask import Flask
-from flask.testing import FlaskClient
 from pdftools import page_texts, squash
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -26,7 +24,6 @@ from service.accounts.api_tokens import create_api_token
 from service.accounts.models import User
 from service.accounts.schools import school_identity
 from service.db import Database
-from service.documents.forms import build as build_form
 from service.documents.models import Document
 from service.mail.models import OutboxMessage
 from signing.data.validate import validate_document
@@ -72,29 +69,6 @@ def _text(response: TestResponse) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def _staff_browser(app: Flask, user: User) -> FlaskClient:
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["session_version"] = user.session_version
-    return client
-
-
-def _posted(kind: Kind, data: dict[str, Any]) -> dict[str, str]:
-    """What a browser posts for `data`: every input of the generated form with its value."""
-    post: dict[str, str] = {}
-    stack = list(build_form(kind, data).sections)
-    while stack:
-        node = stack.pop()
-        stack.extend(node.children)
-        if node.kind == "input" and node.widget == "checkbox":
-            if node.value:
-                post[node.name] = "oui"
-        elif node.kind == "input":
-            post[node.name] = str(node.value)
-    return post
-
-
 def _mailed_links(db: Database, document_id: int) -> dict[str, str]:
     """The newest signing link mailed to each address, read from the messages' own text."""
     with db.new_session() as session:
@@ -130,7 +104,7 @@ def test_a_document_of_every_kind_is_filled_issued_signed_sealed_and_verified(
 ) -> None:
     db: Database = app.extensions["cosigne.db"]
     spec, example = kind.spec, kind.spec.example["data"]
-    staff = _staff_browser(app, head)
+    staff = logged_in(app, head)
 
     # The head fills the form generated from the kind's schema.
     form_page = staff.get(f"/documents/nouveau/{kind}")
@@ -139,7 +113,7 @@ def test_a_document_of_every_kind_is_filled_issued_signed_sealed_and_verified(
     token = CSRF.search(form_page.get_data(as_text=True))
     assert token
     saved = staff.post(
-        f"/documents/nouveau/{kind}", data={**_posted(kind, example), "csrf_token": token.group(1)}
+        f"/documents/nouveau/{kind}", data={**form_of(kind, example), "csrf_token": token.group(1)}
     )
     assert saved.status_code == 302, _text(saved)
     with db.new_session() as session:

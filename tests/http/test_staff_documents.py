@@ -16,6 +16,8 @@ from db import count, database, database_url, postgres_server, postgres_url, sna
 from factories import (
     FrozenClock,
     complete_document,
+    form_of,
+    logged_in,
     make_school,
     make_user,
     serving_app,
@@ -93,15 +95,6 @@ def head(ctx: Context) -> User:
     return make_user(ctx.db, make_school(ctx.db), role="head", session_version="session-du-chef")
 
 
-def logged_in(app: Flask, user: User) -> FlaskClient:
-    """A browser with `user`'s session, as the login page leaves it."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["session_version"] = user.session_version
-    return client
-
-
 @pytest.fixture
 def client(app: Flask, head: User) -> FlaskClient:
     return logged_in(app, head)
@@ -121,23 +114,6 @@ def csrf_of(client: FlaskClient, url: str = "/tableau-de-bord") -> str:
     match = CSRF.search(response.get_data(as_text=True))
     assert match
     return match.group(1)
-
-
-def form_of(kind: str, data: dict[str, Any]) -> dict[str, str]:
-    """What a browser posts for `data`: every input of the generated form with its value."""
-    post: dict[str, str] = {}
-    stack = list(build_form(kind, data).sections)
-    while stack:
-        node = stack.pop()
-        stack.extend(node.children)
-        if node.kind != "input":
-            continue
-        if node.widget == "checkbox":
-            if node.value:
-                post[node.name] = "oui"
-        else:
-            post[node.name] = str(node.value)
-    return post
 
 
 def field_messages(response: TestResponse, name: str) -> str:
