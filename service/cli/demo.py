@@ -19,7 +19,6 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from service import context
 from service.accounts import passwords
@@ -33,9 +32,11 @@ from service.context import Origin
 from service.documents.cancel import cancel_document
 from service.documents.create import create_document
 from service.documents.issue import issue_document
+from service.documents.store import get_document
 from service.finalize.finalize import finalize
+from service.mail.addresses import find_links
+from service.mail.outbox import messages_of
 from service.settings import Settings
-from service.signers.models import Signer
 from service.signers.sign import sign
 from service.signers.sign_as_staff import sign_as_staff
 from signing.data.schema import example_school
@@ -95,7 +96,7 @@ def _school_and_head(ctx: context.Context, example: dict[str, Any]) -> tuple[boo
             role=StaffRole.HEAD,  # its password is set by `_password`, which prints it
         ).user
     with ctx.db.new_session() as session:
-        head = session.get(User, head.id)
+        head = passwords.find_user(session, login)
         assert head is not None  # noqa: S101 — just found or added
         _ = head.school  # loaded now: the row is used after the session
     return created, head
@@ -154,18 +155,20 @@ def _sample_documents(head: User) -> None:
 
 
 def _sign_by_everyone(ctx: context.Context, head: User, document_id: int) -> None:
-    """Every party signs through their link, then the head logged in; the document is sealed
-    and archived (finalized) at once, so the demo shows a final PDF, its audit trail and its
-    verification."""
+    """Every party signs through the link of their mail, then the head logged in; the document
+    is sealed and archived (finalized) at once, so the demo shows a final PDF, its audit trail
+    and its verification."""
     origin = Origin(ip="127.0.0.1", user_agent="cosigne demo")
     with ctx.db.new_session() as session:
-        links = [
-            (ctx.link_signer().make(s.id, s.link_nonce, now=ctx.now()), s.full_name)
-            for s in session.scalars(
-                select(Signer).where(Signer.document_id == document_id, Signer.role != Role.HEAD)
-            )
-            if s.link_nonce
-        ]
+        signers = get_document(session, head.school_id, document_id).signers
+        names = {s.email: s.full_name for s in signers if s.role != Role.HEAD}
+        mailed = {
+            message.to_address: link.rsplit("/sign/", 1)[1]
+            for message in messages_of(session, document_id)
+            for link in find_links(message.text_body)
+            if "/sign/" in link
+        }
+    links = [(mailed[email], name) for email, name in names.items()]  # the link each one got
     for token, name in links:
         sign(
             ctx,

@@ -203,3 +203,14 @@ def newest(session: Session, limit: int) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+def messages_of(session: Session, document_id: int) -> list[OutboxMessage]:
+    """The messages about one document, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.document_id == document_id)
+            .order_by(OutboxMessage.id)
+        )
+    )
