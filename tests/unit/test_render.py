@@ -155,7 +155,8 @@ def test_text_from_users_comes_out_literally(kind, make_data, school_data, today
     data["pupil"]["class_name"] = "{% raw %}2nde{% endraw %} 😀"
     data["guardians"][0]["first_name"] = NFD_NAME
     data["referent"]["last_name"] = "{{ 7 * 7 }}"
-    longtext = "reasons" if kind == "parcours" else "activities"
+    # The kind's first long text of its own: typed by the staff, printed a paragraph a line.
+    longtext = next(f.name for f in spec_of(kind).schema.children("") if f.type == "longtext")
     data[longtext] = "Première ligne\nSeconde ligne & <fin>"
 
     docx = render_docx(kind, data, school_data, on=today)
