@@ -118,10 +118,12 @@ def serving_app(
     monkeypatch: Any,
     *,
     clock: Callable[[], datetime] | None = None,
+    converter: Converter | None = None,
     **env: str,
 ) -> Any:
     """The Flask app of the HTTP tests: test settings on `database_url`, a random secret in the
-    test's folder, no SMTP host, links on http://cosigne.test, `clock` as the app's time.
+    test's folder, no SMTP host, links on http://cosigne.test, `clock` as the app's time,
+    `converter` (the session's warm LibreOffice) as its converter when given.
     The caller disposes `app.extensions["cosigne.db"]` when done."""
     from service import create_app  # noqa: PLC0415 — the app only where a test asks for it
 
@@ -145,7 +147,10 @@ def serving_app(
     config: dict[str, Any] = {"TESTING": True}
     if clock is not None:
         config["COSIGNE_CLOCK"] = clock
-    return create_app(config)
+    app = create_app(config)
+    if converter is not None:
+        app.extensions["cosigne.converter"] = converter
+    return app
 
 
 def sign_all_but_head(ctx: Context, document_id: int) -> None:

@@ -61,10 +61,13 @@ def log_in(ctx: Context, email: str, password: str, origin: Origin) -> User:
             .select_from(LoginAttempt)
             .where(LoginAttempt.ip == ip, LoginAttempt.at >= since)
         )
-        if (per_login or 0) >= MAX_FAILURES_PER_LOGIN or (per_ip or 0) >= MAX_FAILURES_PER_IP:
-            raise TooManyAttempts(TOO_MANY_ATTEMPTS)
-        attempt = LoginAttempt(login=key, ip=ip, at=now)
-        tx.add(attempt)
+        throttled = (per_login or 0) >= MAX_FAILURES_PER_LOGIN
+        throttled = throttled or (per_ip or 0) >= MAX_FAILURES_PER_IP
+        attempt = None if throttled else LoginAttempt(login=key, ip=ip, at=now)
+        if attempt is not None:
+            tx.add(attempt)
+    if attempt is None:  # raised once the old attempts' purge is committed
+        raise TooManyAttempts(TOO_MANY_ATTEMPTS)
     with ctx.db.transaction() as tx:
         user = passwords.authenticate(tx, email, password)
         if user is None:

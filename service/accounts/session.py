@@ -20,14 +20,13 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import (
     Flask,
-    current_app,
     g,
     redirect,
     request,
@@ -39,7 +38,6 @@ from werkzeug.exceptions import Forbidden
 
 from service import db
 from service.accounts.models import User
-from service.clock import now_utc
 from signing.vocabulary import StaffRole
 
 SESSION_LIFETIME = timedelta(hours=8)
@@ -154,9 +152,3 @@ def safe_next(raw: str | None) -> str:
 def _request_path() -> str:
     query = request.query_string.decode("utf-8", "replace")
     return f"{request.path}?{query}" if query else request.path
-
-
-def app_now() -> datetime:
-    """The app's time (tests set ``COSIGNE_CLOCK``)."""
-    clock = current_app.config.get("COSIGNE_CLOCK") or now_utc
-    return cast(datetime, clock())

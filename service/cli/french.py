@@ -12,13 +12,11 @@ from datetime import date
 from typing import IO, Any, NoReturn
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from service.accounts.models import School
 from service.accounts.schools import school_by_uai
 from service.context import Context
-from service.settings import Settings
 from signing.data.identifiers import (
     is_uai_well_formed,
     is_valid_uai,
@@ -73,11 +71,6 @@ class CommandGroup(AppGroup):
 
 def fail(message: str) -> NoReturn:
     raise BadArgument(message)
-
-
-def app_settings() -> Settings:
-    settings: Settings = current_app.config["COSIGNE"]
-    return settings
 
 
 def required_text(value: str, label: str) -> str:

@@ -98,10 +98,6 @@ def join(prefix: str, name: str) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
-def is_scalar_list(schema: Schema, spec: FieldSpec) -> bool:
-    return spec.type == "list" and schema.field(f"{spec.path}[]").type != "object"
-
-
 def field_node(schema: Schema, blank_rows: bool, spec: FieldSpec, name: str, value: Any) -> Node:
     if spec.type == "object":
         value = value if isinstance(value, Mapping) else {}

@@ -29,11 +29,6 @@ from signing.data.schema import WEEKDAYS, FieldSpec, Schema
 from signing.errors import FieldIssue
 from signing.kinds import spec_of
 
-_SCALAR_TYPES = frozenset(
-    {"text", "longtext", "date", "email", "phone", "choice", "siret", "uai", "id"}
-)
-
-
 _FIRST = ("pupil", "guardians", "referent")
 """The fieldsets every form starts with, in this order."""
 

@@ -3,6 +3,7 @@ order the pages list them, and the DSFR badge of each state."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -46,8 +47,10 @@ SIGNER_BADGES: Mapping[SignerState, str] = MappingProxyType(
 )
 
 
-def template_labels() -> dict[str, Any]:
-    """The ``labels`` of the staff's templates, each table keyed by the vocabulary's values."""
+@functools.cache
+def template_labels() -> Mapping[str, Any]:
+    """The ``labels`` of the staff's templates, each table keyed by the vocabulary's values
+    (made once: they depend on the code alone; templates only read them)."""
     return {
         "states": {state: state.label for state in FILTER_ORDER},
         "state_counts": {state: state.plural for state in COUNT_ORDER},

@@ -74,8 +74,7 @@ def app(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock)
-    app.extensions["cosigne.converter"] = converter  # the session's warm LibreOffice
+    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
     yield app
     app.extensions["cosigne.db"].dispose()
 
