@@ -39,7 +39,7 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench.load import LoadResult, Request, closed_loop, open_loop
@@ -94,6 +94,7 @@ def _prepare(env: dict[str, str], documents: int, work: Path) -> list[tuple[str,
             head_last_name="Leroy",
             head_title="Proviseure",
             head_email="anne.leroy@example.edu",
+            board_approval_date=date(2026, 9, 22),
         )
         session.add(school)
         session.flush()

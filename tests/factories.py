@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ def make_school(db: Database, *, uai: str = "0440021J", **values: Any) -> School
         "head_last_name": "Leroy",
         "head_title": "Proviseure",
         "head_email": f"direction.{uai.lower()}@example.edu",
+        "board_approval_date": date(2026, 9, 22),
     }
     fields.update(values)
     with db.transaction() as session:

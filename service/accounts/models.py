@@ -31,6 +31,7 @@ class School(Base):
     head_title: Mapped[str | None] = mapped_column(String(100))
     head_email: Mapped[str] = mapped_column(String(254))
     board_approval_date: Mapped[date | None] = mapped_column(Date)
+    dpo_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="school")

@@ -28,6 +28,7 @@ def school_identity(school: School) -> dict[str, Any]:
         "board_approval_date": (
             school.board_approval_date.isoformat() if school.board_approval_date else None
         ),
+        "dpo_email": school.dpo_email,
     }
 
 

@@ -35,12 +35,24 @@ def _field_schema(schema: Schema, spec: FieldSpec) -> Json:
     return described
 
 
+_FIXED: dict[str, Json] = {
+    "date": {"type": "string", "format": "date"},
+    "bool": {"type": "boolean"},
+    "uai": {"type": "string", "pattern": r"^\s*[0-9]{7}[A-Za-z]\s*$"},
+    "hours": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3000,
+        "description": "Un nombre entier d'heures.",
+    },
+}
+"""The OpenAPI shape of the field types that take no limit from their declaration."""
+
+
 def _type_schema(schema: Schema, spec: FieldSpec) -> Json:  # noqa: PLR0911 — one case per type
     kind = spec.type
     if kind in ("text", "longtext"):
         return {"type": "string", "maxLength": spec.max_length}
-    if kind == "date":
-        return {"type": "string", "format": "date"}
     if kind == "email":
         return {"type": "string", "format": "email", "maxLength": spec.max_length or 254}
     if kind == "phone":
@@ -48,8 +60,6 @@ def _type_schema(schema: Schema, spec: FieldSpec) -> Json:  # noqa: PLR0911 — 
             "type": "string",
             "description": "Numéro français, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78.",
         }
-    if kind == "bool":
-        return {"type": "boolean"}
     if kind == "choice":
         labels = "; ".join(f"`{key}` : {label}" for key, label in spec.choices.items())
         return {"type": "string", "enum": list(spec.choices), "description": labels}
@@ -59,8 +69,6 @@ def _type_schema(schema: Schema, spec: FieldSpec) -> Json:  # noqa: PLR0911 — 
             "pattern": r"^[0-9 ]{14,20}$",
             "description": "N° SIRET : 14 chiffres (espaces permis), clé de contrôle vérifiée.",
         }
-    if kind == "uai":
-        return {"type": "string", "pattern": r"^\s*[0-9]{7}[A-Za-z]\s*$"}
     if kind == "id":
         return {
             "oneOf": [
@@ -68,6 +76,8 @@ def _type_schema(schema: Schema, spec: FieldSpec) -> Json:  # noqa: PLR0911 — 
                 {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,64}$"},
             ]
         }
+    if kind in _FIXED:
+        return dict(_FIXED[kind])
     if kind == "weekly_schedule":
         return _weekly_schedule()
     if kind == "list":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def _school_and_head(ctx: context.Context, example: dict[str, Any]) -> tuple[boo
             head_last_name=head_data["last_name"],
             head_title=head_data["title"],
             head_email=login,
+            board_approval_date=date.fromisoformat(example["board_approval_date"]),
         )
         add_school(ctx, school)
     if head is None:

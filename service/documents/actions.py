@@ -66,8 +66,14 @@ def issue(document_id: int) -> ResponseReturnValue:
     try:
         issue_document(context.current(), staff_user(), document.id)
     except ValidationFailed as exc:
+        school = any(e.field.startswith("school.") for e in exc.errors)
         flash(
-            "Le document n'a pas été émis : corrigez le brouillon. "
+            "Le document n'a pas été émis : "
+            + (
+                "l'identité de l'établissement est incomplète. "
+                if school
+                else "corrigez le brouillon. "
+            )
             + " ".join(sentence(e.message) for e in exc.errors),
             "error",
         )

@@ -13,7 +13,7 @@ from service.documents.create import add_document
 from service.documents.links import amendment_stamp, with_amendment
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document
-from service.documents.validation import validate_request
+from service.documents.validation import school_territory, validate_request
 from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
 from signing.workflow import AmendmentView, decide_amend
@@ -43,17 +43,18 @@ def create_amendment(
         ]
         decide_amend(source.state, amendments)  # the new one is a draft
         stamp = amendment_stamp(source)
+        territory = school_territory(session, user.school_id)
         if body is None:
             data = {**copy.deepcopy(source.data), "amends": stamp}
             try:
-                validated = validate_document(source.kind, data, today=today)
+                validated = validate_document(source.kind, data, today=today, territory=territory)
             except ValidationFailed as exc:
                 warnings = [issue.as_json() for issue in (*exc.errors, *exc.warnings)]
             else:
                 data = validated.data
                 warnings = [issue.as_json() for issue in validated.warnings]
         else:
-            kind, data, warnings = validate_request(with_amendment(body, stamp), today)
+            kind, data, warnings = validate_request(with_amendment(body, stamp), today, territory)
             if kind != source.kind:
                 raise ValidationFailed(
                     [FieldIssue("kind", "un avenant est du même type que le document modifié")]

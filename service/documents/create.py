@@ -13,7 +13,7 @@ from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
 from service.documents.models import Document
-from service.documents.validation import validate_request
+from service.documents.validation import school_territory, validate_request
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.kinds import Kind
@@ -22,8 +22,11 @@ from signing.vocabulary import EventType
 
 def create_document(ctx: Context, user: User, body: object) -> Document:
     now = ctx.now()
-    kind, data, warnings = validate_request(with_amendment(body, None), paris_day(now))
     with ctx.db.transaction() as session:
+        territory = school_territory(session, user.school_id)
+        kind, data, warnings = validate_request(
+            with_amendment(body, None), paris_day(now), territory
+        )
         return add_document(session, user, kind, data, warnings, now=now)
 
 

@@ -179,7 +179,7 @@ def _list_hint(spec: FieldSpec) -> str:
     return "Laissez vides les lignes inutiles."
 
 
-_INPUT_TYPES = {"date": "date", "email": "email", "phone": "tel"}
+_INPUT_TYPES = {"date": "date", "email": "email", "phone": "tel", "hours": "number"}
 
 
 _HINTS = {
@@ -188,6 +188,7 @@ _HINTS = {
     "phone": "Par exemple 06 12 34 56 78.",
     "siret": "14 chiffres.",
     "id": "Numéro du contrat de parcours, s'il y en a un.",
+    "hours": "Un nombre entier d'heures.",
 }
 
 

@@ -84,7 +84,7 @@ def _parse_field(  # noqa: PLR0911 — one return per field type reads best
             values = (_text_of(form, f"{name}-{i}") for i in _rows(form, name))
             return [v for v in values if v]
         return [line.strip() for line in (form.get(name) or "").splitlines() if line.strip()]
-    if spec.type == "id":
+    if spec.type in {"id", "hours"}:
         text = _text_of(form, name)
         return int(text) if text and text.isdigit() else text
     return _text_of(form, name)

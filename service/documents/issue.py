@@ -21,6 +21,9 @@ from service.errors import Conflict
 from service.signers.invite import invite
 from service.signers.models import Signer
 from signing.data.parties import AgeRule, SignerPlan
+from signing.data.school_identity import missing_identity
+from signing.data.territory import territory_of
+from signing.errors import ValidationFailed
 from signing.pdf.render import render_docx
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
 from signing.workflow import decide_issue
@@ -38,8 +41,12 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         assert school is not None  # noqa: S101
         identity = school_identity(school)
         snapshot, kind, updated_at = dict(document.data), document.kind, document.updated_at
+    missing = missing_identity(identity)
+    if missing:
+        raise ValidationFailed(missing)
     # Re-validated against today: a draft saved weeks ago may no longer hold (ages, dates).
-    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today)
+    territory = territory_of(identity["uai"])
+    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today, territory)
     pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
     plan = kind.spec.plan(data, identity, today)
     decision = decide_issue(DocumentState.DRAFT, [p.role for p in plan.parties])

@@ -16,7 +16,8 @@ from signing.kinds import Kind
 
 def parent_of(session: Session, school_id: int, kind: Kind, data: dict[str, Any]) -> int | None:
     """The document a document of `kind` names in its parent link's field (a convention's
-    ``parcours_id``), which must be one of the school's documents of the parent kind. A
+    ``parcours_id``), which must be one of the school's documents of the parent kind, and one
+    the document fits (`ParentLink.fits`: the same pupil, inside its period). A
     reference that is not a number (a contract signed on paper) is printed as it is and links
     nothing."""
     link = kind.spec.parent
@@ -36,6 +37,9 @@ def parent_of(session: Session, school_id: int, kind: Kind, data: dict[str, Any]
                 )
             ]
         )
+    misfits = link.fits(data, parent.data, parent.id)
+    if misfits:
+        raise ValidationFailed(misfits)
     return parent.id
 
 

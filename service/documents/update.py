@@ -9,7 +9,7 @@ from service.documents import trail
 from service.documents.links import parent_of, with_amendment
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document, set_document_state
-from service.documents.validation import validate_request
+from service.documents.validation import school_territory, validate_request
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.errors import FieldIssue, ValidationFailed
@@ -25,7 +25,10 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         if isinstance(body, dict) and "kind" not in body:
             body = {**body, "kind": document.kind}
         stamp = document.data.get("amends") if document.amends_id else None
-        kind, data, warnings = validate_request(with_amendment(body, stamp), paris_day(now))
+        territory = school_territory(session, user.school_id)
+        kind, data, warnings = validate_request(
+            with_amendment(body, stamp), paris_day(now), territory
+        )
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
         document = lock_document(session, document.id)

@@ -6,15 +6,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from service.accounts.models import School
+from signing.data.territory import Territory, territory_of
 from signing.data.validate import validate_document
 from signing.kinds import Kind, parse_request
 
 
+def school_territory(session: Session, school_id: int) -> Territory:
+    """Where the school is (its public holidays, its time zone), from its UAI."""
+    school = session.get(School, school_id)
+    return territory_of(school.uai if school else None)
+
+
 def validate_request(
-    body: object, today: date
+    body: object, today: date, territory: Territory
 ) -> tuple[Kind, dict[str, Any], list[dict[str, str]]]:
-    """The kind, the normalised data and the warnings (as JSON) of a create or update body;
-    ValidationFailed listing every problem."""
+    """The kind, the normalised data and the warnings (as JSON) of a create or update body,
+    judged on `today` and for the school's `territory`; ValidationFailed listing every problem."""
     kind, data = parse_request(body)
-    validated = validate_document(kind, data, today=today)
+    validated = validate_document(kind, data, today=today, territory=territory)
     return kind, validated.data, [w.as_json() for w in validated.warnings]

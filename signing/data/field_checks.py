@@ -206,6 +206,21 @@ def _id(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issues
     return None
 
 
+_MAX_HOURS = 3000
+"""More hours than a school year of 36 weeks at 80 hours: a typo."""
+
+
+def _hours(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issues) -> object:
+    """A whole number of hours (« 950 », a volume of teaching or a working week)."""
+    text = str(value).strip().removesuffix("h").strip() if not isinstance(value, bool) else ""
+    if isinstance(value, int | str) and text.isascii() and text.isdigit():
+        hours = int(text)
+        if 0 < hours <= _MAX_HOURS:
+            return hours
+    found.add(path, f"{spec.label} : un nombre entier d'heures est attendu (par exemple 35).")
+    return None
+
+
 def _list(
     schema: Schema, spec: FieldSpec, path: str, value: object, found: Issues
 ) -> list[Any] | None:
@@ -251,6 +266,7 @@ _CHECKS: Mapping[str, _Check] = MappingProxyType(
         "siret": _siret,
         "uai": _uai,
         "id": _id,
+        "hours": _hours,
         "list": _list,
         "object": _object,
         "weekly_schedule": weekly_schedule,

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 
+from signing.data.territory import METROPOLE, Territory
+
 DAYS: tuple[tuple[str, str], ...] = (
     ("monday", "Lundi"),
     ("tuesday", "Mardi"),
@@ -110,41 +112,17 @@ def _join_fr(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} et {items[-1]}"
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous Gregorian algorithm, a.k.a. Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def public_holidays(year: int) -> frozenset[date]:
-    """The eleven public holidays of metropolitan France (Code du travail L.3133-1)."""
-    easter = easter_sunday(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50)]
-    return frozenset([date(year, month, day) for month, day in fixed] + movable)
-
-
 def presence_days(
-    schedule: Mapping[str, Sequence[str]], start: date, end: date
+    schedule: Mapping[str, Sequence[str]],
+    start: date,
+    end: date,
+    territory: Territory = METROPOLE,
 ) -> Iterator[tuple[date, int]]:
-    """Each day of [start, end] with hours in the schedule, public holidays left out, with its
-    presence in minutes."""
-    holidays: dict[int, frozenset[date]] = {}
+    """Each day of [start, end] with hours in the schedule, the `territory`'s public holidays
+    left out, with its presence in minutes."""
     day = start
     while day <= end:
         minutes = day_minutes(schedule.get(DAYS[day.weekday()][0]) or ())
-        if minutes:
-            if day.year not in holidays:
-                holidays[day.year] = public_holidays(day.year)
-            if day not in holidays[day.year]:
-                yield day, minutes
+        if minutes and day not in territory.holidays_of(day.year):
+            yield day, minutes
         day += timedelta(days=1)

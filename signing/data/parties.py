@@ -1,6 +1,6 @@
 """Who must sign a document, decided from its data alone (domain README §1.5, §2.3, §6): the
 kind says who takes part and in what order (`KindSpec.signing_order`), the pupil's age on the
-issue date says whether the guardians sign."""
+issue date says whether the guardians sign (`signing.data.ages`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from signing.data.ages import age_on, needs_guardian
+from signing.data.ages import age_on, needs_guardian, reference_day
 from signing.vocabulary import Role
 
 
@@ -35,12 +35,16 @@ class Party:
 
 @dataclass(frozen=True)
 class AgeRule:
-    """The age decision behind the list of signers, kept for the audit trail."""
+    """The age decision behind the list of signers, kept for the audit trail: the pupil's age on
+    the reference day (`signing.data.ages.reference_day`), and whether guardians sign, judged on
+    the day of issue."""
 
     reference_date: date
     pupil_age: int
     emancipated: bool
     guardian_required: bool
+    issue_date: date | None = None
+    """The day of issue, when it differs from the reference day."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,18 @@ def plan_signers(
     person is in the data (GUARDIAN stands for every guardian who signs, when one must).
 
     `data` is validated data (ISO dates as strings), `school` the school's identity,
-    `on` the reference date for the pupil's age (the issue date).
+    `on` the issue date: the guardians sign when the pupil is a non-emancipated minor on it; the
+    age the document states is the one on the reference day (`reference_day`).
     """
     pupil = data["pupil"]
     birth = date.fromisoformat(pupil["birth_date"])
     emancipated = bool(pupil.get("emancipated", False))
     guardian_required = needs_guardian(birth, emancipated, on)
-    rule = AgeRule(on, age_on(birth, on), emancipated, guardian_required)
+    start = data.get("start_date")
+    day = reference_day(date.fromisoformat(start) if start else None, on)
+    rule = AgeRule(
+        day, age_on(birth, day), emancipated, guardian_required, on if day != on else None
+    )
 
     parties: list[Party] = []
     for role in order:

@@ -1,7 +1,8 @@
 """The rules that span several fields of a document, common to every kind (domain README §1.4,
 §2.2, §6), and what a kind's own rules (in its folder) are made of.
 
-Each rule is a pure function of the data and of the reference date (the issue date). The data has
+Each rule is a pure function of the data and of a `Checking`: the issue date, and the school's
+territory. The data has
 passed its field checks: dates are ISO strings, schedule ranges ``"HH:MM-HH:MM"``, and a field is
 None when absent or when it failed its own check, so a rule judges only what it can read. A rule
 yields findings: errors block the document, warnings only inform.
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from signing.data.ages import age_on, needs_guardian
+from signing.data.ages import age_on, needs_guardian, reference_day
 from signing.data.french import format_date_fr
+from signing.data.territory import METROPOLE, Territory
 from signing.errors import FieldIssue
 
 Data = Mapping[str, Any]
@@ -39,13 +41,22 @@ def warning(field: str, message: str, *about: str) -> Finding:
     return Finding(FieldIssue(field, message), blocking=False, about=(field, *about))
 
 
-Rule = Callable[[Data, date], Iterator[Finding]]
+@dataclass(frozen=True)
+class Checking:
+    """What a rule judges the data against besides the data: the day it is checked (the issue
+    date) and where the school is (its public holidays)."""
+
+    today: date
+    territory: Territory = METROPOLE
 
 
-def check(rules: Sequence[Rule], data: Data, today: date) -> tuple[Finding, ...]:
+Rule = Callable[[Data, Checking], Iterator[Finding]]
+
+
+def check(rules: Sequence[Rule], data: Data, at: Checking) -> tuple[Finding, ...]:
     """Every finding of `rules` (a kind's `all_rules`: the common ones, then its own) on checked
     data."""
-    return tuple(finding for rule in rules for finding in rule(data, today))
+    return tuple(finding for rule in rules for finding in rule(data, at))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,12 +92,17 @@ def period_text(period: tuple[date, date]) -> str:
     return f"du {format_date_fr(period[0])} au {format_date_fr(period[1])}"
 
 
-def age_at_start(data: Data) -> int | None:
+def age_at_reference(data: Data, today: date) -> int | None:
+    """The pupil's age on the reference day (`signing.data.ages.reference_day`): the first day
+    of the period, or `today` when later."""
     birth, start = birth_date(data), read_date(data.get("start_date"))
-    return age_on(birth, start) if birth and start and birth <= start else None
+    if birth is None or start is None:
+        return None
+    day = reference_day(start, today)
+    return age_on(birth, day) if birth <= day else None
 
 
-def _guardians_sign(data: Data, today: date) -> bool:
+def guardians_sign(data: Data, today: date) -> bool:
     """True unless the pupil is known to be of age or emancipated on `today`."""
     birth = birth_date(data)
     emancipated = read_object(data.get("pupil")).get("emancipated") is True
@@ -110,7 +126,7 @@ def outside(day: date, period: tuple[date, date]) -> bool:
 # Every kind
 
 
-def period_order(data: Data, today: date) -> Iterator[Finding]:
+def period_order(data: Data, at: Checking) -> Iterator[Finding]:
     """The end date is not before the start date, nor more than three years after it."""
     start, end = read_date(data.get("start_date")), read_date(data.get("end_date"))
     if start and end and end < start:
@@ -129,30 +145,30 @@ def period_order(data: Data, today: date) -> Iterator[Finding]:
         )
 
 
-def pupil_age(data: Data, today: date) -> Iterator[Finding]:
+def pupil_age(data: Data, at: Checking) -> Iterator[Finding]:
     """The birth date is not in the future and gives an age of 10 to 25 on `today`."""
     birth = birth_date(data)
     if birth is None:
         return
-    if birth > today:
+    if birth > at.today:
         yield error(
             "pupil.birth_date", f"La date de naissance ({format_date_fr(birth)}) est dans le futur."
         )
         return
-    age = age_on(birth, today)
+    age = age_on(birth, at.today)
     if not 10 <= age <= 25:
         yield error(
             "pupil.birth_date",
-            f"L'élève aurait {age} ans le {format_date_fr(today)} : vérifiez la date de "
+            f"L'élève aurait {age} ans le {format_date_fr(at.today)} : vérifiez la date de "
             "naissance (un âge de 10 à 25 ans est attendu).",
         )
 
 
-def emancipation_age(data: Data, today: date) -> Iterator[Finding]:
+def emancipation_age(data: Data, at: Checking) -> Iterator[Finding]:
     """Only a minor of 16 or more can be emancipated (Code civil, art. 413-2)."""
     birth = birth_date(data)
-    if birth and birth <= today and read_object(data.get("pupil")).get("emancipated") is True:
-        age = age_on(birth, today)
+    if birth and birth <= at.today and read_object(data.get("pupil")).get("emancipated") is True:
+        age = age_on(birth, at.today)
         if age < 16:
             yield error(
                 "pupil.emancipated",
@@ -161,16 +177,16 @@ def emancipation_age(data: Data, today: date) -> Iterator[Finding]:
             )
 
 
-def guardian_signature(data: Data, today: date) -> Iterator[Finding]:
+def guardian_signature(data: Data, at: Checking) -> Iterator[Finding]:
     """A non-emancipated minor needs a signing guardian; a signing guardian needs an email."""
     birth = birth_date(data)
-    if birth is None or birth > today or not _guardians_sign(data, today):
+    if birth is None or birth > at.today or not guardians_sign(data, at.today):
         return
     signing = _signing_guardians(data)
     if not signing:
         yield error(
             "guardians",
-            f"L'élève est mineur ({age_on(birth, today)} ans le {format_date_fr(today)}) "
+            f"L'élève est mineur ({age_on(birth, at.today)} ans le {format_date_fr(at.today)}) "
             "et non émancipé : au moins un représentant légal doit signer, avec son "
             "courriel.",
             "pupil.birth_date",
@@ -195,7 +211,7 @@ def _signer_emails(
     """(path, "of whom" in French, email) of every signer whose email is known."""
     pupil = read_object(data.get("pupil"))
     yield "pupil.email", "de l'élève", pupil.get("email") or ""
-    if _guardians_sign(data, today):
+    if guardians_sign(data, today):
         for index, guardian in _signing_guardians(data):
             yield (
                 f"guardians[{index}].email",
@@ -215,9 +231,9 @@ def distinct_emails(others: Sequence[Signer] = ()) -> Rule:
     """The rule that each signer has an email of their own (two guardians may share one: a
     warning); `others` are the signers only the kind has, after the common ones."""
 
-    def rule(data: Data, today: date) -> Iterator[Finding]:
+    def rule(data: Data, at: Checking) -> Iterator[Finding]:
         seen: dict[str, tuple[str, str]] = {}
-        for path, of_whom, email in _signer_emails(data, today, others):
+        for path, of_whom, email in _signer_emails(data, at.today, others):
             if not email:
                 continue
             first = seen.setdefault(email.casefold(), (path, of_whom))

@@ -22,7 +22,7 @@ from signing.data.french import DAYS
 
 TYPES = frozenset(
     {"text", "longtext", "date", "email", "phone", "bool", "choice", "siret", "uai", "list"}
-    | {"object", "id", "weekly_schedule"}
+    | {"object", "id", "weekly_schedule", "hours"}
 )
 
 

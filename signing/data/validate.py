@@ -11,6 +11,7 @@ from signing.data import rules
 from signing.data.field_checks import check_root
 from signing.data.issues import Issues
 from signing.data.schema import WEEKDAYS, generic_path, load_school_schema
+from signing.data.territory import METROPOLE, Territory
 from signing.errors import FieldIssue, ValidationFailed
 from signing.kinds import spec_of
 
@@ -43,10 +44,13 @@ def label_for(kind: str, path: str) -> str:
     return path
 
 
-def validate_document(kind: str, data: object, *, today: date) -> Validated:
+def validate_document(
+    kind: str, data: object, *, today: date, territory: Territory = METROPOLE
+) -> Validated:
     """Check `data` against the schema and the rules of `kind`; return it normalised.
 
-    `today` is the reference date (the issue date) for ages and for the "not in the past" rules.
+    `today` is the issue date (ages are judged on the period's first day, or on it when later);
+    `territory` the school's (its public holidays).
     Raises UnknownKind, or ValidationFailed listing every error (and the warnings found with them).
     """
     spec = spec_of(kind)
@@ -57,7 +61,7 @@ def validate_document(kind: str, data: object, *, today: date) -> Validated:
     normalised = check_root(schema, data, found)
     findings = [
         f
-        for f in rules.check(spec.all_rules, normalised, today)
+        for f in rules.check(spec.all_rules, normalised, rules.Checking(today, territory))
         if not any(found.covers(path) for path in f.about)
     ]
     errors = found.errors + [f.issue for f in findings if f.blocking]

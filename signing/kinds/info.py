@@ -7,6 +7,7 @@ blocks) is built here from the kind's spec; a kind adds its own keys (`KindSpec.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from signing.data.ages import MAJORITY_AGE
@@ -26,17 +27,18 @@ def document_info(
 ) -> Info:
     """The whole `info` of a document of kind `spec`: the common part, then the kind's own."""
     rule = plan.age_rule
-    reference = format_date_fr(rule.reference_date)
+    issued = format_date_fr(rule.issue_date or rule.reference_date)
     minor = rule.pupil_age < MAJORITY_AGE
     if rule.guardian_required:
         note = ""
     elif minor:
         note = _GUARDIAN_NOTE_EMANCIPATED
     else:
-        note = _GUARDIAN_NOTE_ADULT.format(date=reference)
+        note = _GUARDIAN_NOTE_ADULT.format(date=issued)
     info: Info = {
         "title": spec.title,
-        "reference_date": reference,
+        "reference_date": issued,
+        "age_basis": _age_basis(rule.reference_date, rule.issue_date is not None),
         "pupil_age": rule.pupil_age,
         "pupil_is_minor": minor,
         "guardian_required": rule.guardian_required,
@@ -45,6 +47,13 @@ def document_info(
     }
     info.update(spec.info(data, school, plan))
     return info
+
+
+def _age_basis(day: date, is_start: bool) -> str:
+    """How the document says which day its ages are judged on (`signing.data.ages`)."""
+    if is_start:
+        return f"au {format_date_fr(day)}, premier jour de la période"
+    return f"au {format_date_fr(day)}, jour d'établissement du document"
 
 
 def _signers(

@@ -1,8 +1,9 @@
 """What a document kind is: everything that differs from one kind to another, in one object.
 
 A kind is a folder of `signing.kinds` holding its ``fields.toml`` (the schema), its
-``template.docx`` (the document, edited in Writer or Word), its ``example.json`` (an API request
-body) and a `KindSpec` named ``SPEC`` in its ``__init__.py``: its rules, who signs in what order,
+``template.docx`` (the document, edited in Writer or Word), its ``clauses.toml`` (its legal
+content, by regime), its ``example.json`` (an API request body) and a `KindSpec` named ``SPEC``
+in its ``__init__.py``: its rules, who signs in what order,
 the texts it prints, its form's sections, its signing deadline, and its link to another kind.
 Everything else in Cosigne reads the kind through this object and never names one.
 """
@@ -22,6 +23,8 @@ from typing import Any
 from signing.data.parties import Party, SignerPlan, plan_signers
 from signing.data.rules import COMMON_RULES, Rule
 from signing.data.schema import Schema, load_schema_file
+from signing.errors import FieldIssue
+from signing.kinds.clauses import Clauses, load_clauses
 from signing.vocabulary import Role
 
 Data = Mapping[str, Any]
@@ -34,6 +37,10 @@ an object or list field that has a fieldset of its own."""
 
 def _no_extra_info(data: Data, school: Data, plan: SignerPlan) -> Info:
     return {}
+
+
+def _one_regime(data: Data, plan: SignerPlan) -> str:
+    return "default"
 
 
 def _no_detail(party: Party, data: Data, school: Data) -> str | None:
@@ -71,6 +78,9 @@ class ParentLink:
     """The parent page's button: « Créer la convention de stage »."""
     offer_help: str
     """The sentence under it."""
+    fits: Callable[[Data, Data, int], list[FieldIssue]] = lambda child, parent, number: []
+    """Why a document of this kind with its data cannot belong to the parent document n°
+    `number` with its data (empty when it can)."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +117,17 @@ class KindSpec:
     deadline: Callable[[Data, date, int], date] = link_deadline
     """The day signatures are due, from the data, the issue date and a link's life in days."""
     parent: ParentLink | None = None
+    regime: Callable[[Data, SignerPlan], str] = _one_regime
+    """The legal regime a document follows (a key of its ``clauses.toml``'s regimes)."""
 
     @functools.cached_property
     def schema(self) -> Schema:
         return load_schema_file(self.package, "fields.toml")
+
+    @property
+    def clauses(self) -> Clauses:
+        """The kind's legal content: its folder's ``clauses.toml`` (`signing.kinds.clauses`)."""
+        return load_clauses(self.package)
 
     @property
     def title(self) -> str:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from signing.data.school_identity import missing_identity
+from signing.data.territory import territory_of
 from signing.data.validate import validate_document, validate_school
 from signing.errors import FieldIssue, ValidationFailed
 from signing.pdf.render import render_docx
@@ -35,8 +37,10 @@ def render_document(
     """
     errors: list[FieldIssue] = []
     warnings: tuple[FieldIssue, ...] = ()
+    uai = school.get("uai") if isinstance(school, dict) else None
+    territory = territory_of(uai if isinstance(uai, str) else None)
     try:
-        validated = validate_document(kind, data, today=today)
+        validated = validate_document(kind, data, today=today, territory=territory)
         warnings = validated.warnings
     except ValidationFailed as exc:
         errors.extend(exc.errors)
@@ -45,6 +49,8 @@ def render_document(
         school_data = validate_school(school)
     except ValidationFailed as exc:
         errors.extend(FieldIssue(f"school.{e.field}".rstrip("."), e.message) for e in exc.errors)
+    else:
+        errors.extend(missing_identity(school_data))
     if errors:
         raise ValidationFailed(errors, list(warnings))
     docx = render_docx(kind, validated.data, school_data, on=today)

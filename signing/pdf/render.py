@@ -25,6 +25,7 @@ from signing.data.french import format_date_fr, schedule_rows
 from signing.data.schema import load_school_schema
 from signing.errors import RenderError
 from signing.kinds import spec_of
+from signing.kinds.clauses import render_clauses
 from signing.kinds.info import document_info
 from signing.kinds.spec import Info
 
@@ -55,6 +56,11 @@ def prepare(kind: str, data: dict[str, Any], school: dict[str, Any], *, on: date
             "elles doivent avoir été validées avant le rendu"
         ) from exc
     context = _context(data, school, info)
+    try:
+        regime = spec.regime(data, plan)
+        info.update(render_clauses(spec.clauses, regime, context, _clause_environment(kind)))
+    except (TemplateError, ValueError) as exc:
+        raise RenderError(f"clauses du document « {kind} » non remplies : {exc}") from exc
     return PreparedRender(kind, spec.template, context, _environment(kind))
 
 
@@ -153,6 +159,14 @@ def _environment(kind: str) -> SandboxedEnvironment:
         }
     )
     return environment
+
+
+@functools.cache
+def _clause_environment(kind: str) -> SandboxedEnvironment:
+    """The kind's environment for the texts of its ``clauses.toml``: the same filters, no
+    escaping (the template escapes a clause once, when it prints it)."""
+    overlay: SandboxedEnvironment = _environment(kind).overlay(autoescape=False)
+    return overlay
 
 
 def _printable(value: object) -> object:

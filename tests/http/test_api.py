@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from db import count, database, database_url, postgres_server, postgres_url, sna
 from factories import FrozenClock, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -87,6 +89,7 @@ def make_staff(
                 head_last_name="Leroy",
                 head_title="Proviseure",
                 head_email=f"direction.{uai.lower()}@example.edu",
+                board_approval_date=date(2026, 9, 22),
             )
             session.add(school)
             session.flush()
@@ -147,6 +150,10 @@ def api(app: Flask, staff: Staff) -> Api:
 def other_api(app: Flask, database: Database) -> Api:
     """The head of another school."""
     return Api(app.test_client(), make_staff(database, uai="0170022G").token)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _errors(response: TestResponse) -> dict[str, str]:
@@ -795,6 +802,79 @@ def test_issue_refuses_a_draft_no_longer_valid_today(
     assert response.status_code == 422
     assert "pupil.birth_date" in _errors(response)
     assert snapshot(database) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        ({"pupil__first_name": "Léa"}, "parcours_id", "est celui de Zoé Martin-Lefèvre"),
+        ({"start_date": "2027-01-01"}, "start_date", "doit se dérouler pendant le contrat"),
+    ],
+)
+def test_a_convention_linked_to_another_pupils_or_period_is_refused(
+    api: Api, database: Database, make_request, changes: dict[str, str], field: str, expected: str
+) -> None:
+    pathway_id = api.create(make_request("parcours"))["id"]
+    before = snapshot(database)
+
+    body = make_request("convention", parcours_id=pathway_id, **changes)
+    created = api.post("/documents", json=body)
+
+    assert created.status_code == 422
+    errors = _errors(created)
+    assert list(errors) == [field]
+    assert expected in errors[field]
+    assert snapshot(database) == before
+    fitting = api.create(make_request("convention", parcours_id=pathway_id))
+    assert fitting["data"]["parcours_id"] == pathway_id
+
+
+@pytest.mark.parametrize(
+    ("status", "blank", "field"),
+    [
+        ("public", "phone", "school.phone"),
+        ("public", "board_approval_date", "school.board_approval_date"),
+        ("private_contract", "phone", "school.phone"),
+    ],
+)
+def test_issue_refuses_while_the_schools_identity_is_incomplete(
+    api: Api, database: Database, staff: Staff, make_request, status: str, blank: str, field: str
+) -> None:
+    document_id = api.create(make_request("parcours"))["id"]
+    with database.transaction() as session:
+        school = session.get(School, staff.school_id)
+        assert school is not None
+        school.status = status
+        setattr(school, blank, None)
+    before = snapshot(database)
+
+    response = api.post(f"/documents/{document_id}/issue")
+
+    assert response.status_code == 422
+    errors = _errors(response)
+    assert list(errors) == [field]
+    assert "à renseigner avant d'émettre un document" in errors[field]
+    assert "cosigne school update --uai 0440021J" in errors[field]
+    assert snapshot(database) == before
+
+
+def test_a_private_school_issues_without_a_board_approval(
+    api: Api, database: Database, staff: Staff, libreoffice: ConverterPool, make_request
+) -> None:
+    document_id = api.create(make_request("convention"))["id"]
+    with database.transaction() as session:
+        school = session.get(School, staff.school_id)
+        assert school is not None
+        school.status, school.board_approval_date = "private_contract", None
+
+    response = api.post(f"/documents/{document_id}/issue")
+
+    assert response.status_code == 200, response.json
+    pdf = api.get(f"/documents/{document_id}/pdf").data
+    text = " ".join(_pdf_text(pdf).split())
+    assert "l'établissement d'enseignement privé sous contrat Lycée professionnel" in text
+    assert "délibération du conseil d'administration" not in text
+    assert "établissement public local d'enseignement" not in text
 
 
 def test_issue_when_libreoffice_fails_answers_503_and_changes_nothing(

@@ -44,6 +44,9 @@ SCHOOL = {
     "--head-first-name": "Anne",
     "--head-last-name": "Leroy",
     "--head-email": "anne.leroy@example.edu",
+    "--phone": "02 40 00 00 10",
+    "--email": "ce.0440021J@example.edu",
+    "--board-approval-date": "2026-09-22",
 }
 USER = {
     "--email": "claire.dubois@example.edu",
@@ -183,10 +186,48 @@ def test_school_add_defaults_to_a_public_school(cosigne: Cosigne) -> None:
         school = session.scalars(select(School)).one()
     assert (school.status, school.email, school.phone, school.board_approval_date) == (
         "public",
-        None,
-        None,
-        None,
+        "ce.0440021J@example.edu",
+        "02 40 00 00 10",
+        date(2026, 9, 22),
     )
+
+
+def test_a_private_school_needs_no_board_approval(cosigne: Cosigne) -> None:
+    _ok(cosigne("db", "upgrade"))
+
+    _ok(cosigne.school_add(status="private_contract", board_approval_date=None))
+
+    with cosigne.db.new_session() as session:
+        school = session.scalars(select(School)).one()
+    assert (school.status, school.board_approval_date) == ("private_contract", None)
+
+
+def test_school_update_completes_the_identity_and_says_what_is_left(ready: Cosigne) -> None:
+    result = _ok(ready("school", "update", "--uai", "0440021J", "--dpo-email", "dpd@ac-nantes.fr"))
+
+    assert "Établissement modifié : 0440021J" in result.stdout
+    assert "À compléter" not in result.stdout
+    with ready.db.new_session() as session:
+        school = session.scalars(select(School)).one()
+    assert school.dpo_email == "dpd@ac-nantes.fr"
+    assert school.phone == "02 40 00 00 10"  # untouched
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--uai", "0330021U", "--phone", "02 40 00 00 11"], "aucun établissement d'UAI 0330021U"),
+        (["--uai", "0440021J"], "rien à modifier"),
+        (["--uai", "0440021J", "--phone", "12"], "numéro de téléphone incorrect"),
+        (["--uai", "0440021J", "--status", "prive"], "statut inconnu"),
+    ],
+)
+def test_school_update_refusals(ready: Cosigne, args: list[str], message: str) -> None:
+    before = snapshot(ready.db)
+
+    _refused(ready("school", "update", *args), message)
+
+    assert snapshot(ready.db) == before
 
 
 # user add
@@ -272,6 +313,16 @@ BAD_SCHOOLS = [
         {"uai": "0330021U", "board_approval_date": "22/09/2026"}, "AAAA-MM-JJ", id="bad-date"
     ),
     pytest.param({"uai": "0330021U", "phone": "12"}, "téléphone", id="bad-phone"),
+    pytest.param(
+        {"uai": "0330021U", "phone": None},
+        "indiquez aussi --phone : les documents les impriment",
+        id="no-phone",
+    ),
+    pytest.param(
+        {"uai": "0330021U", "email": None, "board_approval_date": None},
+        "indiquez aussi --email, --board-approval-date",
+        id="public-school-without-board-approval",
+    ),
     pytest.param({"uai": "0330021U", "name": "  "}, "ne peut pas être vide", id="blank-name"),
     pytest.param(
         {"uai": "0330021U", "address": None},

@@ -94,6 +94,7 @@ def add_document(
             head_last_name="Leroy",
             head_title="Proviseure",
             head_email="anne.leroy@example.edu",
+            board_approval_date=date(2026, 9, 22),
         )
         for name, value in (school or {}).items():
             setattr(row, name, value)

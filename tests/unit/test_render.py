@@ -18,9 +18,10 @@ from signing.data.french import (
     format_duration_fr,
     format_time_fr,
     presence_days,
-    public_holidays,
     schedule_rows,
 )
+from signing.data.schema import WEEKDAYS
+from signing.data.territory import METROPOLE, territory_of
 from signing.data.validate import validate_document, validate_school
 from signing.errors import RenderError, UnknownKind
 from signing.kinds import Kind, spec_of
@@ -77,7 +78,8 @@ def test_renders_a_docx_with_the_pupil_and_french_dates(kind, make_data, school_
 
     text = _text(docx)
     assert "Zoé Martin-Lefèvre" in text
-    assert "14 mai 2010 (16 ans au 28 novembre 2026)" in text
+    start = make_data(kind)["start_date"]
+    assert f"14 mai 2010 (16 ans au {format_date_fr(start)}, premier jour de la période)" in text
     assert "Lycée professionnel Michelet" in text
     assert "2010-05-14" not in text
 
@@ -338,10 +340,10 @@ def test_the_pdf_carries_the_anchors_and_the_literal_text(
 
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert 3 <= len(reader.pages) <= 5
+    assert 3 <= len(reader.pages) <= 8
     assert set(ANCHOR.findall(text)) == _plan_anchors(kind, data, school_data, today)
     assert HOSTILE_NAME in text
-    assert re.search(r"Page 1 sur [3-5]", text)
+    assert re.search(r"Page 1 sur [3-8]", text)
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages
@@ -378,7 +380,7 @@ def test_schedule_rows_list_monday_to_saturday_and_sunday_only_when_worked():
 
 
 def test_presence_days_leave_out_public_holidays():
-    holidays = public_holidays(2027)
+    holidays = METROPOLE.holidays_of(2027)
     assert date(2027, 3, 29) in holidays  # lundi de Pâques
     assert date(2027, 5, 6) in holidays  # Ascension
 
@@ -386,3 +388,24 @@ def test_presence_days_leave_out_public_holidays():
 
     assert [d for d, _ in days] == [date(2027, 3, 22), date(2027, 4, 5)]
     assert sum(minutes for _, minutes in days) == 480
+
+
+@pytest.mark.parametrize(
+    ("uai", "holiday", "name"),
+    [
+        ("0570012R", date(2027, 3, 26), "Vendredi saint, Moselle"),
+        ("0671234A", date(2027, 12, 26), "Saint-Étienne, Bas-Rhin"),
+        ("9740001A", date(2027, 12, 20), "abolition de l'esclavage, La Réunion"),
+        ("9710001A", date(2027, 5, 27), "abolition de l'esclavage, Guadeloupe"),
+        ("9720001A", date(2027, 5, 22), "abolition de l'esclavage, Martinique"),
+    ],
+)
+def test_each_territory_leaves_out_its_own_public_holidays(uai, holiday, name):
+    schedule = {day: ["09:00-12:00"] for day in WEEKDAYS}
+    territory = territory_of(uai)
+
+    here = [d for d, _ in presence_days(schedule, holiday, holiday, territory)]
+    in_paris = [d for d, _ in presence_days(schedule, holiday, holiday)]
+
+    assert here == [], name
+    assert in_paris == [holiday], name

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from signing.data.rules import Checking
 from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
 from signing.kinds import Kind
@@ -292,24 +293,111 @@ def test_la_poste_establishments_pass(v: Validation) -> None:
 # --- kinds of internship ---------------------------------------------------------------------
 
 
-def test_a_pfmp_names_its_diploma(v: Validation) -> None:
-    error = v.only_error("convention", v.data("convention", internship_type="pfmp"))
-    assert error.field == "diploma"
-    data = v.data("convention", internship_type="pfmp", diploma="Bac pro MELEC")
+def test_a_pfmp_names_its_diploma_and_the_course_hours(v: Validation) -> None:
+    errors, _ = v.outcome("convention", v.data("convention", internship_type="pfmp"))
+    assert [e.field for e in errors] == ["diploma", "course_hours"]
+    assert "D.124-4, 1°" in errors[1].message
+    data = v.data("convention", internship_type="pfmp", diploma="Bac pro MELEC", course_hours=950)
     assert v.passes("convention", data)
+
+
+WEEK = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), FULL_DAY)
+
+
+def observation(v: Validation, internship_type: str, **changes: object) -> dict[str, Any]:
+    """A valid observation: five days in January for a 15-year-old of 3e, or two weeks of June
+    for a pupil of seconde."""
+    if internship_type == "observation_college":
+        dates = {"start_date": "2027-01-11", "end_date": "2027-01-15"}
+        dates |= {"site_visit_date": "2027-01-13", "pupil__class_name": "3e B"}
+    else:
+        dates = {"start_date": "2027-06-14", "end_date": "2027-06-25"}
+        dates |= {"site_visit_date": "2027-06-16", "pupil__class_name": "2nde 4"}
+    base = {"internship_type": internship_type, "pupil__birth_date": BORN_15_AT_START}
+    return v.data("convention", **(base | dates | {"schedule": WEEK} | changes))
 
 
 @pytest.mark.parametrize("internship_type", ["observation_college", "observation_seconde"])
 def test_an_observation_is_not_paid(internship_type: str, v: Validation) -> None:
-    data = v.data("convention", internship_type=internship_type, gratification="100 € par mois")
-    warning = v.only_warning("convention", data)
-    assert warning.field == "gratification"
-    assert "aucune rémunération ni gratification" in warning.message
+    assert v.passes("convention", observation(v, internship_type))
+    data = observation(v, internship_type, gratification="100 € par mois")
+    error = v.only_error("convention", data)
+    assert error.field == "gratification"
+    assert "aucune rémunération ni gratification" in error.message
+
+
+def test_a_pathway_stage_under_16_is_an_observation_and_not_paid(v: Validation) -> None:
+    data = v.data("convention", pupil__birth_date=BORN_15_AT_START, gratification="100 €")
+    error = v.only_error("convention", data)
+    assert error.field == "gratification"
+    assert "avant 16 ans, un stage de parcours est une séquence d'observation" in error.message
+    assert v.passes("convention", v.data("convention", gratification="100 € par mois"))
+
+
+def test_a_college_observation_lasts_five_days_at_most(v: Validation) -> None:
+    data = observation(v, "observation_college", end_date="2027-02-26")  # seven weeks
+    error = v.only_error("convention", data)
+    assert error.field == "end_date"
+    assert error.message.startswith("35 jours de présence : la séquence d'observation")
+    split = {"monday": FULL_DAY, "thursday": FULL_DAY}  # 2 days a week, 3 weeks: 5 days
+    data = observation(v, "observation_college", end_date="2027-01-28", schedule=split)
+    assert [e.field for e in v.outcome("convention", data)[0]] == ["end_date"]  # 6 days
+    data = observation(v, "observation_college", end_date="2027-01-25", schedule=split)
+    assert v.passes("convention", data)  # 11, 14, 18, 21, 25 January: five days
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        (
+            {"start_date": "2027-01-11", "end_date": "2027-01-22", "site_visit_date": "2027-01-13"},
+            "start_date",
+            "dernier mois",
+        ),
+        ({"start_date": "2027-06-07", "end_date": "2027-06-25"}, "end_date", "une ou deux"),
+        ({"pupil__class_name": "3e B"}, "level", "seconde générale et technologique"),
+        ({"pupil__class_name": "Groupe A"}, "level", "Indiquez le niveau"),
+    ],
+)
+def test_a_seconde_observation_is_held_to_its_texts(
+    changes: dict[str, str], field: str, expected: str, v: Validation
+) -> None:
+    error = v.only_error("convention", observation(v, "observation_seconde", **changes))
+    assert error.field == field
+    assert expected in error.message
+
+
+def test_the_level_field_overrides_the_class(v: Validation) -> None:
+    data = observation(v, "observation_college", pupil__class_name="Groupe A")
+    assert v.only_error("convention", data).field == "level"
+    data["level"] = "quatrieme"
+    assert v.passes("convention", data)
+    data["level"] = "seconde_gt"
+    assert "quatrième et de troisième" in v.only_error("convention", data).message
+
+
+@pytest.mark.parametrize(
+    ("start", "schedule"),
+    [
+        ("2027-01-09", {"monday": FULL_DAY}),  # a Saturday, hours on Mondays only
+        ("2027-07-14", {"wednesday": FULL_DAY}),  # 14 July
+    ],
+)
+def test_a_period_without_a_day_of_presence_is_refused(
+    start: str, schedule: dict[str, list[str]], v: Validation
+) -> None:
+    data = v.data("convention", start_date=start, end_date=start, site_visit_date=start)
+    data["schedule"] = schedule
+    errors, _ = v.outcome("convention", data)
+    assert "schedule" in [e.field for e in errors]
+    message = next(e.message for e in errors if e.field == "schedule")
+    assert message.startswith("Aucun jour de présence")
 
 
 def test_presence_days_count_seven_hours_as_a_day(v: Validation) -> None:
     data = v.validated("convention", v.data("convention"))
-    assert presence_days(data) == 24  # 12 Wednesdays and 12 Fridays of 7 h
+    # 12 Wednesdays and 12 Fridays of 7 h
+    assert presence_days(data, Checking(v.today)) == 24
 
 
 def test_public_holidays_are_not_days_of_presence(v: Validation) -> None:
@@ -317,14 +405,18 @@ def test_public_holidays_are_not_days_of_presence(v: Validation) -> None:
     weekdays = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), FULL_DAY)
     data = v.data("convention", start_date="2027-05-03", end_date="2027-05-07", schedule=weekdays)
     data["site_visit_date"] = "2027-05-04"
-    assert presence_days(v.validated("convention", data)) == 4
+    assert presence_days(v.validated("convention", data), Checking(v.today)) == 4
 
 
 @pytest.mark.parametrize("internship_type", ["pfmp", "stage_parcours"])
 def test_more_than_two_months_of_presence_is_paid(internship_type: str, v: Validation) -> None:
     weekdays = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), FULL_DAY)
     data = v.data(
-        "convention", internship_type=internship_type, diploma="Bac pro MELEC", schedule=weekdays
+        "convention",
+        internship_type=internship_type,
+        diploma="Bac pro MELEC",
+        course_hours=950,
+        schedule=weekdays,
     )
     error = v.only_error("convention", data)
     assert error.field == "gratification"
@@ -339,9 +431,9 @@ def test_two_months_of_calendar_with_little_presence_is_not_paid(v: Validation) 
 
 
 def test_under_14_only_public_bodies_or_family_business(v: Validation) -> None:
-    data = v.data(
-        "convention", pupil__birth_date=BORN_13_AT_START, internship_type="observation_college"
-    )
+    data = observation(v, "observation_college", pupil__birth_date=BORN_13_AT_START)
+    data["pupil"]["class_name"] = "4e A"
+    data["schedule"] = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday"), FULL_DAY)
     error = v.only_error("convention", data)
     assert error.field == "host.kind"
     assert "L'élève aura 13 ans au début du stage" in error.message
@@ -415,19 +507,48 @@ def test_days_within_the_limits_at_16(day: list[str], v: Validation) -> None:
     assert v.passes("convention", v.data("convention", schedule={"monday": day}))
 
 
-def test_adults_have_no_minor_limits(v: Validation) -> None:
-    schedule = {"monday": ["05:00-13:00", "13:00-23:00"]}
-    assert v.passes("convention", v.data("convention", pupil__birth_date=ADULT, schedule=schedule))
+@pytest.mark.parametrize(
+    ("day", "field", "expected"),
+    [
+        (["07:00-12:00", "13:00-18:30"], "schedule.monday", "au plus 10 h par jour pour un élève"),
+        (["13:00-17:00", "17:30-21:30"], "schedule.monday[1]", "entre 21 h et 6 h pour un élève"),
+        (["08:00-14:30"], "schedule.monday", "pause d'au moins 20 minutes est obligatoire"),
+    ],
+)
+def test_adults_have_the_employees_limits(
+    day: list[str], field: str, expected: str, v: Validation
+) -> None:
+    data = v.data("convention", pupil__birth_date=ADULT, schedule={"monday": day})
+    error = v.only_error("convention", data)
+    assert error.field == field
+    assert expected in error.message
+    nine_hours = {"monday": ["08:00-12:30", "13:00-17:30"]}
+    assert v.passes(
+        "convention", v.data("convention", pupil__birth_date=ADULT, schedule=nine_hours)
+    )
 
 
-def test_sunday_is_refused_to_minors_and_questioned_for_adults(v: Validation) -> None:
+def test_an_adult_keeps_one_day_of_rest_and_the_hosts_working_week(v: Validation) -> None:
+    six = dict.fromkeys(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"), FULL_DAY
+    )
+    data = v.data("convention", pupil__birth_date=ADULT, schedule=six, gratification="4,35 €/h")
+    assert v.passes("convention", data)  # 42 h over six days: within 48 h, one day of rest
+    data["host"]["weekly_hours"] = 35
+    error = v.only_error("convention", data)
+    assert error.field == "schedule"
+    assert "pas plus que la durée de travail des salariés" in error.message
+    assert "(35 h, article L.124-14" in error.message
+
+
+def test_sunday_is_refused_whatever_the_age(v: Validation) -> None:
     schedule = {"saturday": FULL_DAY, "sunday": FULL_DAY}
     error = v.only_error("convention", v.data("convention", schedule=schedule))
     assert error == FieldIssue(
-        "schedule.sunday", "Un élève mineur ne peut pas être présent le dimanche."
+        "schedule.sunday", "Pas de présence le dimanche : retirez les horaires de ce jour."
     )
     data = v.data("convention", pupil__birth_date=ADULT, schedule=schedule)
-    assert v.only_warning("convention", data).field == "schedule.sunday"
+    assert v.only_error("convention", data).field == "schedule.sunday"
 
 
 def test_weekly_cap_of_35_hours(v: Validation) -> None:
@@ -444,6 +565,7 @@ def test_more_than_30_hours_under_15_is_a_warning(v: Validation) -> None:
     data = v.data(
         "convention",
         pupil__birth_date=BORN_14_AT_START,
+        pupil__class_name="3e B",
         internship_type="observation_college",
         end_date="2027-01-12",
         site_visit_date="2027-01-08",
@@ -459,13 +581,11 @@ def test_two_consecutive_rest_days_for_minors(v: Validation) -> None:
     six_days = dict.fromkeys(
         ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"), short
     )
-    warning = v.only_warning("convention", v.data("convention", schedule=six_days))
-    assert warning.field == "schedule"
-    assert "deux jours de repos consécutifs" in warning.message
+    error = v.only_error("convention", v.data("convention", schedule=six_days))
+    assert error.field == "schedule"
+    assert "deux jours de repos consécutifs" in error.message
     split_rest = dict.fromkeys(("monday", "tuesday", "thursday", "friday", "saturday"), short)
-    assert (
-        v.only_warning("convention", v.data("convention", schedule=split_rest)).field == "schedule"
-    )
+    assert v.only_error("convention", v.data("convention", schedule=split_rest)).field == "schedule"
 
 
 def test_daily_rest_between_consecutive_days(v: Validation) -> None:
@@ -479,18 +599,21 @@ def test_daily_rest_between_consecutive_days(v: Validation) -> None:
 
 
 def test_pafi_under_15_is_a_warning(v: Validation) -> None:
-    data = v.data("parcours", scheme="pafi", pupil__birth_date=BORN_14_AT_START)
+    data = v.data(
+        "parcours", scheme="pafi", pupil__birth_date=BORN_14_AT_START, guardians__1__signs=True
+    )
     warning = v.only_warning("parcours", data)
     assert warning.field == "scheme"
     assert "l'élève aura 14 ans au début du parcours" in warning.message
 
 
 def test_pafi_lasts_a_year_at_most(v: Validation) -> None:
-    data = v.data("parcours", scheme="pafi", end_date="2028-01-05")
+    data = v.data("parcours", scheme="pafi", end_date="2028-01-05", guardians__1__signs=True)
     error = v.only_error("parcours", data)
     assert error.field == "end_date"
     assert "Un PAFI dure au plus un an" in error.message
-    assert v.passes("parcours", v.data("parcours", scheme="pafi", end_date="2028-01-04"))
+    data = v.data("parcours", scheme="pafi", end_date="2028-01-04", guardians__1__signs=True)
+    assert v.passes("parcours", data)
     assert v.passes("parcours", v.data("parcours", end_date="2028-01-05"))
 
 
@@ -510,6 +633,7 @@ def test_rule_errors_and_field_errors_come_together(v: Validation) -> None:
         "host.siret",
         "referent.email",
         "diploma",
+        "course_hours",
         "schedule.sunday",
         "schedule.monday",
     ]

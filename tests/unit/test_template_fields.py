@@ -90,9 +90,23 @@ def _walk(node: nodes.Node, scope: dict[str, str | None], found: set[str]) -> No
         _walk(child, scope, found)
 
 
+def _clause_sources(kind: str) -> Iterator[str]:
+    """The Jinja of a kind's clauses.toml: each text, and each condition as an expression."""
+    clauses = spec_of(kind).clauses
+    sections = (*clauses.articles, *clauses.annex)
+    for line in (*clauses.visas, *sections, *(c for s in sections for c in s.clauses)):
+        if line.when:
+            yield f"{{{{ {line.when} }}}}"
+        if hasattr(line, "text"):
+            yield line.text
+
+
 def used_paths(kind: str) -> set[str]:
+    """Every data path the kind's template and its clauses read."""
     found: set[str] = set()
     _walk(_ast(kind), {}, found)
+    for source in _clause_sources(kind):
+        _walk(SandboxedEnvironment().parse(source), {"document": DERIVED}, found)
     return found
 
 

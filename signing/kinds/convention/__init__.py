@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from signing.data.parties import Party
+from signing.data.parties import Party, SignerPlan
 from signing.data.rules import distinct_emails
-from signing.kinds.convention import hours, rules
+from signing.kinds.convention import calendar, hours, rules
+from signing.kinds.convention.pathway import fits_pathway
+from signing.kinds.convention.regime import regime_of
 from signing.kinds.convention.texts import convention_info
 from signing.kinds.spec import KindSpec, ParentLink, link_deadline
 from signing.vocabulary import Role
@@ -40,6 +42,10 @@ def _deadline(data: Data, today: date, link_days: int) -> date:
     if start > today:
         deadline = min(deadline, start - timedelta(days=1))
     return deadline
+
+
+def _regime(data: Data, plan: SignerPlan) -> str:
+    return regime_of(data["internship_type"], plan.age_rule.pupil_age)
 
 
 def _from_pathway(pathway: Data, pathway_id: int) -> dict[str, Any]:
@@ -72,8 +78,11 @@ SPEC = KindSpec(
         rules.pfmp_diploma,
         rules.observation_unpaid,
         rules.gratification_when_long,
+        calendar.some_presence,
+        calendar.observation_level,
+        calendar.observation_length,
         hours.sunday_presence,
-        hours.minor_hours,
+        hours.presence_limits,
     ),
     signing_order=(
         Role.HOST_REPRESENTATIVE,
@@ -104,6 +113,7 @@ SPEC = KindSpec(
     signer_detail=_signer_detail,
     host_name=_host_name,
     deadline=_deadline,
+    regime=_regime,
     form_sections=(
         ("Stage", ("internship_type", "diploma", "parcours_id")),
         "host",
@@ -120,6 +130,7 @@ SPEC = KindSpec(
         parent_noun="contrat de parcours",
         child_label="Convention de stage liée à ce contrat",
         offer_label="Créer la convention de stage",
+        fits=fits_pathway,
         offer_help=(
             "Ce parcours comprend un stage : la convention de stage reprend l’élève, ses "
             "représentants légaux et le référent de ce contrat, et lui reste liée."

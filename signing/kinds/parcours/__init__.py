@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from signing.data.rules import distinct_emails
+from signing.kinds.parcours.guardians import both_guardians_agree
 from signing.kinds.parcours.rules import pafi_limits, parcours_dates
 from signing.kinds.parcours.texts import parcours_info
 from signing.kinds.spec import KindSpec
@@ -16,7 +17,7 @@ SPEC = KindSpec(
     package=__name__,
     new_article="Nouveau",
     short_title="contrat de parcours",
-    rules=(distinct_emails(), parcours_dates, pafi_limits),
+    rules=(distinct_emails(), parcours_dates, pafi_limits, both_guardians_agree),
     signing_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT),
     printed_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT, Role.HEAD),
     people=MappingProxyType({Role.PUPIL: "pupil", Role.REFERENT: "referent"}),

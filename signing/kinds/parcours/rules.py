@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from signing.data.french import format_date_fr
 from signing.data.rules import (
+    Checking,
     Data,
     Finding,
-    age_at_start,
+    age_at_reference,
     error,
     outside,
     period_text,
@@ -20,7 +20,7 @@ from signing.data.rules import (
 )
 
 
-def parcours_dates(data: Data, today: date) -> Iterator[Finding]:
+def parcours_dates(data: Data, at: Checking) -> Iterator[Finding]:
     """Objectives' deadlines, reviews and the final review fall within the contract's period."""
     period = plausible_period(data)
     if period is None:
@@ -49,11 +49,11 @@ def parcours_dates(data: Data, today: date) -> Iterator[Finding]:
         )
 
 
-def pafi_limits(data: Data, today: date) -> Iterator[Finding]:
+def pafi_limits(data: Data, at: Checking) -> Iterator[Finding]:
     """A PAFI is for pupils of 15 or more (warning) and lasts one year at most."""
     if data.get("scheme") != "pafi":
         return
-    age = age_at_start(data)
+    age = age_at_reference(data, at.today)
     if age is not None and age < 15:
         yield warning(
             "scheme",

@@ -1,0 +1,89 @@
+"""A convention linked to a pathway contract is the same pupil's and inside its period; a PAFI
+or dispositif relais contract is signed by every guardian listed (a non-usual act); the tutor may
+be the host's representative, who then signs once for both."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from signing.data.validate import validate_document
+from signing.errors import ValidationFailed
+from signing.kinds.convention.pathway import fits_pathway
+
+TODAY = date(2026, 11, 28)
+
+
+def _valid(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    return validate_document(kind, data, today=TODAY).data
+
+
+def test_a_convention_of_the_same_pupil_inside_the_contract_fits(make_request) -> None:
+    pathway = _valid("parcours", make_request("parcours")["data"])
+    convention = _valid("convention", make_request("convention")["data"])
+    convention["pupil"]["first_name"] = "ZOÉ"  # typed another way: the same pupil
+
+    assert fits_pathway(convention, pathway, 12) == []
+
+
+def test_another_pupils_convention_does_not_fit(make_request) -> None:
+    pathway = _valid("parcours", make_request("parcours")["data"])
+    convention = _valid("convention", make_request("convention", pupil__first_name="Léa")["data"])
+
+    (issue,) = fits_pathway(convention, pathway, 12)
+
+    assert issue.field == "parcours_id"
+    assert issue.message.startswith("Le contrat de parcours n° 12 est celui de Zoé Martin-Lefèvre")
+
+
+def test_a_convention_outside_the_contracts_period_does_not_fit(make_request) -> None:
+    pathway = _valid("parcours", make_request("parcours")["data"])
+    convention = make_request("convention")["data"]
+    convention["end_date"] = "2027-12-17"
+    convention["schedule"] = {"wednesday": ["08:30-12:00", "13:00-16:30"]}
+    convention["gratification"] = "4,35 € de l'heure"
+    convention = _valid("convention", convention)
+
+    (issue,) = fits_pathway(convention, pathway, 12)
+
+    assert issue.field == "end_date"
+    assert "pendant le contrat de parcours n° 12, du 4 janvier 2027 au" in issue.message
+
+
+def _errors(kind: str, data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as failure:
+        validate_document(kind, data, today=TODAY)
+    return {e.field: e.message for e in failure.value.errors}
+
+
+@pytest.mark.parametrize("scheme", ["pafi", "dispositif_relais"])
+def test_a_non_usual_scheme_needs_every_guardian(scheme: str, make_request) -> None:
+    data = make_request("parcours", scheme=scheme)["data"]
+    assert data["guardians"][1]["signs"] is False  # the example's father is only informed
+
+    errors = _errors("parcours", data)
+
+    assert list(errors) == ["guardians[1].signs"]
+    assert "acte non usuel" in errors["guardians[1].signs"]
+    data["guardians"][1]["signs"] = True
+    assert validate_document("parcours", data, today=TODAY).warnings == ()
+
+
+def test_a_non_usual_scheme_with_one_guardian_reminds_of_the_second(make_request) -> None:
+    data = make_request("parcours", scheme="pafi")["data"]
+    del data["guardians"][1]
+
+    warnings = validate_document("parcours", data, today=TODAY).warnings
+
+    assert [w.field for w in warnings] == ["guardians"]
+    assert "si un second parent exerce l'autorité parentale" in warnings[0].message
+
+
+def test_a_usual_scheme_lets_one_guardian_sign_for_both(make_request) -> None:
+    data = make_request("parcours")["data"]
+    assert data["scheme"] == "parcours_individualise"
+    assert data["guardians"][1]["signs"] is False
+
+    assert validate_document("parcours", data, today=TODAY).warnings == ()
