@@ -91,6 +91,7 @@ def _age_rule(rule: AgeRule) -> dict[str, Any]:
     """The age decision behind the signers, as the `issued` event keeps it for the evidence."""
     return {
         "reference_date": rule.reference_date.isoformat(),
+        "issue_date": (rule.issue_date or rule.reference_date).isoformat(),
         "pupil_age": rule.pupil_age,
         "emancipated": rule.emancipated,
         "guardian_required": rule.guardian_required,

@@ -12,6 +12,7 @@ from typing import Any
 from service.accounts.models import School
 from service.documents.models import Document, Event
 from service.settings import Settings
+from signing.data.ages import MAJORITY_AGE
 from signing.data.french import format_date_fr
 from signing.data.parties import anchor_text
 from signing.pdf.archive import Archive
@@ -59,11 +60,19 @@ def _age_rule_text(document: Document, issued: Event | None) -> str:
     if not rule:
         return "Règle d'âge non enregistrée."
     day = format_date_fr(date.fromisoformat(rule["reference_date"]))
+    issued = rule.get("issue_date")
+    if issued and issued != rule["reference_date"]:
+        day += f", premier jour de la période (document émis le {format_date_fr(issued)})"
     age = rule["pupil_age"]
     if rule.get("emancipated"):
         return f"Élève mineur émancipé ({age} ans) au {day} : signe seul."
     if rule.get("guardian_required"):
-        return f"Élève mineur ({age} ans) au {day} : accord du représentant légal requis."
+        if age < MAJORITY_AGE:
+            return f"Élève mineur ({age} ans) au {day} : accord du représentant légal requis."
+        return (
+            f"Élève mineur le jour de l'émission, majeur au {day} : accord du représentant "
+            "légal requis."
+        )
     return f"Élève majeur ({age} ans) au {day} : signe seul."
 
 

@@ -227,14 +227,19 @@ def _signer_emails(
         yield path, of_whom, holder.get(leaf) or ""
 
 
-def distinct_emails(others: Sequence[Signer] = ()) -> Rule:
+def distinct_emails(
+    others: Sequence[Signer] = (), one_person: Callable[[Data], frozenset[str]] | None = None
+) -> Rule:
     """The rule that each signer has an email of their own (two guardians may share one: a
-    warning); `others` are the signers only the kind has, after the common ones."""
+    warning); `others` are the signers only the kind has, after the common ones; `one_person`
+    names the paths of `others` that the data says are someone already listed (a tutor who is
+    the representative), left out."""
 
     def rule(data: Data, at: Checking) -> Iterator[Finding]:
         seen: dict[str, tuple[str, str]] = {}
+        same = one_person(data) if one_person else frozenset()
         for path, of_whom, email in _signer_emails(data, at.today, others):
-            if not email:
+            if not email or path in same:
                 continue
             first = seen.setdefault(email.casefold(), (path, of_whom))
             if first[0] == path:
@@ -257,5 +262,26 @@ def distinct_emails(others: Sequence[Signer] = ()) -> Rule:
     return rule
 
 
-COMMON_RULES: tuple[Rule, ...] = (period_order, pupil_age, emancipation_age, guardian_signature)
+def pupil_email(data: Data, at: Checking) -> Iterator[Finding]:
+    """The pupil signs every document through a link mailed to them: until they can sign
+    another way (in person, on paper), a pupil without an email cannot sign, and the refusal
+    says so."""
+    pupil = data.get("pupil")
+    if isinstance(pupil, Mapping) and not pupil.get("email"):
+        yield error(
+            "pupil.email",
+            "Courriel de l'élève : l'élève signe au moyen d'un lien envoyé à cette adresse. "
+            "Cosigne ne permet pas encore à un élève sans courriel de signer (la signature en "
+            "présence ou sur papier viendra) : indiquez son adresse de messagerie de l'ENT ou "
+            "une adresse personnelle.",
+        )
+
+
+COMMON_RULES: tuple[Rule, ...] = (
+    period_order,
+    pupil_age,
+    emancipation_age,
+    guardian_signature,
+    pupil_email,
+)
 """The rules of every kind, before its `distinct_emails` and its own."""

@@ -58,7 +58,7 @@ def validate_document(
     if isinstance(today, datetime):
         today = today.date()
     found = Issues()
-    normalised = check_root(schema, data, found)
+    normalised = check_root(schema, spec.complete(data), found)
     findings = [
         f
         for f in rules.check(spec.all_rules, normalised, rules.Checking(today, territory))

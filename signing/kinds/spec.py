@@ -43,6 +43,14 @@ def _one_regime(data: Data, plan: SignerPlan) -> str:
     return "default"
 
 
+def _as_given(data: object) -> object:
+    return data
+
+
+def _nobody_absent(data: Data) -> frozenset[Role]:
+    return frozenset()
+
+
 def _no_detail(party: Party, data: Data, school: Data) -> str | None:
     return None
 
@@ -119,6 +127,12 @@ class KindSpec:
     parent: ParentLink | None = None
     regime: Callable[[Data, SignerPlan], str] = _one_regime
     """The legal regime a document follows (a key of its ``clauses.toml``'s regimes)."""
+    complete: Callable[[object], object] = _as_given
+    """The data as received, completed before it is checked (a tutor who is the host's
+    representative takes the representative's identity); anything else is returned as is."""
+    absent: Callable[[Data], frozenset[Role]] = _nobody_absent
+    """The roles of `signing_order` that do not sign a document with this data (a tutor who
+    is the representative signs once, as the representative)."""
 
     @functools.cached_property
     def schema(self) -> Schema:
@@ -141,7 +155,8 @@ class KindSpec:
 
     def plan(self, data: Data, school: Data, on: date) -> SignerPlan:
         """Who signs a document of this kind with `data`, issued `on` (`plan_signers`)."""
-        return plan_signers(self.signing_order, self.people, data, school, on)
+        order = tuple(r for r in self.signing_order if r not in self.absent(data))
+        return plan_signers(order, self.people, data, school, on)
 
     @property
     def new_label(self) -> str:

@@ -187,3 +187,20 @@ def test_the_box_of_limits_and_the_hour_checks_judge_the_same_age(make_request, 
     assert "8 heures par jour" in text
     assert "entre 22 h et 6 h" in text
     assert "7 heures par jour" not in text
+
+
+def test_a_tutor_who_is_the_representative_has_one_signature_that_says_so(
+    make_request, school_data, converter
+):
+    data = make_request("convention")["data"]
+    data["host"]["tutor_is_representative"] = True
+    del data["host"]["tutor"]
+    data = validate_document("convention", data, today=TODAY).data
+
+    text = _pdf_text(converter.convert(render_docx("convention", data, school_data, on=TODAY)))
+
+    assert "[[sig:host_tutor]]" not in text
+    assert text.count("[[sig:host_representative]]") == 1
+    assert "Gérante, Dupont & Fils Électricité, signe aussi en qualité de tuteur" in text
+    assert "par son tuteur, Hélène Dupont, qui est aussi le représentant" in text
+    assert "la signe à ce double titre" in text

@@ -11,7 +11,9 @@ import pytest
 
 from signing.data.validate import validate_document
 from signing.errors import ValidationFailed
+from signing.kinds import spec_of
 from signing.kinds.convention.pathway import fits_pathway
+from signing.vocabulary import Role
 
 TODAY = date(2026, 11, 28)
 
@@ -87,3 +89,44 @@ def test_a_usual_scheme_lets_one_guardian_sign_for_both(make_request) -> None:
     assert data["guardians"][1]["signs"] is False
 
     assert validate_document("parcours", data, today=TODAY).warnings == ()
+
+
+def test_a_tutor_who_is_the_representative_signs_once_for_both(make_request, school) -> None:
+    data = make_request("convention")["data"]
+    data["host"]["tutor_is_representative"] = True
+    data["host"]["tutor"] = {"first_name": "", "last_name": "", "function": "", "email": ""}
+
+    validated = _valid("convention", data)
+    plan = spec_of("convention").plan(validated, school, TODAY)
+
+    tutor = validated["host"]["tutor"]
+    assert (tutor["first_name"], tutor["last_name"], tutor["function"]) == (
+        "Hélène",
+        "Dupont",
+        "Gérante",
+    )
+    assert tutor["email"] == "h.dupont@example.com"
+    roles = [p.role for p in plan.parties]
+    assert Role.HOST_TUTOR not in roles
+    assert roles.count(Role.HOST_REPRESENTATIVE) == 1
+
+
+def test_without_the_flag_the_tutor_needs_an_address_of_their_own(make_request) -> None:
+    data = make_request("convention", host__tutor__email="h.dupont@example.com")["data"]
+
+    errors = _errors("convention", data)
+
+    assert list(errors) == ["host.tutor.email"]
+    assert "déjà celui du représentant de l'organisme d'accueil" in errors["host.tutor.email"]
+
+
+def test_a_pupil_without_an_email_is_told_why_it_is_needed(make_request) -> None:
+    data = make_request("parcours")["data"]
+    del data["pupil"]["email"]
+
+    errors = _errors("parcours", data)
+
+    assert list(errors) == ["pupil.email"]
+    assert (
+        "Cosigne ne permet pas encore à un élève sans courriel de signer" in errors["pupil.email"]
+    )

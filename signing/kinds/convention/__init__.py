@@ -20,10 +20,34 @@ from signing.vocabulary import Role
 Data = Mapping[str, Any]
 
 
+def _tutor_is_representative(data: Data) -> bool:
+    host = data.get("host")
+    return isinstance(host, Mapping) and host.get("tutor_is_representative") is True
+
+
+def _complete(data: object) -> object:
+    """A tutor who is the host's representative (the usual artisan) takes the representative's
+    identity: one person, no second address to invent."""
+    if not isinstance(data, Mapping) or not _tutor_is_representative(data):
+        return data
+    host = data["host"]
+    representative = host.get("representative")
+    if not isinstance(representative, Mapping):
+        return data
+    tutor = {key: representative.get(key) for key in ("first_name", "last_name", "email", "phone")}
+    tutor["function"] = representative.get("title")
+    return {**data, "host": {**host, "tutor": tutor}}
+
+
+def _absent(data: Data) -> frozenset[Role]:
+    return frozenset({Role.HOST_TUTOR}) if _tutor_is_representative(data) else frozenset()
+
+
 def _signer_detail(party: Party, data: Data, school: Data) -> str | None:
     host = data["host"]
     if party.role is Role.HOST_REPRESENTATIVE:
-        return f"{host['representative']['title']}, {host['name']}"
+        also = ", signe aussi en qualité de tuteur" if _tutor_is_representative(data) else ""
+        return f"{host['representative']['title']}, {host['name']}{also}"
     if party.role is Role.HOST_TUTOR:
         return f"{host['tutor']['function']}, {host['name']}"
     return None
@@ -69,7 +93,10 @@ SPEC = KindSpec(
             (
                 ("host.representative.email", "du représentant de l'organisme d'accueil"),
                 ("host.tutor.email", "du tuteur"),
-            )
+            ),
+            lambda data: (
+                frozenset({"host.tutor.email"}) if _tutor_is_representative(data) else frozenset()
+            ),
         ),
         rules.start_not_passed,
         rules.site_visit_in_period,
@@ -114,6 +141,8 @@ SPEC = KindSpec(
     host_name=_host_name,
     deadline=_deadline,
     regime=_regime,
+    complete=_complete,
+    absent=_absent,
     form_sections=(
         ("Stage", ("internship_type", "diploma", "parcours_id")),
         "host",
