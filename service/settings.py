@@ -67,6 +67,12 @@ class Settings:
     """COSIGNE_TSA_URL: an RFC 3161 timestamp authority; with it seals are PAdES B-T."""
 
     @property
+    def issued_dir(self) -> Path:
+        """Issued (not yet signed) PDFs sent as attachments to informed guardians: kept apart
+        from the archive of final PDFs, by their SHA-256 like it."""
+        return self.data_dir / "issued"
+
+    @property
     def archive_dir(self) -> Path:
         """The write-once archive of final PDFs."""
         return self.data_dir / "archive"

@@ -132,7 +132,8 @@ def _sample_documents(head: User) -> None:
     child = next(kind for kind in Kind if kind.spec.parent is not None)
     link = child.spec.parent
     assert link is not None  # noqa: S101 — just checked
-    parent = create_document(ctx, head, Kind(link.parent).spec.example)
+    with_child = Kind(link.parent).spec.example
+    parent = create_document(ctx, head, {**with_child, "data": link.expecting(with_child["data"])})
     linked = child.spec.example
     linked["data"][link.field] = parent.id
     belonging = create_document(ctx, head, linked)

@@ -12,6 +12,7 @@ from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
+from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.validation import school_territory, validate_request
 from signing.data.names import pupil_search
@@ -24,6 +25,7 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
     now = ctx.now()
     with ctx.db.transaction() as session:
         territory = school_territory(session, user.school_id)
+        refuse_listed(body)
         kind, data, warnings = validate_request(
             with_amendment(body, None), paris_day(now), territory
         )

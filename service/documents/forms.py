@@ -33,9 +33,9 @@ _FIRST = ("pupil", "guardians", "referent")
 """The fieldsets every form starts with, in this order."""
 
 
-SERVER_FIELDS = frozenset({"amends"})
-"""Top-level fields Cosigne fills itself (the document an amendment modifies): never an input,
-never read from a posted form."""
+SERVER_FIELDS = frozenset({"amends", "internships"})
+"""Top-level fields Cosigne fills itself (the document an amendment modifies, a contract's
+internships): never an input, never read from a posted form."""
 
 
 def parse(kind: str, form: Mapping[str, str]) -> dict[str, Any]:

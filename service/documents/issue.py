@@ -14,13 +14,15 @@ from service.accounts.schools import school_identity
 from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
+from service.documents.listed import with_listed
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import validate_request
 from service.errors import Conflict
+from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
 from service.signers.models import Signer
-from signing.data.parties import AgeRule, SignerPlan
+from signing.data.parties import AgeRule, SignerPlan, informed_guardians
 from signing.data.school_identity import missing_identity
 from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
@@ -40,7 +42,8 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         school = session.get(School, document.school_id)
         assert school is not None  # noqa: S101
         identity = school_identity(school)
-        snapshot, kind, updated_at = dict(document.data), document.kind, document.updated_at
+        snapshot = with_listed(session, document, dict(document.data), required=True)
+        kind, updated_at = document.kind, document.updated_at
     missing = missing_identity(identity)
     if missing:
         raise ValidationFailed(missing)
@@ -49,6 +52,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
     _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today, territory)
     pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
     plan = kind.spec.plan(data, identity, today)
+    informed = informed_guardians(data, plan)
     decision = decide_issue(DocumentState.DRAFT, [p.role for p in plan.parties])
     with ctx.db.transaction() as session:
         document = lock_document(session, document_id)
@@ -78,8 +82,13 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
             at=now,
             role=user.role,
             actor_name=user.full_name,
-            data={"pdf_sha256": document.pdf_sha256, "age_rule": _age_rule(plan.age_rule)},
+            data={
+                "pdf_sha256": document.pdf_sha256,
+                "age_rule": _age_rule(plan.age_rule),
+                "informed": [person.full_name for person in informed],
+            },
         )
+        inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf)
         _add_signers(
             ctx, session, document, school, plan=plan, states=decision.signer_states, now=now
         )

@@ -9,6 +9,7 @@ from service.accounts.models import School
 from service.accounts.schools import school_identity
 from service.clock import paris_day
 from service.context import Context
+from service.documents.listed import with_listed
 from service.documents.models import Document
 from signing.pdf.archive import Archive
 from signing.pdf.render import render_docx
@@ -24,7 +25,6 @@ def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
         return document.pdf
     school = session.get(School, document.school_id)
     assert school is not None  # noqa: S101 — a foreign key guarantees it
-    docx = render_docx(
-        document.kind, document.data, school_identity(school), on=paris_day(ctx.now())
-    )
+    data = with_listed(session, document, document.data, required=False)
+    docx = render_docx(document.kind, data, school_identity(school), on=paris_day(ctx.now()))
     return ctx.converter().convert(docx)

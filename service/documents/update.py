@@ -7,6 +7,7 @@ from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
+from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import school_territory, validate_request
@@ -26,6 +27,7 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
             body = {**body, "kind": document.kind}
         stamp = document.data.get("amends") if document.amends_id else None
         territory = school_territory(session, user.school_id)
+        refuse_listed(body)
         kind, data, warnings = validate_request(
             with_amendment(body, stamp), paris_day(now), territory
         )

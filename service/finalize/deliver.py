@@ -8,16 +8,40 @@ from service.context import Context
 from service.documents.models import Document
 from service.finalize.final_pdf import file_name, verify_url
 from service.mail import compose, outbox
+from signing.data.parties import Informed
 from signing.links import LinkPurpose
+from signing.vocabulary import EventType
 
 ATTACH_UP_TO = 5 * 2**20
 """Final PDFs up to this size travel attached; larger ones by a download link."""
+
+
+def informed_of(document: Document) -> list[Informed]:
+    """The guardians informed when the document was issued (its `issued` event names them),
+    with their address from the frozen data."""
+    issued = next((e for e in document.events if e.type == EventType.ISSUED), None)
+    names = set((issued.data or {}).get("informed") or []) if issued else set()
+    return [
+        Informed(g["first_name"], g["last_name"], g["email"])
+        for g in document.data.get("guardians") or []
+        if g.get("email") and f"{g['first_name']} {g['last_name']}" in names
+    ]
 
 
 def deliver(ctx: Context, session: Session, document: Document, digest: str, size: int) -> None:
     """Every party gets the final PDF: attached when small, else a download link."""
     now = ctx.now()
     downloads = ctx.link_signer(LinkPurpose.DOWNLOAD)
+    for person in informed_of(document):
+        if size <= ATTACH_UP_TO:
+            message = compose.completed(
+                document,
+                person,
+                document.school,
+                verify_url=verify_url(ctx.settings),
+                attachment=(digest, file_name(document)),
+            )
+            outbox.queue(session, message, now=now)
     for signer in document.signers:
         if not signer.email:
             continue

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -151,7 +151,7 @@ def cancelled(document: Document, signer: Signer, school: School, reason: str) -
 
 def completed(
     document: Document,
-    signer: Signer,
+    signer: Addressee,
     school: School,
     *,
     verify_url: str,
@@ -181,6 +181,35 @@ def completed(
         document_id=document.id,
         attachment_sha256=attachment[0] if attachment else None,
         attachment_name=attachment[1] if attachment else None,
+    )
+
+
+class Addressee(Protocol):
+    """Whom a message is for: a signer, or a guardian who is only informed."""
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+def informed(
+    document: Document, person: Addressee, school: School, *, attachment: tuple[str, str]
+) -> Message:
+    """The document as issued, for a guardian who does not sign it: for information."""
+    doc, sch = _document(document), _school(school)
+    text, html = render(
+        "informed", {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
+    )
+    return Message(
+        to=person.email,
+        subject=_subject("Pour information : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+        attachment_sha256=attachment[0],
+        attachment_name=attachment[1],
     )
 
 

@@ -38,7 +38,7 @@ def deliver_due(
     Raises BadSender when COSIGNE_MAIL_FROM is unusable (before touching any message).
     """
     sender = sender_address(settings)
-    archive = Archive(settings.archive_dir)
+    archive, issued = Archive(settings.archive_dir), Archive(settings.issued_dir)
     smtp = SmtpTransport(settings) if settings.smtp_host else None
     sent = failed = abandoned = 0
     files: list[Path] = []
@@ -49,7 +49,7 @@ def deliver_due(
                 error: BaseException | None = unreachable  # once unreachable, the rest waits
                 if error is None:
                     try:
-                        mime = with_attachment(to_mime(item, sender), item, archive)
+                        mime = with_attachment(to_mime(item, sender), item, archive, issued)
                         if smtp is not None:
                             smtp.send(mime, sender, item.to)
                         else:

@@ -48,11 +48,17 @@ def to_mime(item: Claimed, sender: Address) -> EmailMessage:
     return mime
 
 
-def with_attachment(mime: EmailMessage, item: Claimed, archive: Archive) -> EmailMessage:
-    """Attach the archived PDF, read through the archive (which checks its hash)."""
+def with_attachment(
+    mime: EmailMessage, item: Claimed, archive: Archive, issued: Archive | None = None
+) -> EmailMessage:
+    """Attach the archived PDF, read through the archive (which checks its hash): a final PDF,
+    or an issued one (`issued`, for an informed guardian)."""
     if item.attachment_sha256:
+        source = archive
+        if issued is not None and not archive.contains(item.attachment_sha256):
+            source = issued
         mime.add_attachment(
-            archive.get(item.attachment_sha256),
+            source.get(item.attachment_sha256),
             maintype="application",
             subtype="pdf",
             filename=item.attachment_name or "document.pdf",

@@ -58,6 +58,32 @@ class SignerPlan:
         return self.parties[-1]
 
 
+@dataclass(frozen=True)
+class Informed:
+    """A guardian who does not sign but is informed: they get the document when it is issued
+    and the final PDF when it is completed."""
+
+    first_name: str
+    last_name: str
+    email: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def informed_guardians(data: Mapping[str, Any], plan: SignerPlan) -> tuple[Informed, ...]:
+    """The guardians of a minor who do not sign and have an email; none for a pupil who signs
+    alone (an adult or an emancipated minor decides whom to inform)."""
+    if not plan.age_rule.guardian_required:
+        return ()
+    return tuple(
+        Informed(g["first_name"], g["last_name"], g["email"])
+        for g in data.get("guardians") or []
+        if g.get("signs") is False and g.get("email")
+    )
+
+
 ANCHOR_PREFIX = "[[sig:"
 
 

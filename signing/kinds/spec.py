@@ -86,6 +86,16 @@ class ParentLink:
     """The parent page's button: « Créer la convention de stage »."""
     offer_help: str
     """The sentence under it."""
+    listed_as: str | None = None
+    """The parent's field Cosigne fills, when the parent is issued, with a summary of each of
+    its live documents of this kind (a contract prints its internships); the parent cannot be
+    issued without one when `offered_when` holds."""
+    summary: Callable[[Data, int], dict[str, Any]] = lambda child, number: {"id": number}
+    """What the parent prints of a document of this kind, from its data and number."""
+    missing_help: str = ""
+    """Why the parent is not issued without one."""
+    expecting: Callable[[Data], dict[str, Any]] = dict
+    """The parent's data changed to ask for a document of this kind (the demo's pair)."""
     fits: Callable[[Data, Data, int], list[FieldIssue]] = lambda child, parent, number: []
     """Why a document of this kind with its data cannot belong to the parent document n°
     `number` with its data (empty when it can)."""

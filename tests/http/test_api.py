@@ -670,17 +670,25 @@ def test_issue_freezes_the_pdf_invites_the_signers_and_queues_their_mail(
         assert (signer["invited_at"] is None) == (signer["role"] == "head")
     assert ISO_UTC.match(signers[0]["invited_at"])
 
-    # The mail is queued in the issuing transaction: one message per invited signer.
+    # The mail is queued in the issuing transaction: one message per invited signer, and the
+    # document itself, attached, for the father who does not sign but is informed.
     outbox = _outbox(database)
-    assert sorted(m.to_address for m in outbox) == sorted(
+    invitations = [m for m in outbox if m.attachment_sha256 is None]
+    assert sorted(m.to_address for m in invitations) == sorted(
         s["email"] for s in signers if s["status"] == "invited"
     )
     assert all(m.document_id == document_id for m in outbox)
+    (informed,) = [m for m in outbox if m.attachment_sha256 is not None]
+    assert informed.to_address == "k.lefevre@example.net"
+    assert informed.subject.startswith("Pour information : ")
+    assert "vous n'avez pas à le signer" in informed.text_body
+    assert informed.attachment_sha256 == document["pdf_sha256"]
 
     events = api.get(f"/documents/{document_id}/events").json["events"]
     assert [e["type"] for e in events] == ["created", "issued", "invited", "invited", "invited"]
     assert events[1]["data"]["pdf_sha256"] == document["pdf_sha256"]
     assert events[1]["data"]["age_rule"]["guardian_required"] is True
+    assert events[1]["data"]["informed"] == ["Karim Lefèvre"]
     assert {e["signer_id"] for e in events[2:]} == {s["id"] for s in signers[:3]}
     assert all("ip" not in e and "user_agent" not in e for e in events)
 
@@ -801,6 +809,54 @@ def test_issue_refuses_a_draft_no_longer_valid_today(
 
     assert response.status_code == 422
     assert "pupil.birth_date" in _errors(response)
+    assert snapshot(database) == before
+
+
+def test_a_contract_with_an_internship_is_issued_with_its_convention_printed(
+    api: Api, database: Database, libreoffice: ConverterPool, make_request
+) -> None:
+    pathway_id = api.create(make_request("parcours", includes_internship=True))["id"]
+    before = snapshot(database)
+
+    alone = api.post(f"/documents/{pathway_id}/issue")
+
+    assert alone.status_code == 422
+    errors = _errors(alone)
+    assert list(errors) == ["internships"]
+    assert "créez d'abord sa convention de stage" in errors["internships"]
+    assert snapshot(database) == before
+    convention_id = api.create(make_request("convention", parcours_id=pathway_id))["id"]
+
+    issued = api.post(f"/documents/{pathway_id}/issue")
+
+    assert issued.status_code == 200, issued.json
+    assert issued.json["data"]["internships"] == [
+        {
+            "convention_id": convention_id,
+            "host_name": "Dupont & Fils Électricité",
+            "start_date": "2027-01-06",
+            "end_date": "2027-03-26",
+            "site_visit_date": "2027-02-03",
+        }
+    ]
+    text = " ".join(_pdf_text(api.get(f"/documents/{pathway_id}/pdf").data).split())
+    assert (
+        "Stage dans l'organisme Dupont & Fils Électricité, du 6 janvier 2027 au 26 mars 2027 : "
+        f"convention de stage n° {convention_id}, visite du lieu de stage prévue le 3 février 2027."
+    ) in text
+
+
+def test_the_internships_of_a_contract_are_not_the_callers_to_set(
+    api: Api, database: Database, make_request
+) -> None:
+    before = snapshot(database)
+    body = make_request("parcours")
+    body["data"]["internships"] = [{"convention_id": 9, "host_name": "X"}]
+
+    response = api.post("/documents", json=body)
+
+    assert response.status_code == 422
+    assert "rempli par Cosigne" in _errors(response)["internships"]
     assert snapshot(database) == before
 
 

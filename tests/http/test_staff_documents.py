@@ -305,7 +305,7 @@ def test_edit_a_draft_prefilled(
 def test_pathway_offers_its_convention_prefilled(
     client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
-    pathway = create_document(ctx, head, make_request("parcours"))
+    pathway = create_document(ctx, head, make_request("parcours", includes_internship=True))
     assert "Créer la convention de stage" in text(client.get(f"/documents/{pathway.id}"))
     page = text(client.get(f"/documents/nouveau/convention?parcours={pathway.id}"))
     assert 'value="Martin-Lefèvre"' in page
@@ -719,7 +719,7 @@ def test_a_pathway_with_an_internship_creates_its_linked_convention(
 ) -> None:
     without = create_document(ctx, head, make_request("parcours", includes_internship=False))
     assert "Créer la convention de stage" not in text(client.get(f"/documents/{without.id}"))
-    pathway = create_document(ctx, head, make_request("parcours"))
+    pathway = create_document(ctx, head, make_request("parcours", includes_internship=True))
     page = text(client.get(f"/documents/{pathway.id}"))
     assert "Créer la convention de stage" in page
 

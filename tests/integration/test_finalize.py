@@ -131,14 +131,16 @@ def test_every_party_receives_the_final_pdf_attached(ctx, head, make_request) ->
 
     row = _row(ctx, document.id)
     parties = {s.email for s in _signers(ctx, document.id)}
-    received = {}
+    informed = "k.lefevre@example.net"  # the father, who does not sign: informed
+    received: dict[str, list[bytes]] = {}
     for path in sorted(ctx.settings.outbox_dir.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes())
         for part in message.walk():
             if part.get_content_type() == "application/pdf":
-                received[message["To"]] = part.get_payload(decode=True)
-    assert set(received) == parties
-    assert all(pdf == row.final_pdf for pdf in received.values())
+                received.setdefault(message["To"], []).append(part.get_payload(decode=True))
+    assert set(received) == parties | {informed}
+    assert all(pdfs == [row.final_pdf] for to, pdfs in received.items() if to != informed)
+    assert sorted(received[informed]) == sorted([row.pdf, row.final_pdf])
 
 
 def test_two_finalizers_at_once_complete_once_with_one_seal(ctx, head, make_request) -> None:
@@ -166,11 +168,12 @@ def test_two_finalizers_at_once_complete_once_with_one_seal(ctx, head, make_requ
         completed = session.scalars(
             select(Event).where(Event.document_id == document.id, Event.type == "completed")
         ).all()
+        final_sha256 = session.get(Document, document.id).final_pdf_sha256
         finals = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.attachment_sha256.is_not(None))
+            select(OutboxMessage).where(OutboxMessage.attachment_sha256 == final_sha256)
         ).all()
     assert len(completed) == 1
-    assert len(finals) == len(_signers(ctx, document.id))
+    assert len(finals) == len(_signers(ctx, document.id)) + 1  # and the informed father
 
 
 def test_a_crash_after_sealing_is_finished_later_with_the_same_seal(ctx, head, make_request):

@@ -409,3 +409,27 @@ def test_each_territory_leaves_out_its_own_public_holidays(uai, holiday, name):
 
     assert here == [], name
     assert in_paris == [holiday], name
+
+
+def test_a_minors_contract_writes_out_the_guardians_agreement(make_data, school_data, today):
+    text = _text(render_docx("parcours", make_data("parcours"), school_data, on=today))
+
+    assert "conclu entre l'élève, sa famille et l'établissement" in text
+    assert (
+        "Nadia Martin, mère de l'élève, donne son accord au parcours individualisé décrit "
+        "ci-dessus et s'engage à l'accompagner."
+    ) in text
+    assert "Karim Lefèvre, père de l'élève, ne signe pas le présent contrat" in text
+    assert "Article 10 – Accord des représentants légaux" in text
+    assert "Article 11 – Signature électronique et preuve" in text
+
+
+def test_an_adults_contract_has_no_family_party_nor_agreement(make_data, school_data, today):
+    data = make_data("parcours", pupil_minor=False)
+
+    text = _text(render_docx("parcours", data, school_data, on=today))
+
+    assert "conclu entre l'élève, qui s'engage seul en tant que personne majeure, et" in text
+    assert "sa famille et l'établissement" not in text
+    assert "donne son accord" not in text
+    assert "Article 10 – Signature électronique et preuve" in text

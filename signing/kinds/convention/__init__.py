@@ -68,6 +68,18 @@ def _deadline(data: Data, today: date, link_days: int) -> date:
     return deadline
 
 
+def _internship_summary(data: Data, number: int) -> dict[str, Any]:
+    """What a pathway contract prints of one of its conventions (domain README §2.2: each stage
+    has its linked convention and a planned visit)."""
+    return {
+        "convention_id": number,
+        "host_name": data["host"]["name"],
+        "start_date": data["start_date"],
+        "end_date": data["end_date"],
+        "site_visit_date": data["site_visit_date"],
+    }
+
+
 def _regime(data: Data, plan: SignerPlan) -> str:
     return regime_of(data["internship_type"], plan.age_rule.pupil_age)
 
@@ -160,6 +172,14 @@ SPEC = KindSpec(
         child_label="Convention de stage liée à ce contrat",
         offer_label="Créer la convention de stage",
         fits=fits_pathway,
+        listed_as="internships",
+        expecting=lambda pathway: {**pathway, "includes_internship": True},
+        summary=_internship_summary,
+        missing_help=(
+            "Ce contrat comprend un stage : créez d'abord sa convention de stage (bouton « Créer "
+            "la convention de stage »), dont le contrat reprend l'organisme, les dates et la "
+            "visite prévue."
+        ),
         offer_help=(
             "Ce parcours comprend un stage : la convention de stage reprend l’élève, ses "
             "représentants légaux et le référent de ce contrat, et lui reste liée."
