@@ -7,7 +7,6 @@ import copy
 from sqlalchemy import select
 
 from service.accounts.models import User
-from service.clock import paris_day
 from service.context import Context
 from service.documents.create import add_document
 from service.documents.links import amendment_stamp, with_amendment
@@ -32,7 +31,6 @@ def create_amendment(
     warnings say what to correct before issuing.
     """
     now = ctx.now()
-    today = paris_day(now)
     with ctx.db.transaction() as session:
         source = lock_document(session, get_document(session, user.school_id, document_id).id)
         amendments = [
@@ -44,6 +42,7 @@ def create_amendment(
         decide_amend(source.state, amendments)  # the new one is a draft
         stamp = amendment_stamp(source)
         territory = school_territory(session, user.school_id)
+        today = territory.day(now)
         if body is None:
             data = {**copy.deepcopy(source.data), "amends": stamp}
             try:

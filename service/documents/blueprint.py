@@ -27,6 +27,7 @@ from service.clock import PARIS
 from service.documents.models import Document
 from service.documents.store import get_document
 from service.errors import NotFound
+from signing.data.territory import territory_of
 from signing.errors import (
     CosigneError,
 )
@@ -46,11 +47,14 @@ READ_ROLES = (*STAFF_ROLES, StaffRole.ADMIN)
 
 @bp.app_template_filter("paris")
 def paris_time(moment: Any) -> str:
-    """A moment as Paris people read it: « 28/11/2026 à 10:00 »."""
+    """A moment as the school reads it: « 28/11/2026 à 10:00 » in Paris time, or in its own
+    time, named, overseas (« 28/11/2026 à 13:00, heure de La Réunion »)."""
     if moment is None:
         return ""
-
-    return str(moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M"))
+    user = current_user()
+    territory = territory_of(user.school.uai if user is not None else None)
+    shown = territory.local(moment).strftime("%d/%m/%Y à %H:%M")
+    return shown if territory.zone.key == PARIS.key else f"{shown}, {territory.clock_name}"
 
 
 @bp.app_template_filter("french_date")

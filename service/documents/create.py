@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.accounts.models import User
-from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
@@ -27,7 +26,7 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
         territory = school_territory(session, user.school_id)
         refuse_listed(body)
         kind, data, warnings = validate_request(
-            with_amendment(body, None), paris_day(now), territory
+            with_amendment(body, None), territory.day(now), territory
         )
         return add_document(session, user, kind, data, warnings, now=now)
 

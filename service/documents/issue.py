@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from service.accounts.models import School, User
 from service.accounts.schools import school_identity
-from service.clock import paris_day
+from service.clock import school_day
 from service.context import Context
 from service.documents import trail
 from service.documents.listed import with_listed
@@ -26,6 +26,7 @@ from signing.data.parties import AgeRule, SignerPlan, informed_guardians
 from signing.data.school_identity import missing_identity
 from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
+from signing.kinds import Kind
 from signing.pdf.render import render_docx
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
 from signing.workflow import decide_issue
@@ -35,7 +36,6 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
     """Freeze the PDF, decide the signers, invite them. The PDF is made before the transaction
     (it takes a LibreOffice conversion), then the document moves only if still a draft."""
     now = ctx.now()
-    today = paris_day(now)
     with ctx.db.transaction() as session:
         document = get_document(session, user.school_id, document_id)
         decide_issue(document.state, [Role.HEAD])  # refuses early, before the PDF
@@ -44,12 +44,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         identity = school_identity(school)
         snapshot = with_listed(session, document, dict(document.data), required=True)
         kind, updated_at = document.kind, document.updated_at
-    missing = missing_identity(identity)
-    if missing:
-        raise ValidationFailed(missing)
-    # Re-validated against today: a draft saved weeks ago may no longer hold (ages, dates).
-    territory = territory_of(identity["uai"])
-    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today, territory)
+    data, warnings, today = _revalidated(kind, snapshot, identity, now)
     pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
     plan = kind.spec.plan(data, identity, today)
     informed = informed_guardians(data, plan)
@@ -94,6 +89,21 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         )
         _ = document.pdf  # deferred column: the caller gets the frozen PDF with the document
     return document
+
+
+def _revalidated(
+    kind: Kind, snapshot: dict[str, Any], identity: dict[str, Any], now: datetime
+) -> tuple[dict[str, Any], list[dict[str, str]], date]:
+    """The draft's data checked again on the school's day (a draft saved weeks ago may no
+    longer hold: ages, dates), with its warnings and that day; refused while the school's
+    identity misses what a clause prints."""
+    missing = missing_identity(identity)
+    if missing:
+        raise ValidationFailed(missing)
+    today = school_day(now, identity["uai"])
+    territory = territory_of(identity["uai"])
+    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today, territory)
+    return data, warnings, today
 
 
 def _age_rule(rule: AgeRule) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.clock import paris_day
+from service.clock import school_day
 from service.documents.models import Document
 from signing.errors import FieldIssue, ValidationFailed
 from signing.kinds import Kind
@@ -65,9 +65,9 @@ def with_amendment(body: object, stamp: dict[str, Any] | None) -> object:
 
 def amendment_stamp(document: Document) -> dict[str, Any]:
     """What an amendment of `document` prints about it: its number and the day it was
-    completed (Paris time)."""
+    completed (in the school's time)."""
     completed = document.completed_at or document.updated_at
-    return {"id": document.id, "date": paris_day(completed).isoformat()}
+    return {"id": document.id, "date": school_day(completed, document.school.uai).isoformat()}
 
 
 def amendments_of(session: Session, document: Document) -> list[Document]:

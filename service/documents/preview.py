@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from service.accounts.models import School
 from service.accounts.schools import school_identity
-from service.clock import paris_day
+from service.clock import school_day
 from service.context import Context
 from service.documents.listed import with_listed
 from service.documents.models import Document
@@ -26,5 +26,6 @@ def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
     school = session.get(School, document.school_id)
     assert school is not None  # noqa: S101 — a foreign key guarantees it
     data = with_listed(session, document, document.data, required=False)
-    docx = render_docx(document.kind, data, school_identity(school), on=paris_day(ctx.now()))
+    today = school_day(ctx.now(), school.uai)
+    docx = render_docx(document.kind, data, school_identity(school), on=today)
     return ctx.converter().convert(docx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from service.accounts.models import User
-from service.clock import paris_day
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
@@ -29,7 +28,7 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         territory = school_territory(session, user.school_id)
         refuse_listed(body)
         kind, data, warnings = validate_request(
-            with_amendment(body, stamp), paris_day(now), territory
+            with_amendment(body, stamp), territory.day(now), territory
         )
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])

@@ -12,16 +12,18 @@ from typing import Any
 from service.accounts.models import School
 from service.documents.models import Document, Event
 from service.settings import Settings
+from service.signers.models import Signer
 from signing.data.ages import MAJORITY_AGE
-from signing.data.french import format_date_fr
+from signing.data.french import format_date_fr, guardian_label
 from signing.data.parties import anchor_text
+from signing.data.territory import territory_of
 from signing.pdf.archive import Archive
 from signing.pdf.certificate import append_audit_pages
 from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
-from signing.vocabulary import EventType
+from signing.vocabulary import EventType, Role
 
 _DRAWING = threading.Lock()
 """reportlab's TrueType fonts keep per-document state that two threads must not share."""
@@ -65,15 +67,27 @@ def _age_rule_text(document: Document, issued: Event | None) -> str:
         day += f", premier jour de la période (document émis le {format_date_fr(issued)})"
     age = rule["pupil_age"]
     if rule.get("emancipated"):
-        return f"Élève mineur émancipé ({age} ans) au {day} : signe seul."
+        return f"Âge de l'élève au {day} : {age} ans, émancipation prononcée ; signe seul."
     if rule.get("guardian_required"):
         if age < MAJORITY_AGE:
-            return f"Élève mineur ({age} ans) au {day} : accord du représentant légal requis."
+            return (
+                f"Âge de l'élève au {day} : {age} ans, minorité ; accord du représentant légal "
+                "requis."
+            )
         return (
-            f"Élève mineur le jour de l'émission, majeur au {day} : accord du représentant "
-            "légal requis."
+            f"Âge de l'élève au {day} : {age} ans, mais moins de 18 ans le jour de l'émission ; "
+            "accord du représentant légal requis."
         )
-    return f"Élève majeur ({age} ans) au {day} : signe seul."
+    return f"Âge de l'élève au {day} : {age} ans, majorité ; signe seul."
+
+
+def _role_label(document: Document, signer: Signer) -> str:
+    """« La représentante légale » for a mother (`signing.data.french.guardian_label`)."""
+    if signer.role is Role.GUARDIAN and signer.guardian_index is not None:
+        guardians = document.data.get("guardians") or []
+        if signer.guardian_index < len(guardians):
+            return guardian_label(str(guardians[signer.guardian_index].get("relationship", "")))
+    return signer.role.label
 
 
 def _trail(settings: Settings, document: Document, school: School) -> AuditTrail:
@@ -89,7 +103,7 @@ def _trail(settings: Settings, document: Document, school: School) -> AuditTrail
         signers=tuple(
             SignerRecord(
                 role=s.role,
-                role_label=s.role.label,
+                role_label=_role_label(document, s),
                 name=s.full_name,
                 email=s.email,
                 signed_at=s.signed_at,
@@ -103,18 +117,22 @@ def _trail(settings: Settings, document: Document, school: School) -> AuditTrail
         events=tuple(TrailEvent(e.at, e.type, e.actor_name, e.role) for e in trail),
         age_rule=_age_rule_text(document, issued),
         verify_url=verify_url(settings),
+        territory=territory_of(school.uai),
     )
 
 
 def build_final_pdf(settings: Settings, document: Document, school: School) -> bytes:
     """The frozen PDF with every signature at its anchor, the certificate, and the seal last."""
     assert document.pdf is not None  # noqa: S101
+    # The caption names the signer as registered (« Nadia Martin »), not as typed
+    # (« nadia martin »): the typed name is kept in the trail, matched to this one.
     marks = [
         SignatureMark(
             anchor=anchor_text(s.role, s.guardian_index or 0),
-            name=s.typed_name or s.full_name,
+            name=s.full_name,
             signed_at=s.signed_at,
             png=s.signature_png,
+            territory=territory_of(school.uai),
         )
         for s in document.signers
         if s.signed_at is not None

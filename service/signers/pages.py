@@ -15,15 +15,16 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from service.accounts.models import School
-from service.clock import PARIS
+from service.clock import PARIS, school_day, school_moment
 from service.documents.models import Document
 from service.signers.links import SigningView
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
-from signing.data.french import format_date_fr, format_time_fr
+from signing.data.french import format_date_fr, format_time_fr, guardian_label
 from signing.errors import (
     FieldIssue,
 )
+from signing.vocabulary import Role
 
 _FIELD_ANCHORS = {
     "consent": "consent",
@@ -84,7 +85,7 @@ def signing_page(
     for issue in errors:
         errors_by_field.setdefault(issue.field, issue.message)
     deadline = view.document.deadline
-    expires_on = view.expires_at.astimezone(PARIS).date()
+    expires_on = school_day(view.expires_at, view.school.uai)
     page = render_template(
         "sign/page.html",
         token=token,
@@ -93,11 +94,21 @@ def signing_page(
         values=values or {},
         declining=declining,
         consent_text=CONSENT_TEXT,
-        expires=paris_moment(view.expires_at),
+        expires=school_moment(view.expires_at, view.school.uai),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
         **describe(view.document, view.signer, view.school),
     )
     return page, (422 if errors_by_field else 200)
+
+
+def _phrase(document: Document, signer: Signer) -> str:
+    """« en tant que représentante légale » for a mother, else the role's own phrase."""
+    guardians = document.data.get("guardians") or []
+    index = signer.guardian_index
+    if signer.role is Role.GUARDIAN and index is not None and index < len(guardians):
+        label = guardian_label(str(guardians[index].get("relationship") or ""))
+        return f"en tant que {label.split(' ', 1)[1]}"
+    return signer.role.phrase
 
 
 def describe(document: Document, signer: Signer, school: School) -> dict[str, Any]:
@@ -114,7 +125,7 @@ def describe(document: Document, signer: Signer, school: School) -> dict[str, An
         "period": _period(data.get("start_date"), data.get("end_date")),
         "host_name": document.kind.spec.host_name(data) or "",
         "head": _head(school),
-        "role": signer.role.phrase,
+        "role": _phrase(document, signer),
         "contact": _contact(school),
         "pdf_size": _size(document.pdf_size or 0),
         "pdf_filename": pdf_filename(document),

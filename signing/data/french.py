@@ -126,3 +126,21 @@ def presence_days(
         if minutes and day not in territory.holidays_of(day.year):
             yield day, minutes
         day += timedelta(days=1)
+
+
+_FEMININE_RELATIONSHIPS = frozenset(
+    {"mère", "belle-mère", "grand-mère", "tante", "sœur", "tutrice", "marraine", "représentante"}
+)
+"""The relationships (as staff type them: « mère », « tutrice légale ») that make a guardian a
+woman, so that her signature block reads « La représentante légale »."""
+
+
+def guardian_label(relationship: str) -> str:
+    """« La représentante légale » for a mother, an aunt, a tutrice…; « Le représentant légal »
+    otherwise (the relationship's first word decides)."""
+    words = relationship.strip().casefold().replace("soeur", "sœur").split()
+    return (
+        "La représentante légale"
+        if words and words[0] in _FEMININE_RELATIONSHIPS
+        else ("Le représentant légal")
+    )

@@ -11,14 +11,17 @@ from datetime import date
 from typing import Any
 
 from signing.data.ages import MAJORITY_AGE
-from signing.data.french import format_date_fr
+from signing.data.french import format_date_fr, guardian_label
 from signing.data.parties import Party, SignerPlan
+from signing.data.territory import territory_of
 from signing.kinds.spec import Info, KindSpec
 from signing.vocabulary import Role
 
-_GUARDIAN_NOTE_ADULT = "L'élève étant majeur au {date}, ses représentants légaux ne signent pas."
+_GUARDIAN_NOTE_ADULT = (
+    "L'élève ayant 18 ans révolus au {date}, ses représentants légaux ne signent pas."
+)
 _GUARDIAN_NOTE_EMANCIPATED = (
-    "L'élève étant mineur émancipé, ses représentants légaux ne signent pas."
+    "L'émancipation de l'élève ayant été prononcée, ses représentants légaux ne signent pas."
 )
 
 
@@ -44,9 +47,21 @@ def document_info(
         "guardian_required": rule.guardian_required,
         "guardian_note": note,
         "signers": _signers(spec, data, school, plan),
+        "clock_name": territory_of(school.get("uai")).clock_name,
+        "guardians_heading": _guardians_heading(data),
     }
     info.update(spec.info(data, school, plan))
     return info
+
+
+def _guardians_heading(data: Mapping[str, Any]) -> str:
+    """« Représentants légaux », or for one guardian « Représentante légale » (a mother) or
+    « Représentant légal »."""
+    guardians = data.get("guardians") or []
+    if len(guardians) != 1:
+        return "Représentants légaux"
+    label = guardian_label(str(guardians[0].get("relationship") or "")).split(" ", 1)[1]
+    return label[:1].upper() + label[1:]
 
 
 def _age_basis(day: date, is_start: bool) -> str:
@@ -65,7 +80,7 @@ def _signers(
     return [
         {
             "role": party.role.value,
-            "label": spec.role_labels.get(party.role, party.role.label),
+            "label": _label(spec, party, data),
             "name": party.full_name,
             "detail": _signer_detail(spec, party, data, school),
             "mention": spec.mentions.get(party.role, "Lu et approuvé"),
@@ -73,6 +88,14 @@ def _signers(
         }
         for party in parties
     ]
+
+
+def _label(spec: KindSpec, party: Party, data: Mapping[str, Any]) -> str:
+    """The block's label: a guardian's follows her or his relationship (« La représentante
+    légale » for a mother)."""
+    if party.role is Role.GUARDIAN:
+        return guardian_label(str(data["guardians"][party.index].get("relationship") or ""))
+    return spec.role_labels.get(party.role, party.role.label)
 
 
 def _signer_detail(

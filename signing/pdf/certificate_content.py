@@ -22,6 +22,7 @@ from reportlab.platypus import (
 )
 
 from signing.data.french import format_date_fr
+from signing.data.territory import Territory
 from signing.pdf.certificate_records import (
     EVENT_LABELS,
     STAFF_ROLE_NAMES,
@@ -42,7 +43,7 @@ from signing.pdf.certificate_style import (
     grid,
     paragraph,
 )
-from signing.pdf.stamp import INK, format_clock_fr, paris_time
+from signing.pdf.stamp import INK, format_clock_fr
 from signing.vocabulary import Role
 
 
@@ -54,13 +55,14 @@ def story(trail: AuditTrail) -> list[Flowable]:
         paragraph(
             "Ce certificat fait partie du document signé électroniquement décrit ci-dessous. "
             "Il indique qui l'a signé, quand et comment, et comment vérifier que le fichier n'a "
-            "pas été modifié depuis. Les heures sont données en heure de Paris.",
+            f"pas été modifié depuis. Les heures sont données en {trail.territory.clock_name}, "
+            "avec leur écart au temps universel (UTC).",
             Styles.body,
         ),
         paragraph("Document", Styles.section),
         _document_table(trail),
         paragraph("Signataires", Styles.section),
-        _signers_table(trail.signers),
+        _signers_table(trail.signers, trail.territory),
         Spacer(1, 4),
         paragraph(
             "Consenti : la personne a accepté de signer électroniquement avant de signer. "
@@ -69,7 +71,7 @@ def story(trail: AuditTrail) -> list[Flowable]:
         ),
         KeepTogether([paragraph("Vérification", Styles.section), _verification(trail.verify_url)]),
         paragraph("Historique", Styles.section),
-        _events_table(trail.events),
+        _events_table(trail.events, trail.territory),
     ]
 
 
@@ -109,7 +111,7 @@ def _document_table(trail: AuditTrail) -> Table:
     return table
 
 
-def _signers_table(signers: Sequence[SignerRecord]) -> Table:
+def _signers_table(signers: Sequence[SignerRecord], territory: Territory) -> Table:
     head = ["Signataire", "Signé le", "Adresse IP", "Navigateur", "Consenti", "Signature"]
     rows: list[list[Any]] = [[paragraph(text, Styles.head) for text in head]]
     for signer in signers:
@@ -121,8 +123,9 @@ def _signers_table(signers: Sequence[SignerRecord]) -> Table:
         if signer.signed_at is None:
             when = "non signé"
         else:
-            day = format_date_fr(paris_time(signer.signed_at).date())
-            when = f"{day}\nà {format_clock_fr(signer.signed_at)}"
+            place, at = territory, signer.signed_at
+            day = format_date_fr(place.day(at))
+            when = f"{day}\nà {format_clock_fr(at, place)}\n({place.utc_offset(at)})"
         rows.append(
             [
                 who,
@@ -139,15 +142,18 @@ def _signers_table(signers: Sequence[SignerRecord]) -> Table:
     return table
 
 
-def _events_table(events: Sequence[TrailEvent]) -> Table:
+def _events_table(events: Sequence[TrailEvent], territory: Territory) -> Table:
     rows: list[list[Any]] = [
         [paragraph(text, Styles.head) for text in ("Date et heure", "Événement", "Qui")]
     ]
     for event in events:
-        local = paris_time(event.at)
+        local = territory.local(event.at)
         rows.append(
             [
-                paragraph(f"{local:%d/%m/%Y %H:%M:%S}", Styles.cell_mono),
+                paragraph(
+                    f"{local:%d/%m/%Y %H:%M:%S} {territory.utc_offset(event.at)}",
+                    Styles.cell_mono,
+                ),
                 paragraph(EVENT_LABELS.get(event.type, event.type), Styles.cell),
                 paragraph(_who(event), Styles.cell),
             ]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from signing.data.territory import METROPOLE, Territory
 from signing.vocabulary import EventType
 
 
@@ -63,6 +64,8 @@ class AuditTrail:
     """``Élève mineure (16 ans) au 28 novembre 2026 : accord du représentant légal requis``."""
     verify_url: str
     """The verification page's address, printed and encoded in the QR code."""
+    territory: Territory = METROPOLE
+    """The school's territory: times are printed in its time, with their UTC offset."""
 
 
 EVENT_LABELS: dict[str, str] = {event.value: event.certificate_label for event in EventType}

@@ -125,7 +125,7 @@ class _CompilingOnceEnvironment(SandboxedEnvironment):
     compiled Template holds no render state, so one may serve any number of renders and threads.
     """
 
-    @functools.lru_cache(maxsize=64)  # noqa: B019 — one environment per kind, kept for the process
+    @functools.lru_cache(maxsize=512)  # noqa: B019 — one environment per kind, kept for the process
     def _compiled(self, source: str) -> Template:
         return super().from_string(source)
 

@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PIL import Image, UnidentifiedImageError
 from pypdf import PageObject, PdfReader
@@ -31,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from signing.data.french import format_date_fr
+from signing.data.territory import METROPOLE, Territory
 from signing.errors import (
     AnchorMissing,
     MarkDuplicated,
@@ -40,9 +40,6 @@ from signing.pdf.anchors import AnchorPlace, find_anchors_in
 from signing.pdf.fonts import SANS, register_fonts
 from signing.pdf.increment import Update, open_pdf
 from signing.pdf.overlay import lay_over
-
-PARIS = ZoneInfo("Europe/Paris")
-"""Times printed in documents are Paris times, whatever the server's zone."""
 
 INK = Color(0, 0, 0x91 / 255)
 """The stamp's text colour: the French state's blue (#000091), dark enough to print."""
@@ -78,38 +75,32 @@ class SignatureMark:
     name: str
     """The signer's name as printed in the caption."""
     signed_at: datetime
-    """When they signed: timezone aware (shown in Paris time)."""
+    """When they signed: timezone aware (shown in the school's time)."""
     png: bytes | None
     """Their drawn signature (a PNG), or None when they only typed their name."""
+    territory: Territory = METROPOLE
+    """The school's territory: its time is the one the caption gives, and names."""
 
 
 _Placed = tuple[AnchorPlace, SignatureMark, Image.Image | None]
 """A mark, where it goes, and its drawing (cropped) if any."""
 
 
-def paris_time(at: datetime) -> datetime:
-    """`at` in Paris time; a naive datetime is refused (its zone would be a guess)."""
-    if at.tzinfo is None:
-        raise ValueError("a signing time must be timezone aware")
-    return at.astimezone(PARIS)
-
-
-def format_clock_fr(at: datetime) -> str:
-    """``14 h 32``, ``10 h 00``: the time of day of `at` in Paris."""
-    local = paris_time(at)
+def format_clock_fr(at: datetime, territory: Territory = METROPOLE) -> str:
+    """``14 h 32``, ``10 h 00``: the time of day of `at` in the territory's time."""
+    local = territory.local(at)
     return f"{local.hour} h {local.minute:02d}"
 
 
-def format_moment_fr(at: datetime) -> str:
-    """``7 décembre 2026 à 14 h 32``, in Paris time."""
-    return f"{format_date_fr(paris_time(at).date())} à {format_clock_fr(at)}"
+def format_moment_fr(at: datetime, territory: Territory = METROPOLE) -> str:
+    """``7 décembre 2026 à 14 h 32``, in the territory's time."""
+    return f"{format_date_fr(territory.day(at))} à {format_clock_fr(at, territory)}"
 
 
-def signed_caption(name: str, at: datetime) -> str:
+def signed_caption(name: str, at: datetime, territory: Territory = METROPOLE) -> str:
     """The stamp's line: ``Signé électroniquement par … le … à … (heure de Paris)``."""
-    return (
-        f"Signé électroniquement par {_clean_name(name)} le {format_moment_fr(at)} (heure de Paris)"
-    )
+    moment = format_moment_fr(at, territory)
+    return f"Signé électroniquement par {_clean_name(name)} le {moment} ({territory.clock_name})"
 
 
 def stamp(pdf: bytes, marks: Sequence[SignatureMark]) -> bytes:
@@ -151,7 +142,7 @@ def _check_marks(marks: Iterable[SignatureMark]) -> None:
         if mark.anchor in seen:
             raise MarkDuplicated(mark.anchor)
         seen.add(mark.anchor)
-        paris_time(mark.signed_at)
+        mark.territory.local(mark.signed_at)
 
 
 # Drawing
@@ -215,7 +206,7 @@ def _draw_mark(
     left = place.x
     top = place.y - BOX_DROP
     bottom = top - BOX_HEIGHT
-    size, lines = _fit_caption(signed_caption(mark.name, mark.signed_at))
+    size, lines = _fit_caption(signed_caption(mark.name, mark.signed_at, mark.territory))
     leading = size * 1.2
     canvas.setFillColor(INK)
     canvas.setFont(SANS.name, size)
@@ -255,9 +246,10 @@ def _fit_caption(caption: str) -> tuple[float, list[str]]:
 
 
 def _caption_words(caption: str) -> list[str]:
-    """Words to wrap, with the date, the time and "(heure de Paris)" kept each on one line."""
+    """Words to wrap, with the date, the time and "(heure de Paris)" (or the school's own
+    time) kept each on one line."""
     groups = re.split(
-        r"(le [0-9]{1,2}(?:er)? \S+ [0-9]{4}|à [0-9]{1,2} h [0-9]{2}|\(heure de Paris\))", caption
+        r"(le [0-9]{1,2}(?:er)? \S+ [0-9]{4}|à [0-9]{1,2} h [0-9]{2}|\(heure [^)]*\))", caption
     )
     words: list[str] = []
     for number, group in enumerate(groups):

@@ -951,3 +951,25 @@ def test_issue_when_libreoffice_fails_answers_503_and_changes_nothing(
         assert "La fabrication du PDF a échoué" in _errors(response)[""]
     assert snapshot(database) == before
     assert api.get(f"/documents/{document_id}").json["status"] == "draft"
+
+
+def test_a_school_overseas_dates_and_times_its_documents_in_its_own_time(
+    app: Flask,
+    database: Database,
+    clock: FrozenClock,
+    libreoffice: ConverterPool,
+    make_request,
+) -> None:
+    staff = make_staff(database, uai="9740001H")  # La Réunion, UTC+4
+    api = Api(app.test_client(), staff.token)
+    clock.now = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)  # 22:30 in Paris, 01:30 on the 29th
+    document_id = api.create(make_request("convention"))["id"]
+
+    issued = api.post(f"/documents/{document_id}/issue")
+
+    assert issued.status_code == 200, issued.json
+    events = api.get(f"/documents/{document_id}/events").json["events"]
+    assert events[1]["data"]["age_rule"]["issue_date"] == "2026-11-29"
+    text = " ".join(_pdf_text(api.get(f"/documents/{document_id}/pdf").data).split())
+    assert "Document établi le : 29 novembre 2026" in text
+    assert "Horaires de présence (heure de La Réunion)" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from pdftools import page_texts, pdffonts, qpdf_check, squash
 from pypdf import PdfReader
 from trails import ISSUED_AT, SHA256, SIGNERS, VERIFY_URL, make_trail
 
+from signing.data.territory import territory_of
 from signing.pdf.certificate import audit_pages
 from signing.pdf.certificate_records import EVENT_LABELS, mask_email, short_user_agent
 
@@ -91,10 +93,12 @@ def test_the_certificate_tells_the_document_the_signers_and_the_events() -> None
     assert "Firefox 132 sur Android" in text
     assert "Safari 17 sur iPhone" in text
     # Paris time: signed 09:30 UTC in November.
-    assert "L'élève Nguyễn Thị Lan l•••••@example.org 28 novembre 2026 à 13 h 30" in text
-    assert "28/11/2026 09:30:12 Document émis pour signature Anne Leroy (chef d'établissement)" in (
-        text
+    assert "L'élève Nguyễn Thị Lan l•••••@example.org 28 novembre 2026 à 13 h 30 (UTC+1)" in text
+    assert (
+        "28/11/2026 09:30:12 UTC+1 Document émis pour signature Anne Leroy (chef d'établissement)"
+        in text
     )
+    assert "Les heures sont données en heure de Paris, avec leur écart au temps universel" in text
     for word in ("créé", "émis", "Invité", "ouvert", "signé", "Relancé", "finalisé"):
         assert word in text
     assert "Cosigne (automatique)" in text
@@ -181,3 +185,13 @@ def test_the_qr_code_on_the_first_page_encodes_the_verification_address() -> Non
 
 def test_the_certificate_is_the_same_bytes_each_time() -> None:
     assert audit_pages(make_trail()) == audit_pages(make_trail())
+
+
+def test_a_school_overseas_gets_its_own_time_and_offset() -> None:
+    trail = dataclasses.replace(make_trail(), territory=territory_of("9740001A"))
+
+    text = squash("\n".join(page_texts(audit_pages(trail))))
+
+    assert "Les heures sont données en heure de La Réunion, avec leur écart" in text
+    assert "28/11/2026 12:30:12 UTC+4 Document émis pour signature" in text
+    assert "heure de Paris" not in text

@@ -118,7 +118,7 @@ def test_convention_shows_the_schedule_host_and_duration(make_data, school_data,
     assert "123 456 782 00010" in text
     assert "24 jours de présence (168 h)" in text
     assert "Stage dans le cadre d'un parcours individualisé" in text
-    assert "Repères réglementaires (élève mineur)" in text
+    assert "Repères réglementaires (élève de moins de 18 ans)" in text
 
 
 def test_an_observation_convention_excludes_any_pay(make_data, school_data, today):
@@ -224,7 +224,7 @@ def test_an_adult_pupil_has_no_guardian_anchor(kind, make_data, school_data, tod
     anchors = _anchors(docx)
     assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
     assert not [a for a in anchors if "guardian" in a]
-    assert "L'élève étant majeur au 28 novembre 2026" in _text(docx)
+    assert "L'élève ayant 18 ans révolus au 28 novembre 2026" in _text(docx)
     assert "Repères réglementaires" not in _text(docx)
 
 
@@ -429,7 +429,29 @@ def test_an_adults_contract_has_no_family_party_nor_agreement(make_data, school_
 
     text = _text(render_docx("parcours", data, school_data, on=today))
 
-    assert "conclu entre l'élève, qui s'engage seul en tant que personne majeure, et" in text
+    assert (
+        "conclu entre l'élève, qui s'engage en son nom propre, en tant que personne majeure, et"
+        in text
+    )
     assert "sa famille et l'établissement" not in text
     assert "donne son accord" not in text
     assert "Article 10 – Signature électronique et preuve" in text
+
+
+def test_a_mother_is_la_representante_legale_and_no_label_says_e(make_data, school_data, today):
+    text = _text(render_docx("parcours", make_data("parcours"), school_data, on=today))
+
+    assert "La représentante légale\nNadia Martin" in text
+    assert "Karim Lefèvre (père) – reçoit le document pour information, sans le signer" in text
+    assert "(e)" not in text
+    assert "légal(aux)" not in text
+
+
+def test_one_father_is_le_representant_legal(make_data, school_data, today):
+    data = make_data("convention")
+    data["guardians"][0].update(first_name="Karim", relationship="père")
+
+    text = _text(render_docx("convention", data, school_data, on=today))
+
+    assert "Le représentant légal\nKarim Martin" in text
+    assert "Représentant légal\nKarim Martin (père)" in text

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from signing.data.territory import territory_of
 from signing.errors import (
     AnchorDuplicated,
     AnchorMissing,
@@ -137,6 +138,19 @@ def test_the_caption_gives_paris_time_in_winter_and_in_summer() -> None:
     )
     summer = datetime(2027, 7, 1, 12, 5, tzinfo=UTC)
     assert format_moment_fr(summer) == "1er juillet 2027 à 14 h 05"
+
+
+@pytest.mark.parametrize(
+    ("uai", "expected"),
+    [
+        ("9740001A", "le 28 novembre 2026 à 13 h 00 (heure de La Réunion)"),
+        ("9710001A", "le 28 novembre 2026 à 5 h 00 (heure de la Guadeloupe)"),
+        ("9880001A", "le 28 novembre 2026 à 20 h 00 (heure de Nouméa)"),
+        ("0570001A", "le 28 novembre 2026 à 10 h 00 (heure de Paris)"),
+    ],
+)
+def test_the_caption_gives_the_schools_own_time(uai: str, expected: str) -> None:
+    assert signed_caption("Nguyễn Thị Lan", SIGNED_AT, territory_of(uai)).endswith(expected)
 
 
 def test_the_caption_prints_a_decomposed_name_composed_on_one_line() -> None:
