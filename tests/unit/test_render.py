@@ -419,7 +419,10 @@ def test_a_minors_contract_writes_out_the_guardians_agreement(make_data, school_
         "Nadia Martin, mère de l'élève, donne son accord au parcours individualisé décrit "
         "ci-dessus et s'engage à l'accompagner."
     ) in text
-    assert "Karim Lefèvre, père de l'élève, ne signe pas le présent contrat" in text
+    assert (
+        "Karim Lefèvre, père de l'élève, ne signe pas le présent contrat ; l'établissement lui en "
+        "adresse un exemplaire pour information."
+    ) in text
     assert "Article 10 – Accord des représentants légaux" in text
     assert "Article 11 – Signature électronique et preuve" in text
 
