@@ -140,9 +140,11 @@ def _date_fr(day: date | str) -> str:
 
 
 def paris_moment(moment: datetime) -> str:
-    """``28 décembre 2026 à 10 h``, in Paris time."""
+    """``28 décembre 2026 à 10 h (heure de Paris)``: for a page that knows no school (an
+    expired link names none), Paris time, said so."""
     local = moment.astimezone(PARIS)
-    return f"{_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
+    clock = format_time_fr(local.hour * 60 + local.minute)
+    return f"{_date_fr(local.date())} à {clock} (heure de Paris)"
 
 
 def pdf_filename(document: Document) -> str:

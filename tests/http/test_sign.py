@@ -753,7 +753,9 @@ def test_an_expired_link_says_when_it_expired(
     for response in answers:
         assert response.status_code == 410
         assert "Ce lien a expiré" in text(response)
-        assert "Ce lien était valable jusqu'au 28 décembre 2026 à 10 h." in text(response)
+        assert "Ce lien était valable jusqu'au 28 décembre 2026 à 10 h (heure de Paris)." in (
+            text(response)
+        )
     assert snapshot(ctx.db) == before
 
 
