@@ -13,6 +13,7 @@ from service.documents import trail
 from service.documents.links import parent_of, with_amendment
 from service.documents.listed import refuse_listed
 from service.documents.models import Document
+from service.documents.series import check_series
 from service.documents.validation import school_territory, validate_request
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
@@ -28,6 +29,7 @@ def create_document(ctx: Context, user: User, body: object) -> Document:
         kind, data, warnings = validate_request(
             with_amendment(body, None), territory.day(now), territory
         )
+        check_series(session, user.school_id, kind, data, territory)
         return add_document(session, user, kind, data, warnings, now=now)
 
 

@@ -16,6 +16,7 @@ from service.context import Context
 from service.documents import trail
 from service.documents.listed import with_listed
 from service.documents.models import Document
+from service.documents.series import check_series
 from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import validate_request
 from service.errors import Conflict
@@ -42,7 +43,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         school = session.get(School, document.school_id)
         assert school is not None  # noqa: S101
         identity = school_identity(school)
-        snapshot = with_listed(session, document, dict(document.data), required=True)
+        snapshot = _snapshot(session, document, school)
         kind, updated_at = document.kind, document.updated_at
     data, warnings, today = _revalidated(kind, snapshot, identity, now)
     pdf = ctx.converter().convert(render_docx(kind, data, identity, on=today))
@@ -89,6 +90,17 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
         )
         _ = document.pdf  # deferred column: the caller gets the frozen PDF with the document
     return document
+
+
+def _snapshot(session: Session, document: Document, school: School) -> dict[str, Any]:
+    """The draft's data as it will be issued: what Cosigne lists of its documents filled in,
+    and checked with the pupil's other documents of its kind (`check_series`)."""
+    snapshot = with_listed(session, document, dict(document.data), required=True)
+    territory = territory_of(school.uai)
+    check_series(
+        session, document.school_id, document.kind, snapshot, territory, document_id=document.id
+    )
+    return snapshot
 
 
 def _revalidated(

@@ -8,6 +8,7 @@ from service.documents import trail
 from service.documents.links import parent_of, with_amendment
 from service.documents.listed import refuse_listed
 from service.documents.models import Document
+from service.documents.series import check_series
 from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import school_territory, validate_request
 from signing.data.names import pupil_search
@@ -32,6 +33,7 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         )
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])
+        check_series(session, user.school_id, kind, data, territory, document_id=document.id)
         document = lock_document(session, document.id)
         set_document_state(
             session,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -23,6 +23,7 @@ from typing import Any
 from signing.data.parties import Party, SignerPlan, plan_signers
 from signing.data.rules import COMMON_RULES, Rule
 from signing.data.schema import Schema, load_schema_file
+from signing.data.territory import Territory
 from signing.errors import FieldIssue
 from signing.kinds.clauses import Clauses, load_clauses
 from signing.vocabulary import Role
@@ -49,6 +50,12 @@ def _as_given(data: object) -> object:
 
 def _nobody_absent(data: Data) -> frozenset[Role]:
     return frozenset()
+
+
+def _no_series(
+    data: Data, others: Sequence[tuple[int, Data]], territory: Territory
+) -> list[FieldIssue]:
+    return []
 
 
 def _no_detail(party: Party, data: Data, school: Data) -> str | None:
@@ -140,6 +147,9 @@ class KindSpec:
     complete: Callable[[object], object] = _as_given
     """The data as received, completed before it is checked (a tutor who is the host's
     representative takes the representative's identity); anything else is returned as is."""
+    series: Callable[[Data, Sequence[tuple[int, Data]], Territory], list[FieldIssue]] = _no_series
+    """Why a document breaks a rule with the pupil's other live documents of this kind and school
+    year, given as (number, data) (an observation's five days in collège)."""
     absent: Callable[[Data], frozenset[Role]] = _nobody_absent
     """The roles of `signing_order` that do not sign a document with this data (a tutor who
     is the representative signs once, as the representative)."""

@@ -860,6 +860,39 @@ def test_the_internships_of_a_contract_are_not_the_callers_to_set(
     assert snapshot(database) == before
 
 
+def test_a_second_college_observation_beyond_five_days_is_refused(
+    api: Api, database: Database, make_request
+) -> None:
+    def observation(start: str, end: str) -> dict[str, Any]:
+        body = make_request(
+            "convention",
+            internship_type="observation_college",
+            start_date=start,
+            end_date=end,
+            site_visit_date=start,
+            pupil__class_name="3e B",
+            pupil__birth_date="2011-06-01",
+        )
+        weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+        body["data"]["schedule"] = {day: ["09:00-12:00"] for day in weekdays}
+        return body
+
+    first = api.create(observation("2027-01-11", "2027-01-13"))["id"]  # three days
+    before = snapshot(database)
+
+    second = api.post("/documents", json=observation("2027-02-01", "2027-02-03"))
+
+    assert second.status_code == 422
+    errors = _errors(second)
+    assert list(errors) == ["end_date"]
+    assert (
+        f"L'élève a déjà 3 jour(s) de séquence d'observation cette année (n° {first})"
+        in (errors["end_date"])
+    )
+    assert snapshot(database) == before
+    api.create(observation("2027-02-01", "2027-02-02"))  # two more: five in all
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "expected"),
     [

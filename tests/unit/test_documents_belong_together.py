@@ -4,15 +4,18 @@ be the host's representative, who then signs once for both."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
 import pytest
 
+from signing.data.territory import METROPOLE
 from signing.data.validate import validate_document
 from signing.errors import ValidationFailed
 from signing.kinds import spec_of
 from signing.kinds.convention.pathway import fits_pathway
+from signing.kinds.convention.sequence import fits_sequence
 from signing.vocabulary import Role
 
 TODAY = date(2026, 11, 28)
@@ -130,3 +133,46 @@ def test_a_pupil_without_an_email_is_told_why_it_is_needed(make_request) -> None
     assert (
         "Cosigne ne permet pas encore à un élève sans courriel de signer" in errors["pupil.email"]
     )
+
+
+def _observation(make_request, kind: str, start: str, end: str, **changes: Any) -> dict[str, Any]:
+    week = {
+        day: ["09:00-12:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+    }
+    class_name = "3e B" if kind == "observation_college" else "2nde 4"
+    data = make_request("convention", internship_type=kind, start_date=start, end_date=end)["data"]
+    data.update(schedule=week, site_visit_date=start, **changes)
+    data["pupil"].update(birth_date="2011-06-01", class_name=class_name)
+    return _valid("convention", data)
+
+
+def test_a_college_observation_counts_the_days_of_the_pupils_other_conventions(
+    make_request,
+) -> None:
+    first = _observation(make_request, "observation_college", "2027-01-11", "2027-01-13")  # 3
+    second = _observation(make_request, "observation_college", "2027-02-01", "2027-02-03")  # 3
+
+    (issue,) = fits_sequence(second, [(7, first)], METROPOLE)
+
+    assert issue.field == "end_date"
+    assert issue.message.startswith("L'élève a déjà 3 jour(s) de séquence d'observation")
+    assert "(n° 7)" in issue.message
+    shorter = _observation(make_request, "observation_college", "2027-02-01", "2027-02-02")
+    assert fits_sequence(shorter, [(7, first)], METROPOLE) == []
+    other_pupil = copy.deepcopy(first)
+    other_pupil["pupil"]["first_name"] = "Léa"
+    assert fits_sequence(second, [(7, other_pupil)], METROPOLE) == []
+
+
+def test_a_seconde_observation_has_one_or_two_hosts_a_week_each(make_request) -> None:
+    first = _observation(make_request, "observation_seconde", "2027-06-14", "2027-06-18")
+    second = _observation(make_request, "observation_seconde", "2027-06-21", "2027-06-25")
+    two_weeks = _observation(make_request, "observation_seconde", "2027-06-14", "2027-06-25")
+
+    assert fits_sequence(second, [(7, first)], METROPOLE) == []
+    (issue,) = fits_sequence(second, [(7, two_weeks)], METROPOLE)
+    assert issue.field == "end_date"
+    assert "une semaine dans chacun" in issue.message
+    (third,) = fits_sequence(second, [(7, first), (8, first)], METROPOLE)
+    assert third.field == "host.name"
+    assert "deux organismes d'accueil" in third.message

@@ -13,6 +13,7 @@ from signing.data.rules import distinct_emails
 from signing.kinds.convention import calendar, hours, rules
 from signing.kinds.convention.pathway import fits_pathway
 from signing.kinds.convention.regime import regime_of
+from signing.kinds.convention.sequence import fits_sequence
 from signing.kinds.convention.texts import convention_info
 from signing.kinds.spec import KindSpec, ParentLink, link_deadline
 from signing.vocabulary import Role
@@ -154,6 +155,7 @@ SPEC = KindSpec(
     deadline=_deadline,
     regime=_regime,
     complete=_complete,
+    series=fits_sequence,
     absent=_absent,
     form_sections=(
         ("Stage", ("internship_type", "diploma", "parcours_id")),
