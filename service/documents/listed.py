@@ -53,10 +53,10 @@ def with_listed(
     """`data` with each listed field filled from `document`'s live children; when `required`
     (at issue), ValidationFailed if the data asks for one (`offered_when`) and none stands."""
     filled = dict(data)
-    for child_kind, link, field in _lists(document.kind):
-        live = [
-            c for c in children_of(session, document) if c.kind == child_kind and c.state in LIVE
-        ]
+    lists = _lists(document.kind)
+    children = [c for c in children_of(session, document) if c.state in LIVE] if lists else []
+    for child_kind, link, field in lists:
+        live = [c for c in children if c.kind == child_kind]
         if required and not live and link.offered_when(data):
             raise ValidationFailed([FieldIssue(field, link.missing_help)])
         filled[field] = [link.summary(child.data, child.id) for child in live]

@@ -32,27 +32,24 @@ def deliver(ctx: Context, session: Session, document: Document, digest: str, siz
     """Every party gets the final PDF: attached when small, else a download link."""
     now = ctx.now()
     downloads = ctx.link_signer(LinkPurpose.DOWNLOAD)
-    for person in informed_of(document):
-        if size <= ATTACH_UP_TO:
-            message = compose.completed(
-                document,
-                person,
-                document.school,
-                verify_url=verify_url(ctx.settings),
-                attachment=(digest, file_name(document)),
-            )
-            outbox.queue(session, message, now=now)
+
+    def attached(person: compose.Addressee) -> compose.Message:
+        return compose.completed(
+            document,
+            person,
+            document.school,
+            verify_url=verify_url(ctx.settings),
+            attachment=(digest, file_name(document)),
+        )
+
+    if size <= ATTACH_UP_TO:  # a download link is a signer's own: the informed get it attached
+        for person in informed_of(document):
+            outbox.queue(session, attached(person), now=now)
     for signer in document.signers:
         if not signer.email:
             continue
         if size <= ATTACH_UP_TO:
-            message = compose.completed(
-                document,
-                signer,
-                document.school,
-                verify_url=verify_url(ctx.settings),
-                attachment=(digest, file_name(document)),
-            )
+            message = attached(signer)
         else:
             token = downloads.make(signer.id, digest[:16], now=now)
             message = compose.completed(

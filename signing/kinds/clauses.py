@@ -46,7 +46,7 @@ class Clause:
     when: str = ""
 
     def applies(self, regime: str) -> bool:
-        return not self.regimes or regime in self.regimes
+        return _in(self.regimes, regime)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,12 @@ class Article:
     when: str = ""
 
     def applies(self, regime: str) -> bool:
-        return not self.regimes or regime in self.regimes
+        return _in(self.regimes, regime)
+
+
+def _in(regimes: frozenset[str], regime: str) -> bool:
+    """A line belongs to `regime` when it names it, or names none (every regime)."""
+    return not regimes or regime in regimes
 
 
 @dataclass(frozen=True)

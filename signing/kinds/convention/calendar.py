@@ -12,6 +12,7 @@ from datetime import date
 from signing.data.french import format_date_fr
 from signing.data.french import presence_days as presence_by_day
 from signing.data.rules import Checking, Data, Finding, error, plausible_period
+from signing.data.territory import Territory
 from signing.kinds.convention.regime import OBSERVATION_COLLEGE, OBSERVATION_SECONDE
 
 COLLEGE_LEVELS = frozenset({"quatrieme", "troisieme"})
@@ -51,17 +52,19 @@ def pupil_level(data: Data) -> str | None:
     return None
 
 
-def _days(data: Data, at: Checking) -> list[date] | None:
+def presence_dates(data: Data, territory: Territory) -> list[date] | None:
+    """The days of presence of the period (the territory's public holidays left out); None
+    when the period or the schedule is unknown."""
     period, schedule = plausible_period(data), data.get("schedule")
     if period is None or not isinstance(schedule, Mapping):
         return None
-    return [day for day, _ in presence_by_day(schedule, *period, at.territory)]
+    return [day for day, _ in presence_by_day(schedule, *period, territory)]
 
 
 def some_presence(data: Data, at: Checking) -> Iterator[Finding]:
     """A convention with no day of presence (a Saturday without hours, a public holiday) is an
     error: the period and the schedule must meet at least once."""
-    days = _days(data, at)
+    days = presence_dates(data, at.territory)
     if days is not None and not days:
         yield error(
             "schedule",
@@ -100,7 +103,11 @@ def observation_level(data: Data, at: Checking) -> Iterator[Finding]:
 def observation_length(data: Data, at: Checking) -> Iterator[Finding]:
     """Collège: five days of presence at most. Seconde: within the last month of the school year,
     two consecutive weeks at most."""
-    kind, period, days = data.get("internship_type"), plausible_period(data), _days(data, at)
+    kind, period, days = (
+        data.get("internship_type"),
+        plausible_period(data),
+        presence_dates(data, at.territory),
+    )
     if period is None or days is None:
         return
     if kind == OBSERVATION_COLLEGE and len(days) > COLLEGE_DAYS:

@@ -11,11 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from signing.data.french import presence_days
 from signing.data.names import fold
 from signing.data.territory import Territory
 from signing.errors import FieldIssue
-from signing.kinds.convention.calendar import COLLEGE_DAYS
+from signing.kinds.convention.calendar import COLLEGE_DAYS, presence_dates
 from signing.kinds.convention.regime import OBSERVATION_COLLEGE, OBSERVATION_SECONDE
 
 Data = Mapping[str, Any]
@@ -31,8 +30,7 @@ def _pupil(data: Data) -> tuple[str, str, str]:
 
 
 def _days(data: Data, territory: Territory) -> int:
-    start, end = date.fromisoformat(data["start_date"]), date.fromisoformat(data["end_date"])
-    return sum(1 for _ in presence_days(data.get("schedule") or {}, start, end, territory))
+    return len(presence_dates(data, territory) or [])
 
 
 def fits_sequence(
