@@ -174,7 +174,7 @@ class FinalPdfError(CosigneError):
 
 
 class AnchorMissing(FinalPdfError):
-    """The PDF's text has no `anchor` (``[[sig:head]]``…): its template lacks that signer's
+    """The PDF has no `anchor` (``sig-head``…): its template lacks that signer's
     block, a template defect."""
 
     def __init__(self, anchor: str) -> None:

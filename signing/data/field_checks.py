@@ -16,7 +16,7 @@ from typing import Any
 
 from signing.data import identifiers
 from signing.data.issues import Issues, shown
-from signing.data.parties import ANCHOR_PREFIX
+from signing.data.parties import LEGACY_ANCHOR_PREFIX
 from signing.data.schema import FieldSpec, Schema
 from signing.data.weekly_schedule import is_empty_schedule, weekly_schedule
 from signing.errors import ValidationFailed
@@ -83,10 +83,10 @@ def _text(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issu
     if bad is not None:
         found.add(path, f"{spec.label} : caractère de contrôle interdit (U+{ord(bad):04X}).")
         return None
-    if ANCHOR_PREFIX in text.casefold():
+    if LEGACY_ANCHOR_PREFIX in text.casefold():
         found.add(
             path,
-            f"{spec.label} : la suite « {ANCHOR_PREFIX} » est réservée aux "
+            f"{spec.label} : la suite « {LEGACY_ANCHOR_PREFIX} » est réservée aux "
             "emplacements de signature.",
         )
         return None

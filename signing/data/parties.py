@@ -25,7 +25,8 @@ class Party:
 
     @property
     def anchor(self) -> str:
-        """The text marking this signer's place in the document (see ANCHOR_PREFIX)."""
+        """The name of the bookmark marking this signer's place in the document (see
+        ANCHOR_PREFIX)."""
         return anchor_text(self.role, self.index)
 
     @property
@@ -84,14 +85,30 @@ def informed_guardians(data: Mapping[str, Any], plan: SignerPlan) -> tuple[Infor
     )
 
 
-ANCHOR_PREFIX = "[[sig:"
+ANCHOR_PREFIX = "sig-"
+"""A signer's place is a bookmark of the template, which LibreOffice exports as a PDF named
+destination: nothing printed, so nothing in the text a reader copies or a screen reader reads.
+Its name holds only letters, digits and hyphens, the characters LibreOffice writes unchanged."""
 
 
 def anchor_text(role: Role, index: int = 0) -> str:
-    """``[[sig:head]]``, ``[[sig:guardian:1]]`` (guardians numbered from 0)."""
-    if role is Role.GUARDIAN:
-        return f"{ANCHOR_PREFIX}{role.value}:{index}]]"
-    return f"{ANCHOR_PREFIX}{role.value}]]"
+    """``sig-head``, ``sig-host-tutor``, ``sig-guardian-1`` (guardians numbered from 0)."""
+    name = ANCHOR_PREFIX + role.value.replace("_", "-")
+    return f"{name}-{index}" if role is Role.GUARDIAN else name
+
+
+LEGACY_ANCHOR_PREFIX = "[[sig:"
+"""How documents issued before the bookmarks marked a signer's place, in white text; data may
+not contain it, so no text of a document can pass for one of those places."""
+
+
+def legacy_anchor_text(anchor: str) -> str:
+    """The white text that marked `anchor` in documents issued before the bookmarks
+    (``[[sig:head]]``, ``[[sig:guardian:1]]``): their frozen PDFs still sign."""
+    body = anchor.removeprefix(ANCHOR_PREFIX)
+    if body.startswith("guardian-"):
+        return f"[[sig:guardian:{body.removeprefix('guardian-')}]]"
+    return f"[[sig:{body.replace('-', '_')}]]"
 
 
 def _person(role: Role, person: Mapping[str, Any], index: int = 0) -> Party:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from signing.data.ages import MAJORITY_AGE
 from signing.data.french import format_date_fr, guardian_label
@@ -38,6 +38,7 @@ def document_info(
         note = _GUARDIAN_NOTE_EMANCIPATED
     else:
         note = _GUARDIAN_NOTE_ADULT.format(date=issued)
+    signers = _signers(spec, data, school, plan)
     info: Info = {
         "title": spec.title,
         "reference_date": issued,
@@ -46,7 +47,8 @@ def document_info(
         "pupil_is_minor": minor,
         "guardian_required": rule.guardian_required,
         "guardian_note": note,
-        "signers": _signers(spec, data, school, plan),
+        "signers": signers,
+        "signer_pages": signer_pages(signers),
         "clock_name": territory_of(school.get("uai")).clock_name,
         "guardians_heading": _guardians_heading(data),
     }
@@ -85,9 +87,30 @@ def _signers(
             "detail": _signer_detail(spec, party, data, school),
             "mention": spec.mentions.get(party.role, "Lu et approuvé"),
             "anchor": party.anchor,
+            "bookmark_id": str(9000 + number),
         }
-        for party in parties
+        for number, party in enumerate(parties)
     ]
+
+
+_Block = TypeVar("_Block")
+
+SIGNERS_PER_PAGE = 6
+"""Signature blocks that fit on one page (each row is at least 3.6 cm high)."""
+
+
+def signer_pages(signers: list[_Block]) -> list[list[_Block]]:
+    """The blocks shared out over as few pages as hold them, as evenly as possible: seven
+    signers make a page of four and one of three, never a block alone on its page."""
+    pages = max(1, -(-len(signers) // SIGNERS_PER_PAGE))
+    size, extra = divmod(len(signers), pages)
+    groups: list[list[_Block]] = []
+    start = 0
+    for page in range(pages):
+        end = start + size + (1 if page < extra else 0)
+        groups.append(signers[start:end])
+        start = end
+    return groups
 
 
 def _label(spec: KindSpec, party: Party, data: Mapping[str, Any]) -> str:

@@ -1,6 +1,11 @@
-"""Finding the signature anchors in a PDF's text: every signing block of a template opens with
-its signer's anchor (``[[sig:head]]``, ``[[sig:guardian:0]]``…) in white 6 pt text
-(signing/kinds/README.md); this module says where each one is printed."""
+"""Finding the signature anchors of a PDF: every signing block of a template opens with a
+bookmark named after its signer (``sig-head``, ``sig-guardian-0``…, signing/kinds/README.md),
+which LibreOffice exports as a named destination: a place, with no text a reader could copy or a
+screen reader read. This module says where each one is.
+
+Documents issued before the bookmarks marked the place with white 6 pt text
+(``[[sig:head]]``); a PDF with no destination for a signer is still read that way, so a document
+frozen then is still signed where its template said."""
 
 from __future__ import annotations
 
@@ -11,13 +16,17 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from signing.data.parties import anchor_text
+from signing.data.parties import ANCHOR_PREFIX, anchor_text, legacy_anchor_text
 from signing.errors import (
     AnchorDuplicated,
     PdfUnreadable,
 )
 from signing.pdf.increment import open_pdf
 from signing.vocabulary import Role
+
+ANCHOR_LINE = 6.0
+"""Points from a bookmark's top to the line under which the signing space starts: the place the
+white text's baseline had, so both kinds of anchor put the signature at the same spot."""
 
 _ANCHOR = re.compile(r"\[\[sig:([a-z_]+)(?::([0-9]+))?\]\]")
 
@@ -34,19 +43,61 @@ class AnchorPlace:
 
 
 def find_anchors(pdf: bytes) -> dict[str, AnchorPlace]:
-    """Every signer anchor in `pdf`'s text, with its place.
+    """Every signer anchor of `pdf`, with its place.
 
-    Only a text run that is exactly an anchor counts (``[[sig:head]]``, ``[[sig:guardian:0]]``,
-    for the roles of `signing.vocabulary.Role`). An anchor found twice raises `AnchorDuplicated`; a
-    file that is not a PDF raises `PdfUnreadable`. Reads every page: run it on the frozen PDF
-    at issue time to refuse a document whose data prints an anchor.
+    Named destinations come first; for a signer without one, a text run that is exactly the
+    old white-text anchor counts (`signing.data.parties.legacy_anchor_text`). An old anchor
+    found twice raises `AnchorDuplicated`; a file that is not a PDF raises `PdfUnreadable`.
     """
     return find_anchors_in(open_pdf(pdf))
 
 
 def find_anchors_in(reader: PdfReader, wanted: set[str] | None = None) -> dict[str, AnchorPlace]:
-    """Every anchor, or, given `wanted`, the pages from the last one back until all of those
-    are found: the signing blocks end the document, and reading text is the slow part."""
+    """Every anchor, or, given `wanted`, those of them the PDF has: its named destinations,
+    then, for those still missing, the text of its pages from the last one back (the signing
+    blocks end the document, and reading text is the slow part)."""
+    places = _destinations(reader)
+    texts: set[str] | None = None
+    if wanted is not None:
+        places = {name: place for name, place in places.items() if name in wanted}
+        texts = {legacy_anchor_text(name) for name in wanted - places.keys()}
+        if not texts:
+            return places
+    elif places:
+        return places
+    for name, place in _legacy_anchors(reader, texts).items():
+        places.setdefault(name, place)
+    return places
+
+
+def _destinations(reader: PdfReader) -> dict[str, AnchorPlace]:
+    """The named destinations that are signer anchors, at the top left of their place."""
+    try:
+        named = reader.named_destinations
+        known = _every_anchor()
+        places: dict[str, AnchorPlace] = {}
+        for name, destination in named.items():
+            anchor = str(name).removeprefix("/")
+            if not anchor.startswith(ANCHOR_PREFIX) or anchor not in known:
+                continue
+            page = reader.get_destination_page_number(destination)
+            left, top = destination.left, destination.top
+            if page is None or page < 0 or left is None or top is None:
+                continue
+            places[anchor] = AnchorPlace(page, float(left), float(top) - ANCHOR_LINE, ANCHOR_LINE)
+    except (PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise PdfUnreadable(str(exc) or type(exc).__name__) from exc
+    return places
+
+
+def _every_anchor() -> set[str]:
+    """Each anchor a signer can have (guardians: the first ten)."""
+    names = {anchor_text(role) for role in Role if role is not Role.GUARDIAN}
+    return names | {anchor_text(Role.GUARDIAN, index) for index in range(10)}
+
+
+def _legacy_anchors(reader: PdfReader, wanted: set[str] | None) -> dict[str, AnchorPlace]:
+    """The old white-text anchors (`wanted` is their texts), by the anchor they stand for."""
     found: dict[str, list[AnchorPlace]] = {}
     indexes = range(len(reader.pages))
     try:
@@ -56,10 +107,11 @@ def find_anchors_in(reader: PdfReader, wanted: set[str] | None = None) -> dict[s
                 break
     except (PyPdfError, KeyError, ValueError, TypeError) as exc:
         raise PdfUnreadable(str(exc) or type(exc).__name__) from exc
-    for anchor, places in found.items():
+    by_text = {legacy_anchor_text(name): name for name in _every_anchor()}
+    for text, places in found.items():
         if len(places) > 1:
-            raise AnchorDuplicated(anchor, tuple(place.page_index for place in places))
-    return {anchor: places[0] for anchor, places in found.items()}
+            raise AnchorDuplicated(by_text[text], tuple(place.page_index for place in places))
+    return {by_text[text]: places[0] for text, places in found.items()}
 
 
 class _AnchorCollector:
@@ -98,4 +150,4 @@ def _is_anchor(text: str) -> bool:
         role = Role(match.group(1))
     except ValueError:
         return False
-    return anchor_text(role, int(match.group(2) or 0)) == text
+    return legacy_anchor_text(anchor_text(role, int(match.group(2) or 0))) == text

@@ -249,7 +249,13 @@ class LibreOfficeProcess:
             try:
                 filter_data = uno.Any(
                     "[]com.sun.star.beans.PropertyValue",
-                    _props(uno, SelectPdfVersion=self.settings.pdf_version, UseTaggedPDF=True),
+                    _props(
+                        uno,
+                        SelectPdfVersion=self.settings.pdf_version,
+                        UseTaggedPDF=True,
+                        # the signers' places (signing.data.parties.ANCHOR_PREFIX)
+                        ExportBookmarksToPDFDestination=True,
+                    ),
                 )
                 doc.storeToURL(
                     target.resolve().as_uri(),

@@ -1,10 +1,10 @@
 """Stage 1 of the final PDF: each signer's signature, placed at their anchor in the frozen PDF.
 
-Every signing block of a template opens with its signer's anchor (``[[sig:head]]``,
-``[[sig:guardian:0]]``…) in white 6 pt text (signing/kinds/README.md). `signing.pdf.anchors` finds
-them in the PDF's text; `stamp` draws, under each, the signer's drawn signature (scaled to fit,
-aspect ratio kept) or, without a drawing, their typed name, and the line "Signé électroniquement
-par … le … à … (heure de Paris)", in an embedded TrueType font.
+Every signing block of a template opens with its signer's anchor, a bookmark (``sig-head``,
+``sig-guardian-0``…, signing/kinds/README.md) that the PDF keeps as a named destination.
+`signing.pdf.anchors` finds them; `stamp` draws, under each, the signer's drawn signature
+(scaled to fit, aspect ratio kept) or, without a drawing, their typed name, and the line
+"Signé électroniquement par … le … à … (heure de Paris)", in an embedded TrueType font.
 
 The drawing is one form XObject per page, painted after the page's own content, which is left as
 it was; the result is an incremental update of the frozen PDF (see `signing.pdf.increment`): same
@@ -70,7 +70,7 @@ class SignatureMark:
     """What to stamp at one anchor."""
 
     anchor: str
-    """``[[sig:head]]``, ``[[sig:guardian:0]]``…: the signer's anchor
+    """``sig-head``, ``sig-guardian-0``…: the signer's anchor
     (`signing.data.parties.Party.anchor`)."""
     name: str
     """The signer's name as printed in the caption."""

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from service.cli import cli
 from signing.kinds import Kind, spec_of
+from signing.pdf.anchors import find_anchors
 from signing.pdf.pipeline import render_document
 
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" {{ config }}'
@@ -41,7 +42,7 @@ def _fonts(pdf: bytes) -> dict[str, bool]:
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", list(Kind))
 @pytest.mark.parametrize("minor", [True, False], ids=["minor", "adult"])
-def test_both_kinds_render_to_a_pdf_with_literal_text_anchors_and_embedded_fonts(
+def test_both_kinds_render_to_a_pdf_with_hidden_anchors_and_embedded_fonts(
     kind, minor, make_request, school, today, converter
 ) -> None:
     body = make_request(kind, pupil_minor=minor)
@@ -53,12 +54,14 @@ def test_both_kinds_render_to_a_pdf_with_literal_text_anchors_and_embedded_fonts
     text = _text(result.pdf)
     assert "Lefèvre-Nguyễn" in text  # NFD typed, NFC printed
     plan = spec_of(kind).plan(result.data, result.school, today)
-    anchors = {line for line in text.split() if line.startswith("[[sig:")}
+    anchors = set(find_anchors(result.pdf))
     assert anchors == {party.anchor for party in plan.parties}
+    assert "sig-" not in text, "an anchor would be copied or read aloud"
+    assert "[[sig" not in text
     if minor:
         assert HOSTILE_NAME in text
         assert EMOJI in text  # a fallback font draws it; extraction may place it a bit later
-        assert "[[sig:guardian:0]]" in anchors
+        assert "sig-guardian-0" in anchors
     else:
         assert not any("guardian" in anchor for anchor in anchors)
     fonts = _fonts(result.pdf)

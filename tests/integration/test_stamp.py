@@ -69,9 +69,9 @@ def _marks(anchors: list[str]) -> list[SignatureMark]:
     """The pupil (Nguyễn Thị Lan here) and every other second signer draw; the rest type."""
     marks = []
     for number, anchor in enumerate(anchors):
-        name = "Nguyễn Thị Lan" if anchor == "[[sig:pupil]]" else f"Signataire {number}"
-        drawn = anchor == "[[sig:pupil]]" or number % 2 == 1
-        at = SIGNED_AT + timedelta(hours=number) if anchor != "[[sig:pupil]]" else SIGNED_AT
+        name = "Nguyễn Thị Lan" if anchor == "sig-pupil" else f"Signataire {number}"
+        drawn = anchor == "sig-pupil" or number % 2 == 1
+        at = SIGNED_AT + timedelta(hours=number) if anchor != "sig-pupil" else SIGNED_AT
         marks.append(SignatureMark(anchor, name, at, scribble_png() if drawn else None))
     return marks
 
@@ -125,8 +125,8 @@ def test_stamped_convention_keeps_its_pages_and_text_and_shows_every_signature(
 
 def test_a_drawn_signature_is_visible_where_its_anchor_is(convention, tmp_path: Path) -> None:
     frozen, _ = convention
-    place = find_anchors(frozen)["[[sig:pupil]]"]
-    mark = SignatureMark("[[sig:pupil]]", "Nguyễn Thị Lan", SIGNED_AT, scribble_png())
+    place = find_anchors(frozen)["sig-pupil"]
+    mark = SignatureMark("sig-pupil", "Nguyễn Thị Lan", SIGNED_AT, scribble_png())
 
     stamped = stamp(frozen, [mark])
 
@@ -168,9 +168,9 @@ def test_a_signer_without_anchor_in_the_template_is_an_error(rendered) -> None:
     frozen, anchors = rendered(next(iter(Kind)))
 
     with pytest.raises(AnchorMissing) as caught:
-        stamp(frozen, [*_marks(anchors), SignatureMark("[[sig:host_tutor]]", "X", SIGNED_AT, None)])
+        stamp(frozen, [*_marks(anchors), SignatureMark("sig-host-tutor", "X", SIGNED_AT, None)])
 
-    assert caught.value.anchor == "[[sig:host_tutor]]"
+    assert caught.value.anchor == "sig-host-tutor"
 
 
 def test_an_anchor_typed_into_the_data_never_reaches_the_pdf(converter) -> None:

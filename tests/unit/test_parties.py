@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from signing.data.parties import anchor_text
+from signing.data.parties import anchor_text, legacy_anchor_text
 from signing.kinds import spec_of
 from signing.vocabulary import Role
 
@@ -75,11 +75,14 @@ def test_convention_signers_with_two_guardians_sharing_one_email(
         ("head", 0),
     ]
     assert [p.anchor for p in plan.parties if p.role is Role.GUARDIAN] == [
-        "[[sig:guardian:0]]",
-        "[[sig:guardian:1]]",
+        "sig-guardian-0",
+        "sig-guardian-1",
     ]
 
 
 def test_anchor_texts() -> None:
-    assert anchor_text(Role.HEAD) == "[[sig:head]]"
-    assert anchor_text(Role.GUARDIAN, 1) == "[[sig:guardian:1]]"
+    assert anchor_text(Role.HEAD) == "sig-head"
+    assert anchor_text(Role.HOST_TUTOR) == "sig-host-tutor"
+    assert anchor_text(Role.GUARDIAN, 1) == "sig-guardian-1"
+    assert legacy_anchor_text("sig-host-tutor") == "[[sig:host_tutor]]"
+    assert legacy_anchor_text("sig-guardian-1") == "[[sig:guardian:1]]"

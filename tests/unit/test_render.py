@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from docx import Document
-from docx.shared import Pt, RGBColor
 from pypdf import PdfReader
 
 from signing.data.french import (
@@ -25,10 +24,12 @@ from signing.data.territory import METROPOLE, territory_of
 from signing.data.validate import validate_document, validate_school
 from signing.errors import RenderError, UnknownKind
 from signing.kinds import Kind, spec_of
+from signing.kinds.info import SIGNERS_PER_PAGE, signer_pages
+from signing.pdf.anchors import find_anchors
 from signing.pdf.render import render_docx
 
 KINDS = list(Kind)
-ANCHOR = re.compile(r"\[\[sig:[a-z_]+(?::[0-9]+)?\]\]")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien"'
 NFD_NAME = unicodedata.normalize("NFD", "Hélène")
 
@@ -64,7 +65,10 @@ def _text(docx: bytes) -> str:
 
 
 def _anchors(docx: bytes) -> list[str]:
-    return ANCHOR.findall(_text(docx))
+    """The signers' bookmarks, in the document's order."""
+    body = Document(io.BytesIO(docx)).element.body
+    names = (mark.get(f"{W}name") for mark in body.iter(f"{W}bookmarkStart"))
+    return [name for name in names if name and name.startswith("sig-")]
 
 
 def _plan_anchors(kind: str, data: dict[str, Any], school: dict[str, Any], on: date) -> set[str]:
@@ -210,7 +214,7 @@ def test_anchors_of_a_minor_with_two_signing_guardians(kind, make_data, school_d
     anchors = _anchors(render_docx(kind, data, school_data, on=today))
 
     assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
-    assert {"[[sig:guardian:0]]", "[[sig:guardian:1]]"} <= set(anchors)
+    assert {"sig-guardian-0", "sig-guardian-1"} <= set(anchors)
     assert len(anchors) == len(set(anchors))
 
 
@@ -236,7 +240,7 @@ def test_a_guardian_who_does_not_sign_has_no_anchor(kind, make_data, school_data
     anchors = _anchors(render_docx(kind, data, school_data, on=today))
 
     assert sorted(anchors) == sorted(_plan_anchors(kind, data, school_data, today))
-    assert "[[sig:guardian:0]]" not in anchors
+    assert "sig-guardian-0" not in anchors
 
 
 def test_the_head_signs_first_on_paper_in_a_convention_and_last_in_a_parcours(
@@ -245,12 +249,12 @@ def test_the_head_signs_first_on_paper_in_a_convention_and_last_in_a_parcours(
     convention = _anchors(render_docx("convention", make_data("convention"), school_data, on=today))
     parcours = _anchors(render_docx("parcours", make_data("parcours"), school_data, on=today))
 
-    assert convention[:2] == ["[[sig:head]]", "[[sig:host_representative]]"]
-    assert parcours == ["[[sig:pupil]]", "[[sig:guardian:0]]", "[[sig:referent]]", "[[sig:head]]"]
+    assert convention[:2] == ["sig-head", "sig-host-representative"]
+    assert parcours == ["sig-pupil", "sig-guardian-0", "sig-referent", "sig-head"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_anchors_are_white_6pt_text_in_a_row_that_does_not_split(
+def test_anchors_are_bookmarks_opening_a_row_that_does_not_split(
     kind, make_data, school_data, today
 ):
     document = Document(io.BytesIO(render_docx(kind, make_data(kind), school_data, on=today)))
@@ -260,15 +264,18 @@ def test_anchors_are_white_6pt_text_in_a_row_that_does_not_split(
         for table in document.tables
         for row in table.rows
         for cell in row.cells
-        if ANCHOR.search(cell.text)
+        if any(
+            (mark.get(f"{W}name") or "").startswith("sig-")
+            for mark in cell._tc.iter(f"{W}bookmarkStart")
+        )
     ]
-    assert anchor_cells
+    assert len(anchor_cells) == len(_anchors(document_bytes(document)))
+    ids = [m.get(f"{W}id") for m in document.element.body.iter(f"{W}bookmarkStart")]
+    assert len(ids) == len(set(ids)), "bookmark ids must be unique"
     for row, cell in anchor_cells:
         first = cell.paragraphs[0]
-        assert ANCHOR.fullmatch(first.text)
-        style_font = first.style.font
-        assert style_font.size == Pt(6)
-        assert style_font.color.rgb == RGBColor(0xFF, 0xFF, 0xFF)
+        assert first._p.find(f"{W}bookmarkStart") is not None
+        assert first.text == "", "the anchor prints nothing"
         assert (
             row._tr.trPr.find(
                 "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
@@ -277,6 +284,44 @@ def test_anchors_are_white_6pt_text_in_a_row_that_does_not_split(
         )
         assert row.height is not None
         assert row.height.cm >= 3.5
+
+
+def document_bytes(document: Any) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("count", range(1, 15))
+def test_signature_blocks_are_shared_out_so_none_is_alone_on_its_page(count):
+    pages = signer_pages(list(range(count)))
+
+    assert [block for page in pages for block in page] == list(range(count))
+    assert all(len(page) <= SIGNERS_PER_PAGE for page in pages)
+    assert len(pages) == -(-count // SIGNERS_PER_PAGE)
+    if count > 1:
+        assert min(len(page) for page in pages) >= 2
+    assert max(map(len, pages)) - min(map(len, pages)) <= 1
+
+
+def test_seven_signers_sign_on_two_pages_of_four_and_three(
+    make_data, school_data, today, converter
+):
+    data = make_data("convention")
+    father = {**data["guardians"][0], "first_name": "Karim", "relationship": "père"}
+    data["guardians"] = [data["guardians"][0], {**father, "email": "karim@example.net"}]
+
+    pdf = converter.convert(render_docx("convention", data, school_data, on=today))
+
+    places = find_anchors(pdf)
+    assert len(places) == 7
+    per_page: dict[int, int] = {}
+    for place in places.values():
+        per_page[place.page_index] = per_page.get(place.page_index, 0) + 1
+    reader = PdfReader(io.BytesIO(pdf))
+    last = len(reader.pages) - 1
+    assert per_page == {last - 1: 4, last: 3}
+    assert "Signatures (suite)" in reader.pages[last].extract_text()
 
 
 # -- one template per document ----------------------------------------------------------------
@@ -293,7 +338,7 @@ def test_each_document_gets_a_fresh_template(kind, make_data, school_data, today
 
     assert "Yanis Benali" in _text(two)
     assert "Zoé" not in _text(two)
-    assert "[[sig:guardian:0]]" not in _anchors(two)
+    assert "sig-guardian-0" not in _anchors(two)
     assert _texts(again) == _texts(one)
 
 
@@ -330,7 +375,7 @@ def test_an_unknown_kind_is_refused(school_data, today):
 # -- through LibreOffice ----------------------------------------------------------------------
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_pdf_carries_the_anchors_and_the_literal_text(
+def test_the_pdf_carries_the_anchors_as_destinations_and_the_literal_text(
     kind, make_data, school_data, today, converter
 ):
     data = make_data(kind)
@@ -341,7 +386,9 @@ def test_the_pdf_carries_the_anchors_and_the_literal_text(
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert 3 <= len(reader.pages) <= 8
-    assert set(ANCHOR.findall(text)) == _plan_anchors(kind, data, school_data, today)
+    assert set(find_anchors(pdf)) == _plan_anchors(kind, data, school_data, today)
+    assert "sig-" not in text
+    assert "[[sig" not in text
     assert HOSTILE_NAME in text
     assert re.search(r"Page 1 sur [3-8]", text)
     fonts = {

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import Fit
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,14 +22,15 @@ from signing.errors import (
     PdfUnreadable,
     SignatureImageUnreadable,
 )
-from signing.pdf.anchors import AnchorPlace, find_anchors
+from signing.pdf.anchors import AnchorPlace, find_anchors, find_anchors_in
 from signing.pdf.stamp import SignatureMark, format_moment_fr, signed_caption, stamp
 
 SIGNED_AT = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def draw_pdf(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
-    """A test document: on each page, texts at (x, y) in 6 pt, as the templates print anchors."""
+    """A test document: on each page, texts at (x, y) in 6 pt, as the templates printed anchors
+    before they were bookmarks (such documents, frozen then, must still be signed)."""
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, invariant=True)
     for texts in pages:
@@ -40,8 +42,66 @@ def draw_pdf(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
     return out.getvalue()
 
 
-def mark(anchor: str = "[[sig:pupil]]", png: bytes | None = None) -> SignatureMark:
+def mark(anchor: str = "sig-pupil", png: bytes | None = None) -> SignatureMark:
     return SignatureMark(anchor, "Zoé Martin", SIGNED_AT, png)
+
+
+def with_destinations(pdf: bytes, places: dict[str, tuple[int, float, float]]) -> bytes:
+    """`pdf` with named destinations (page, left, top), as LibreOffice exports bookmarks."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for name, (page, left, top) in places.items():
+        writer.add_named_destination(name, page, Fit.xyz(left, top, 0))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_an_anchor_is_a_named_destination_with_no_text() -> None:
+    pdf = with_destinations(
+        draw_pdf([[(50, 700, "Signature")], [(50, 700, "Signature")]]),
+        {
+            "sig-head": (1, 260.5, 700.0),
+            "sig-guardian-1": (0, 260.5, 500.0),
+            "chapitre-2": (0, 1, 1),
+        },
+    )
+
+    places = find_anchors(pdf)
+
+    assert places == {
+        "sig-head": AnchorPlace(page_index=1, x=260.5, y=694.0, font_size=6.0),
+        "sig-guardian-1": AnchorPlace(page_index=0, x=260.5, y=494.0, font_size=6.0),
+    }
+    assert "sig-" not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_destination_wins_over_an_old_text_anchor_and_a_missing_one_is_read_from_text() -> None:
+    pdf = with_destinations(
+        draw_pdf([[(50, 700, "[[sig:head]]"), (50, 400, "[[sig:pupil]]")]]),
+        {"sig-head": (0, 300.0, 650.0)},
+    )
+
+    places = find_anchors_in(PdfReader(io.BytesIO(pdf)), wanted={"sig-head", "sig-pupil"})
+
+    assert places["sig-head"] == AnchorPlace(page_index=0, x=300.0, y=644.0, font_size=6.0)
+    assert places["sig-pupil"].y == 400.0
+
+
+def test_a_stamp_lands_at_its_destination() -> None:
+    pdf = with_destinations(draw_pdf([[(50, 700, "Signature")]]), {"sig-pupil": (0, 260.0, 600.0)})
+
+    stamped = stamp(pdf, [mark("sig-pupil")])
+
+    found: list[tuple[str, float, float]] = []
+    PdfReader(io.BytesIO(stamped)).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, *_: (
+            found.append((text, tm[4], tm[5])) if "Signé" in text else None
+        )
+    )
+    assert found, "the caption is printed"
+    _, x, y = found[0]
+    assert x == pytest.approx(260.0)
+    assert 600.0 - 6 - 2 - 3.1 * 28.35 <= y < 600.0
 
 
 def test_an_anchor_is_placed_through_the_text_matrix_and_the_ctm() -> None:
@@ -55,7 +115,7 @@ def test_an_anchor_is_placed_through_the_text_matrix_and_the_ctm() -> None:
     canvas.save()
 
     assert find_anchors(out.getvalue()) == {
-        "[[sig:pupil]]": AnchorPlace(page_index=0, x=120.0, y=240.0, font_size=12.0)
+        "sig-pupil": AnchorPlace(page_index=0, x=120.0, y=240.0, font_size=12.0)
     }
 
 
@@ -71,7 +131,7 @@ def test_only_a_run_that_is_exactly_an_anchor_counts() -> None:
     ]
     pdf = draw_pdf([[(50, 800 - 20 * n, text) for n, text in enumerate(texts)]])
 
-    assert set(find_anchors(pdf)) == {"[[sig:guardian:1]]", "[[sig:head]]"}
+    assert set(find_anchors(pdf)) == {"sig-guardian-1", "sig-head"}
 
 
 def test_an_anchor_printed_twice_is_refused_with_its_pages() -> None:
@@ -80,7 +140,7 @@ def test_an_anchor_printed_twice_is_refused_with_its_pages() -> None:
     with pytest.raises(AnchorDuplicated) as caught:
         find_anchors(pdf)
 
-    assert caught.value.anchor == "[[sig:head]]"
+    assert caught.value.anchor == "sig-head"
     assert caught.value.pages == (0, 2)
     assert "pages 1, 3" in str(caught.value)
 
@@ -89,21 +149,21 @@ def test_a_mark_whose_anchor_is_not_in_the_pdf_is_a_template_error() -> None:
     pdf = draw_pdf([[(50, 700, "[[sig:head]]")]])
 
     with pytest.raises(AnchorMissing) as caught:
-        stamp(pdf, [mark("[[sig:head]]"), mark("[[sig:guardian:1]]")])
+        stamp(pdf, [mark("sig-head"), mark("sig-guardian-1")])
 
-    assert caught.value.anchor == "[[sig:guardian:1]]"
+    assert caught.value.anchor == "sig-guardian-1"
 
 
 def test_two_marks_for_one_anchor_are_refused() -> None:
     with pytest.raises(MarkDuplicated) as caught:
-        stamp(b"", [mark("[[sig:pupil]]"), mark("[[sig:head]]"), mark("[[sig:pupil]]")])
+        stamp(b"", [mark("sig-pupil"), mark("sig-head"), mark("sig-pupil")])
 
-    assert caught.value.anchor == "[[sig:pupil]]"
+    assert caught.value.anchor == "sig-pupil"
     assert isinstance(caught.value, ValueError)
 
 
 def test_a_signing_time_without_zone_is_refused() -> None:
-    naive = SignatureMark("[[sig:pupil]]", "Zoé Martin", datetime(2026, 11, 28, 10), None)  # noqa: DTZ001
+    naive = SignatureMark("sig-pupil", "Zoé Martin", datetime(2026, 11, 28, 10), None)  # noqa: DTZ001
 
     with pytest.raises(ValueError, match="timezone aware"):
         stamp(b"", [naive])
@@ -115,7 +175,7 @@ def test_a_drawing_that_is_not_a_png_is_refused() -> None:
     with pytest.raises(SignatureImageUnreadable) as caught:
         stamp(pdf, [mark(png=b"GIF89a not a png")])
 
-    assert caught.value.anchor == "[[sig:pupil]]"
+    assert caught.value.anchor == "sig-pupil"
 
 
 @pytest.mark.parametrize("data", [b"", b"not a pdf at all", b"%PDF-1.7\n1 0 obj\n<<"])
@@ -164,7 +224,7 @@ def test_the_caption_prints_a_decomposed_name_composed_on_one_line() -> None:
 )
 def test_an_empty_or_endless_name_is_still_stamped_inside_the_page(name: str) -> None:
     pdf = draw_pdf([[(260, 700, "[[sig:pupil]]")]])
-    marks = [SignatureMark("[[sig:pupil]]", name * 3, SIGNED_AT, None)]
+    marks = [SignatureMark("sig-pupil", name * 3, SIGNED_AT, None)]
 
     stamped = stamp(pdf, marks)
 

@@ -170,7 +170,8 @@ def test_jinja_tags_sit_whole_in_one_run(kind):
 def test_signature_anchors_come_only_from_the_signer_plan(kind):
     for name, xml in _parts_xml(kind):
         assert "[[sig:" not in xml, f"{kind} {name} hard-codes an anchor"
-    assert "info.signers[].anchor" in used_paths(kind)
+        assert 'w:name="sig-' not in xml, f"{kind} {name} hard-codes an anchor"
+    assert "info.signer_pages[][].anchor" in used_paths(kind)
 
 
 def test_the_walk_resolves_loops_and_attribute_chains():
