@@ -9,8 +9,10 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from docx import Document
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
@@ -100,3 +102,40 @@ def slow_pdf(entries: int = 900_000) -> bytes:
     out += b"0000000000 65535 f \n" * (entries - 3)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (entries, xref)
     return bytes(out)
+
+
+def headings_of(docx: bytes) -> set[str]:
+    """The texts of a rendered DOCX's headings (styles Heading 1 to 3)."""
+    document = Document(io.BytesIO(docx))
+    return {
+        " ".join(p.text.split())
+        for p in document.paragraphs
+        if p.style is not None and (p.style.name or "").startswith("Heading") and p.text.strip()
+    }
+
+
+def last_lines(pdf: bytes, margin: float = 62.0) -> list[str]:
+    """Each page's lowest line of body text (the running header and footer, within `margin`
+    points of the page's edges, left out), as a reader meets it at the foot of the page."""
+    lines: list[str] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.top)
+        rows: dict[int, list[tuple[float, str]]] = {}
+
+        def visit(
+            text: str, cm: Any, tm: Any, _font: Any, _size: Any, rows=rows, height=height
+        ) -> None:
+            if not text.strip():
+                return
+            x = float(tm[4]) * float(cm[0]) + float(cm[4])
+            y = float(tm[5]) * float(cm[3]) + float(cm[5])
+            if margin < y < height - margin:
+                rows.setdefault(round(y), []).append((x, text))
+
+        page.extract_text(visitor_text=visit)
+        if rows:
+            lowest = rows[min(rows)]
+            lines.append(" ".join(" ".join(t for _, t in sorted(lowest)).split()))
+        else:
+            lines.append("")
+    return lines

@@ -87,9 +87,8 @@ def _signers(
             "detail": _signer_detail(spec, party, data, school),
             "mention": spec.mentions.get(party.role, "Lu et approuvé"),
             "anchor": party.anchor,
-            "bookmark_id": str(9000 + number),
         }
-        for number, party in enumerate(parties)
+        for party in parties
     ]
 
 
@@ -114,11 +113,26 @@ def signer_pages(signers: list[_Block]) -> list[list[_Block]]:
 
 
 def _label(spec: KindSpec, party: Party, data: Mapping[str, Any]) -> str:
-    """The block's label: a guardian's follows her or his relationship (« La représentante
-    légale » for a mother)."""
-    if party.role is Role.GUARDIAN:
-        return guardian_label(str(data["guardians"][party.index].get("relationship") or ""))
-    return spec.role_labels.get(party.role, party.role.label)
+    return party_label(spec, party.role, party.index, data)
+
+
+def party_label(spec: KindSpec, role: Role, index: int | None, data: Mapping[str, Any]) -> str:
+    """A signer's label, as the document's block, its certificate, the staff's pages and the API
+    give it: a guardian's follows her or his relationship (« La représentante légale » for a
+    mother), the others are the kind's (« L'enseignant référent » in a convention)."""
+    if role is Role.GUARDIAN:
+        guardians = data.get("guardians") or []
+        if index is not None and 0 <= index < len(guardians):
+            return guardian_label(str(guardians[index].get("relationship") or ""))
+    return spec.role_labels.get(role, role.label)
+
+
+def without_article(label: str) -> str:
+    """« représentante légale » from « La représentante légale », « élève » from « L'élève »."""
+    for article in ("Le ", "La ", "L'", "L’"):
+        if label.startswith(article):
+            return label.removeprefix(article)
+    return label
 
 
 def _signer_detail(

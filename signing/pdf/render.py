@@ -28,6 +28,7 @@ from signing.kinds import spec_of
 from signing.kinds.clauses import render_clauses
 from signing.kinds.info import document_info
 from signing.kinds.spec import Info
+from signing.pdf.anchor_bookmarks import bookmark_anchors
 
 # Characters XML 1.0 cannot hold, plus those docxtpl turns into structure after rendering
 # (\a: new paragraph, \f: page break, \v): user text must never create document structure.
@@ -86,6 +87,8 @@ def fill(prepared: PreparedRender) -> bytes:
     out = io.BytesIO()
     try:
         template.render(prepared.context, jinja_env=prepared.environment, autoescape=True)
+        signers = prepared.context["info"]["signers"]
+        bookmark_anchors(template.docx.element.body, {signer["anchor"] for signer in signers})
         template.save(out)
     except TemplateError as exc:
         raise RenderError(f"le modèle « {prepared.kind} » n'a pas pu être rempli : {exc}") from exc

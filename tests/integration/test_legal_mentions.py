@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from pdftools import headings_of, last_lines
 from pypdf import PdfReader
 
 from signing.data.validate import validate_document, validate_school
@@ -153,9 +154,12 @@ def test_each_sub_type_prints_its_regime_and_every_mention(
 ):
     data = _data(make_request, internship_type, birth)
 
-    pdf = converter.convert(render_docx("convention", data, school_data, on=TODAY))
+    docx = render_docx("convention", data, school_data, on=TODAY)
+    pdf = converter.convert(docx)
 
     text = _pdf_text(pdf)
+    orphans = [line for line in last_lines(pdf) if line in headings_of(docx)]
+    assert not orphans, f"a heading ends its page, its text on the next: {orphans}"
     first_page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert TITLES[regime] in first_page
     missing = {

@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 from click.testing import CliRunner
+from pdftools import headings_of, last_lines
 from pypdf import PdfReader
 
 from service.cli import cli
@@ -67,6 +68,8 @@ def test_both_kinds_render_to_a_pdf_with_hidden_anchors_and_embedded_fonts(
     fonts = _fonts(result.pdf)
     assert any("LiberationSans" in name for name in fonts)
     assert all(fonts.values()), fonts
+    orphans = [line for line in last_lines(result.pdf) if line in headings_of(result.docx)]
+    assert not orphans, f"a heading ends its page, its text on the next: {orphans}"
 
 
 def test_cli_lists_every_mistake_with_its_field_and_exits_2(tmp_path, make_request, school) -> None:

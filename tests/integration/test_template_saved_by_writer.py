@@ -71,5 +71,17 @@ def test_a_template_saved_by_writer_renders_the_same_document(
     original = page_texts(converter.convert(fill(prepared)))
     resaved = page_texts(converter.convert(fill(dataclasses.replace(prepared, template=saved))))
 
-    assert resaved == original
+    # Word for word, page count included; a line may move across a page break, as Writer's
+    # table metrics differ from Word's by a fraction of a point.
+    assert _words(resaved) == _words(original)
+    assert len(resaved) == len(original)
     assert any(kind.spec.title in page for page in original)
+
+
+def _words(pages: list[str]) -> list[str]:
+    """The document's words in order, its running header and footer left out."""
+    body = []
+    for page in pages:
+        lines = page.splitlines()
+        body.extend(lines[1:-1])  # the header's line, the footer's line
+    return " ".join(body).split()

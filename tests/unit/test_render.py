@@ -286,6 +286,19 @@ def test_anchors_are_bookmarks_opening_a_row_that_does_not_split(
         assert row.height.cm >= 3.5
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_text_of_the_data_that_reads_like_an_anchor_stays_text(
+    kind, make_data, school_data, today
+):
+    data = make_data(kind)
+    data["pupil"]["last_name"] = "sig-head"
+
+    docx = render_docx(kind, data, school_data, on=today)
+
+    assert _anchors(docx).count("sig-head") == 1
+    assert "sig-head" in _text(docx)
+
+
 def document_bytes(document: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
