@@ -12,9 +12,8 @@ from typing import Any
 from service.accounts.models import School
 from service.documents.models import Document, Event
 from service.settings import Settings
-from service.signers.models import Signer
 from signing.data.ages import MAJORITY_AGE
-from signing.data.french import format_date_fr, guardian_label
+from signing.data.french import format_date_fr
 from signing.data.parties import anchor_text
 from signing.data.territory import territory_of
 from signing.pdf.archive import Archive
@@ -23,7 +22,7 @@ from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
-from signing.vocabulary import EventType, Role
+from signing.vocabulary import EventType
 
 _DRAWING = threading.Lock()
 """reportlab's TrueType fonts keep per-document state that two threads must not share."""
@@ -81,15 +80,6 @@ def _age_rule_text(document: Document, issued: Event | None) -> str:
     return f"Âge de l'élève au {day} : {age} ans, majorité ; signe seul."
 
 
-def _role_label(document: Document, signer: Signer) -> str:
-    """« La représentante légale » for a mother (`signing.data.french.guardian_label`)."""
-    if signer.role is Role.GUARDIAN and signer.guardian_index is not None:
-        guardians = document.data.get("guardians") or []
-        if signer.guardian_index < len(guardians):
-            return guardian_label(str(guardians[signer.guardian_index].get("relationship", "")))
-    return signer.role.label
-
-
 def _trail(settings: Settings, document: Document, school: School) -> AuditTrail:
     trail = list(document.events)
     issued = next((e for e in trail if e.type == EventType.ISSUED), None)
@@ -99,11 +89,12 @@ def _trail(settings: Settings, document: Document, school: School) -> AuditTrail
         kind_title=document.kind.spec.title,
         version=document.version,
         school_name=school.name,
+        school_uai=school.uai or "",
         frozen_sha256=document.pdf_sha256,
         signers=tuple(
             SignerRecord(
                 role=s.role,
-                role_label=_role_label(document, s),
+                role_label=s.role_label,
                 name=s.full_name,
                 email=s.email,
                 signed_at=s.signed_at,

@@ -3,8 +3,9 @@
 They say, in French, which document this is (number, kind, version, school, the SHA-256 of the
 PDF the signers saw), who signed it and how (role, name, masked email, time, IP address, browser,
 consent, drawn signature), the age rule that decided who had to sign, every event in order, and
-how to check the file (a QR code and the address of the verification page). Text is set in an
-embedded TrueType font (`signing.pdf.fonts`); pages are A4, as many as the events need.
+how to check the file (a QR code and the address of the verification page). Text is set in the
+document's own font, palette, header and footer (`signing.pdf.certificate_style`), embedded;
+pages are A4, as many as the events need.
 
 `append_audit_pages` adds them to the stamped PDF as an incremental update
 (`signing.pdf.increment`), so the pages before them stay byte for byte as they were.
@@ -15,7 +16,14 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -26,8 +34,15 @@ from reportlab.platypus import (
 from signing.errors import PdfUnreadable
 from signing.pdf.certificate_content import story
 from signing.pdf.certificate_records import AuditTrail
-from signing.pdf.certificate_style import FOOTER_HEIGHT, MARGIN, TITLE, WIDTH, NumberedCanvas
-from signing.pdf.fonts import SANS, register_fonts
+from signing.pdf.certificate_style import (
+    FOOTER_HEIGHT,
+    MARGIN,
+    TITLE,
+    WIDTH,
+    NumberedCanvas,
+    Running,
+)
+from signing.pdf.fonts import DOCUMENT_SANS, register_fonts
 from signing.pdf.increment import Update, open_pdf
 
 
@@ -35,7 +50,12 @@ def audit_pages(trail: AuditTrail) -> bytes:
     """The certificate alone, as a PDF of A4 pages."""
     register_fonts()
     out = io.BytesIO()
-    footer = f"{TITLE} – document n° {trail.document_id}, version {trail.version}"
+    running = Running(
+        school=trail.school_name,
+        uai=trail.school_uai,
+        kind=trail.kind_title,
+        footer=f"{TITLE} – {trail.kind_title} n° {trail.document_id}, version {trail.version}",
+    )
     frame = Frame(
         MARGIN,
         MARGIN + FOOTER_HEIGHT,
@@ -56,12 +76,12 @@ def audit_pages(trail: AuditTrail) -> bytes:
         creator="Cosigne",
         lang="fr-FR",
         invariant=True,
-        initialFontName=SANS.name,
+        initialFontName=DOCUMENT_SANS.name,
         initialFontSize=9,
     )
     document.build(
         story(trail),
-        canvasmaker=lambda *args, **kwargs: NumberedCanvas(*args, footer=footer, **kwargs),
+        canvasmaker=lambda *args, **kwargs: NumberedCanvas(*args, running=running, **kwargs),
     )
     return out.getvalue()
 
@@ -105,7 +125,35 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
     grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
     grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
     update.replace(tree_ref, grown)
+    _label_pages(update, reader, int(count))
     return update.to_bytes()
+
+
+def _label_pages(update: Update, reader: PdfReader, document_pages: int) -> None:
+    """Page labels (PDF 32000-1 §12.4.2), so a viewer numbers the document's pages 1, 2…
+    as their footers do, and the certificate's « Certificat 1 », « Certificat 2 »… as its own."""
+    root_ref = reader.trailer.raw_get("/Root")
+    if not isinstance(root_ref, IndirectObject):
+        raise PdfUnreadable("catalogue du PDF illisible")
+    labelled = DictionaryObject(reader.root_object.items())
+    labelled[NameObject("/PageLabels")] = DictionaryObject(
+        {
+            NameObject("/Nums"): ArrayObject(
+                [
+                    NumberObject(0),
+                    DictionaryObject({NameObject("/S"): NameObject("/D")}),
+                    NumberObject(document_pages),
+                    DictionaryObject(
+                        {
+                            NameObject("/S"): NameObject("/D"),
+                            NameObject("/P"): TextStringObject("Certificat "),
+                        }
+                    ),
+                ]
+            )
+        }
+    )
+    update.replace(root_ref, labelled)
 
 
 def _resolved(value: object) -> object:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.constants
@@ -34,6 +33,8 @@ from signing.pdf.certificate_records import (
 )
 from signing.pdf.certificate_style import (
     CELL_FONT,
+    MUTED,
+    NAVY,
     QR_SIZE,
     RULE,
     TITLE,
@@ -43,7 +44,8 @@ from signing.pdf.certificate_style import (
     grid,
     paragraph,
 )
-from signing.pdf.stamp import INK, format_clock_fr
+from signing.pdf.fonts import DOCUMENT_SANS_BOLD, markup
+from signing.pdf.stamp import format_clock_fr
 from signing.vocabulary import Role
 
 
@@ -115,9 +117,12 @@ def _signers_table(signers: Sequence[SignerRecord], territory: Territory) -> Tab
     head = ["Signataire", "Signé le", "Adresse IP", "Navigateur", "Consenti", "Signature"]
     rows: list[list[Any]] = [[paragraph(text, Styles.head) for text in head]]
     for signer in signers:
+        font = Styles.cell.fontName
         who = Paragraph(
-            f"<b>{escape(signer.role_label)}</b><br/>{escape(signer.name)}<br/>"
-            f'<font color="#666666">{escape(mask_email(signer.email))}</font>',
+            f"<b>{markup(signer.role_label, DOCUMENT_SANS_BOLD.name)}</b><br/>"
+            f"{markup(signer.name, font)}<br/>"
+            f'<font color="#{MUTED.hexval()[2:]}">'
+            f"{markup(mask_email(signer.email), font)}</font>",
             Styles.cell,
         )
         if signer.signed_at is None:
@@ -207,7 +212,7 @@ def _verification(url: str) -> Table:
             [
                 *CELL_FONT,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (0, 0), (-1, -1), 0.8, INK),
+                ("BOX", (0, 0), (-1, -1), 0.8, NAVY),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
                 ("TOPPADDING", (0, 0), (-1, -1), 8),

@@ -66,6 +66,8 @@ class AuditTrail:
     """The verification page's address, printed and encoded in the QR code."""
     territory: Territory = METROPOLE
     """The school's territory: times are printed in its time, with their UTC offset."""
+    school_uai: str = ""
+    """The school's UAI, in the running header as the document has it."""
 
 
 EVENT_LABELS: dict[str, str] = {event.value: event.certificate_label for event in EventType}

@@ -1,24 +1,38 @@
 """The TrueType fonts of the text Cosigne adds to a PDF (stamps, certificate), always embedded.
 
 A base-14 font is never used: it is not embedded and knows no letter outside Latin-1, so
-"Nguyễn" would come out as boxes. DejaVu covers Latin, Greek, Cyrillic and Vietnamese; it is
-Debian's fonts-dejavu-core package, which scripts/setup.sh installs.
+"Nguyễn" would come out as boxes. The certificate is set in the templates' own font, Liberation
+Sans (Debian's fonts-liberation2), so its pages read as part of the document; the stamps, and any
+character Liberation lacks (an emoji, a rare sign), use DejaVu (fonts-dejavu-core), which covers
+far more. scripts/setup.sh installs both.
+
+`markup` does the falling back, character by character: reportlab has no font fallback of its
+own (it draws a missing glyph as a box), so this small part is ours.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from signing.errors import FontMissing
 
+log = logging.getLogger(__name__)
+
 FONT_DIRS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/truetype/ancient-scripts"),  # Debian's fonts-symbola
+    Path("/usr/share/fonts/truetype/liberation2"),  # Debian, Ubuntu
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/liberation-sans"),  # Fedora
+    Path("/usr/share/fonts/liberation-mono"),
     Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu
     Path("/usr/share/fonts/dejavu-sans-fonts"),  # Fedora
     Path("/usr/share/fonts/dejavu-sans-mono-fonts"),  # Fedora
@@ -26,7 +40,7 @@ FONT_DIRS: tuple[Path, ...] = (
     Path("/usr/share/fonts/dejavu"),  # Alpine
     Path("/usr/local/share/fonts/dejavu"),  # FreeBSD
 )
-"""Where distributions put DejaVu; fontconfig is asked when none of them has it."""
+"""Where distributions put Liberation and DejaVu; fontconfig is asked when none has the file."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,24 @@ class Face:
 SANS = Face("CosigneSans", "DejaVuSans.ttf", "DejaVu Sans:style=Book")
 SANS_BOLD = Face("CosigneSans-Bold", "DejaVuSans-Bold.ttf", "DejaVu Sans:style=Bold")
 MONO = Face("CosigneMono", "DejaVuSansMono.ttf", "DejaVu Sans Mono:style=Book")
-FACES = (SANS, SANS_BOLD, MONO)
+DOCUMENT_SANS = Face(
+    "CosigneDocSans", "LiberationSans-Regular.ttf", "Liberation Sans:style=Regular"
+)
+DOCUMENT_SANS_BOLD = Face(
+    "CosigneDocSans-Bold", "LiberationSans-Bold.ttf", "Liberation Sans:style=Bold"
+)
+DOCUMENT_MONO = Face(
+    "CosigneDocMono", "LiberationMono-Regular.ttf", "Liberation Mono:style=Regular"
+)
+SYMBOLS = Face("CosigneSymbols", "Symbola_hint.ttf", "Symbola")
+"""Emoji and signs that DejaVu lacks (fonts-symbola); optional: without it they stay boxes."""
+FACES = (SANS, SANS_BOLD, MONO, DOCUMENT_SANS, DOCUMENT_SANS_BOLD, DOCUMENT_MONO)
+FALLBACK: dict[str, tuple[Face, ...]] = {
+    DOCUMENT_SANS.name: (SANS, SYMBOLS),
+    DOCUMENT_SANS_BOLD.name: (SANS_BOLD, SYMBOLS),
+    DOCUMENT_MONO.name: (MONO, SYMBOLS),
+}
+"""For each document face, the faces that draw what it lacks, the first that can."""
 
 
 def locate(face: Face) -> Path:
@@ -95,5 +126,48 @@ def register_fonts() -> None:
         boldItalic=SANS_BOLD.name,
     )
     pdfmetrics.registerFontFamily(
-        MONO.name, normal=MONO.name, bold=MONO.name, italic=MONO.name, boldItalic=MONO.name
+        DOCUMENT_SANS.name,
+        normal=DOCUMENT_SANS.name,
+        bold=DOCUMENT_SANS_BOLD.name,
+        italic=DOCUMENT_SANS.name,
+        boldItalic=DOCUMENT_SANS_BOLD.name,
     )
+    try:
+        pdfmetrics.registerFont(TTFont(SYMBOLS.name, str(locate(SYMBOLS))))
+    except (FontMissing, OSError, TTFError):
+        log.info("pas de police Symbola : les émojis restent des carrés dans le certificat")
+    for mono in (MONO, DOCUMENT_MONO):
+        pdfmetrics.registerFontFamily(
+            mono.name, normal=mono.name, bold=mono.name, italic=mono.name, boldItalic=mono.name
+        )
+
+
+def markup(text: str, font_name: str) -> str:
+    """`text` as reportlab paragraph markup (``<``, ``&`` escaped), with every run of
+    characters that `font_name` cannot draw set in the first of its `FALLBACK` faces that can."""
+    register_fonts()
+    chain = [font_name, *(face.name for face in FALLBACK.get(font_name, ()))]
+    chain = [name for name in chain if _covered(name)]
+    parts: list[tuple[str, str]] = []
+    for char in text:
+        face = next((name for name in chain if ord(char) in _covered(name)), font_name)
+        if char.isspace() and parts:
+            face = parts[-1][0]
+        if parts and parts[-1][0] == face:
+            parts[-1] = (face, parts[-1][1] + char)
+        else:
+            parts.append((face, char))
+    return "".join(
+        escape(run) if face == font_name else f'<font name="{face}">{escape(run)}</font>'
+        for face, run in parts
+    )
+
+
+@cache
+def _covered(font_name: str) -> frozenset[int]:
+    """The code points `font_name` has a glyph for (none when it is not registered)."""
+    try:
+        font = pdfmetrics.getFont(font_name)
+    except KeyError:
+        return frozenset()
+    return frozenset(font.face.charToGlyph)

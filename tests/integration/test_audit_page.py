@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def test_the_final_pdf_passes_qpdf_and_embeds_every_font(stamped, tmp_path: Path
     assert checked.returncode == 0, checked.stdout + checked.stderr
     fonts = pdffonts(final, tmp_path)
     assert any("LiberationSans" in name for name in fonts)
-    assert any("DejaVuSansMono" in name for name in fonts)
+    assert any("LiberationMono" in name for name in fonts)
     assert all(fonts.values()), fonts
     (tmp_path / "final.pdf").write_bytes(final)
     info = subprocess.run(
@@ -87,3 +88,42 @@ def test_the_final_pdf_passes_qpdf_and_embeds_every_font(stamped, tmp_path: Path
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert pages == len(PdfReader(io.BytesIO(final)).pages)
     assert pages >= len(PdfReader(io.BytesIO(stamped)).pages) + 2  # a long trail: two pages
+
+
+def test_the_certificate_reads_as_part_of_the_document(frozen, stamped) -> None:
+    """Its pages carry the document's running header and footer, in the document's font; a
+    viewer numbers them « Certificat 1 »… after the document's own 1, 2…"""
+    trail = make_trail(school_uai="0440021J")
+    document_pages = len(PdfReader(io.BytesIO(stamped)).pages)
+
+    final = append_audit_pages(stamped, trail)
+
+    reader = PdfReader(io.BytesIO(final))
+    added = reader.pages[document_pages:]
+    for number, page in enumerate(added, start=1):
+        text = squash(page.extract_text())
+        assert "Lycée professionnel Michelet – UAI 0440021J" in text
+        assert "Certificat de signature – Convention de stage n° 42, version 1" in text
+        assert f"Page {number} sur {len(added)}" in text
+        fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+        assert fonts
+        assert all("Liberation" in name for name in fonts), fonts
+    assert reader.page_labels == [
+        *(str(n) for n in range(1, document_pages + 1)),
+        *(f"Certificat {n}" for n in range(1, len(added) + 1)),
+    ]
+
+
+def test_a_character_the_document_font_lacks_is_drawn_by_the_fallback(stamped) -> None:
+    """An emoji in a name: Liberation Sans has none, so Symbola draws it, never a box."""
+    trail = make_trail()
+    first = trail.signers[0]
+    signers = (replace(first, name="Lou 🌻 Martin"), *trail.signers[1:])
+
+    final = append_audit_pages(stamped, replace(trail, signers=signers))
+
+    reader = PdfReader(io.BytesIO(final))
+    page = reader.pages[len(PdfReader(io.BytesIO(stamped)).pages)]
+    fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("Symbola" in name for name in fonts), fonts
+    assert "Lou" in page.extract_text()
