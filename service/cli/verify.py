@@ -8,6 +8,7 @@ file cannot be read, or the analysis cannot run on this machine.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -66,10 +67,10 @@ def report_lines(path: str, checked: checks.Verification, *, whole: bool) -> lis
     if checked.known:
         lines.append(f"Document : n° {checked.document_id}, {checked.kind_title}")
         if checked.completed_at:
-            lines.append(f"Terminé le : {checks.moment_fr(checked.completed_at)}")
+            lines.append(f"Terminé le : {_moment(checked, checked.completed_at)}")
         lines.append("Signataires :")
         lines.extend(
-            f"  - {signer.role_label} : {signer.name}, le {checks.moment_fr(signer.signed_at)}"
+            f"  - {signer.role_label} : {signer.name}, le {_moment(checked, signer.signed_at)}"
             for signer in checked.signers
         )
     if checked.problems:
@@ -83,6 +84,11 @@ def report_lines(path: str, checked: checks.Verification, *, whole: bool) -> lis
     return lines
 
 
+def _moment(checked: checks.Verification, at: datetime) -> str:
+    """« 28 novembre 2026 à 10 h 05 (heure de La Réunion) »: in the school's time, named."""
+    return f"{checked.moment(at)} ({checked.territory.clock_name})"
+
+
 def _findings(checked: checks.Verification) -> list[str]:
     """Seal, integrity and archive, for a file that is a PDF."""
     report = checked.report
@@ -91,7 +97,7 @@ def _findings(checked: checks.Verification) -> list[str]:
         if report.signed_by:
             seal += f" — {report.signed_by}"
         if report.sealed_at:
-            seal += f", apposé le {checks.moment_fr(report.sealed_at)} (heure de Paris)"
+            seal += f", apposé le {_moment(checked, report.sealed_at)}"
     elif report.seal_present:
         seal = "Sceau : non valide"
     else:

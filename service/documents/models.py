@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.orm import Base, EnumText, one_of, utcnow
 from signing.kinds import Kind
-from signing.vocabulary import DocumentState, EventType
+from signing.vocabulary import DocumentState, EventType, Role, StaffRole
 
 if TYPE_CHECKING:
     from service.accounts.models import School, User
@@ -119,3 +119,18 @@ class Event(Base):
 
     document: Mapped[Document] = relationship(back_populates="events")
     signer: Mapped[Signer | None] = relationship()
+
+    @property
+    def role_label(self) -> str | None:
+        """Who acted, by role: the signer's own label when the event is a signer's
+        (« La représentante légale »), else the role's, else None."""
+        if self.signer is not None:
+            return self.signer.role_label
+        if self.role is None:
+            return None
+        for vocabulary in (Role, StaffRole):
+            try:
+                return vocabulary(self.role).label
+            except ValueError:
+                continue
+        return self.role

@@ -175,7 +175,6 @@ def verify_final_pdf(document_id: int) -> ResponseReturnValue:
         document=document,
         checked=checked,
         report=checked.report,
-        moment=checks.moment_fr,
         labels=template_labels(),
     )
 

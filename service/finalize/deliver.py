@@ -42,9 +42,16 @@ def deliver(ctx: Context, session: Session, document: Document, digest: str, siz
             attachment=(digest, file_name(document)),
         )
 
-    if size <= ATTACH_UP_TO:  # a download link is a signer's own: the informed get it attached
-        for person in informed_of(document):
-            outbox.queue(session, attached(person), now=now)
+    for person in informed_of(document):
+        # A download link is a signer's own: the informed get the file attached, or, when it is
+        # too large to travel, the news that it is signed and the school's offer of a copy.
+        if size <= ATTACH_UP_TO:
+            message = attached(person)
+        else:
+            message = compose.completed(
+                document, person, document.school, verify_url=verify_url(ctx.settings)
+            )
+        outbox.queue(session, message, now=now)
     for signer in document.signers:
         if not signer.email:
             continue

@@ -160,7 +160,8 @@ def completed(
     link_days: int = 30,
 ) -> Message:
     """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
-    name) or, when too large, a download link."""
+    name) or, when too large, a download link; with neither (a guardian only informed, who has
+    no link of their own), the offer of a copy from the school."""
     doc, sch = _document(document), _school(school)
     text, html = render(
         "completed",
@@ -169,6 +170,7 @@ def completed(
             "school": sch,
             "signer_name": _plain(signer.full_name),
             "download_url": download_url,
+            "attached": attachment is not None,
             "verify_url": verify_url,
             "link_days": link_days,
         },
@@ -222,7 +224,7 @@ def declined_notice(document: Document, signer: Signer, school: School, reason: 
             "document": doc,
             "school": sch,
             "signer_name": _plain(signer.full_name),
-            "signer_role": signer.role.noun,
+            "signer_role": signer.role_noun,
             "signer_email": _plain(signer.email),
             "reason": _plain(reason),
         },

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.orm import Base, EnumText, one_of
+from signing.kinds.info import party_label, without_article
 from signing.vocabulary import Role, SignerState
 
 if TYPE_CHECKING:
@@ -56,3 +57,15 @@ class Signer(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def role_label(self) -> str:
+        """« La représentante légale » for a mother, « L'enseignant référent »…, as the
+        document's signature block says (`signing.kinds.info.party_label`)."""
+        document = self.document
+        return party_label(document.kind.spec, self.role, self.guardian_index, document.data)
+
+    @property
+    def role_noun(self) -> str:
+        """The label without its article: « représentante légale »."""
+        return without_article(self.role_label)

@@ -22,11 +22,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.clock import PARIS
 from service.documents.models import Document
 from service.finalize.final_pdf import sealer
 from service.settings import Settings
 from signing.data.french import format_date_fr, format_time_fr
+from signing.data.territory import METROPOLE, Territory, territory_of
 from signing.pdf.verify import VerificationReport, verify_pdf
 from signing.pdf.verify_findings import TOO_LARGE
 
@@ -72,6 +72,13 @@ class Verification:
     signers: tuple[SignerRecord, ...] = ()
     extra_problems: tuple[str, ...] = ()
     """What our records add to the report's problems (unknown file, another school's)."""
+    territory: Territory = METROPOLE
+    """The document's school's territory, whose time the page gives (and names); Paris for a
+    file no school of ours issued."""
+
+    def moment(self, at: datetime) -> str:
+        """``28 novembre 2026 à 10 h 05``, in the school's time (`territory`)."""
+        return moment_fr(at, self.territory)
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -116,7 +123,7 @@ def verify_upload(
     records = [
         SignerRecord(
             role=signer.role,
-            role_label=signer.role.label,
+            role_label=signer.role_label,
             name=signer.full_name,
             signed_at=signer.signed_at,
         )
@@ -132,6 +139,7 @@ def verify_upload(
         kind_title=document.kind.spec.title,
         completed_at=document.completed_at,
         signers=signers,
+        territory=territory_of(document.school.uai),
     )
 
 
@@ -156,9 +164,9 @@ def too_large(max_bytes: int) -> str:
     return TOO_LARGE.format(limit=size_fr(max_bytes))
 
 
-def moment_fr(moment: datetime) -> str:
-    """``28 novembre 2026 à 10 h 05``, in Paris time."""
-    local = moment.astimezone(PARIS)
+def moment_fr(moment: datetime, territory: Territory = METROPOLE) -> str:
+    """``28 novembre 2026 à 10 h 05``, in the territory's time (Paris by default)."""
+    local = territory.local(moment)
     return f"{format_date_fr(local.date())} à {format_time_fr(local.hour * 60 + local.minute)}"
 
 

@@ -103,5 +103,4 @@ def result() -> ResponseReturnValue:
         checked=checked,
         report=checked.report,
         filename=upload.filename,
-        moment=checks.moment_fr,
     )

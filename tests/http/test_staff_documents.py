@@ -349,6 +349,8 @@ def test_preview_then_issue(client: FlaskClient, ctx: Context, head: User, make_
     assert "Télécharger le PDF" in page
     assert ">Émettre<" not in page
     assert "Document émis" in page  # the timeline
+    assert "La représentante légale — nadia.martin@example.org" in page  # the mother
+    assert "Le représentant légal — karim.martin@example.org" in page
     frozen = client.get(f"/documents/{document.id}/pdf")
     assert frozen.data == issued.pdf
 

@@ -230,6 +230,20 @@ def test_an_archived_file_is_valid_intact_and_known_without_naming_anyone(
         assert name not in page
 
 
+def test_a_file_from_a_school_overseas_gives_its_times_in_the_schools_time(
+    app: Flask, database: Database, sealed: bytes
+) -> None:
+    reunion = make_staff(database, "9740001H")  # La Réunion, UTC+4
+    make_completed(database, reunion.school_id, sealed)
+
+    page = text(upload(app.test_client(), sealed))
+
+    assert "27 novembre 2026 à 19 h 42 (heure de La Réunion)" in page  # completion, 15:42 UTC
+    assert "Signé le (heure de La Réunion)" in page
+    assert "L'élève 26 novembre 2026 à 12 h 05" in page
+    assert "heure de Paris" not in page
+
+
 def test_one_byte_changed_is_not_valid(
     app: Flask, database: Database, staff: Staff, sealed: bytes
 ) -> None:

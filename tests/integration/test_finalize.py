@@ -231,7 +231,10 @@ def test_a_large_final_pdf_travels_by_a_download_link(ctx, head, make_request, m
     finalize(ctx, document.id)
     with ctx.db.new_session() as session:
         message = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.subject.startswith("Signé"))
+            select(OutboxMessage).where(
+                OutboxMessage.subject.startswith("Signé"),
+                OutboxMessage.to_address != "k.lefevre@example.net",  # a signer, not the informed
+            )
         ).first()
     assert message.attachment_sha256 is None
     link = next(url for url in find_links(message.text_body) if "/telechargement/" in url)
@@ -253,3 +256,24 @@ def test_a_large_final_pdf_travels_by_a_download_link(ctx, head, make_request, m
     assert response.status_code == 200
     assert response.data == _row(ctx, document.id).final_pdf
     assert forged.status_code == 410
+
+
+def test_an_informed_guardian_of_a_large_final_pdf_is_told_and_offered_a_copy(
+    ctx, head, make_request, monkeypatch
+):
+    monkeypatch.setattr(deliver, "ATTACH_UP_TO", 0)
+    document = _everyone_signs(ctx, head, make_request, kind="parcours")
+    finalize(ctx, document.id)
+
+    with ctx.db.new_session() as session:
+        (message,) = session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.subject.startswith("Signé"),
+                OutboxMessage.to_address == "k.lefevre@example.net",  # the informed father
+            )
+        ).all()
+    assert message.attachment_sha256 is None
+    assert "/telechargement/" not in message.text_body
+    text = " ".join(message.text_body.split())
+    assert "l'établissement vous en remet une copie sur simple demande" in text
+    assert "02 40 00 00 10" in text  # the school's contact follows

@@ -279,7 +279,7 @@ def test_reminder_cancellation_and_declined_notice(
     assert declined["To"] == "anne.leroy@example.edu"
     assert declined["Subject"].startswith("Signature refusée : Contrat de parcours individualisé")
     text, html = parts(declined)
-    assert "Nadia Martin (représentant légal) a refusé de signer" in text
+    assert "Nadia Martin (représentante légale) a refusé de signer" in text
     assert "Motif indiqué : Je ne suis pas d'accord avec les horaires." in text
     assert "Contactez Nadia Martin (nadia.martin@example.org)" in text
     assert "nouvelle version" in text

@@ -133,9 +133,9 @@ def test_an_archived_file_is_authentic(
         "Intégrité : document intact depuis le scellement",
         "Connu de Cosigne : oui",
         f"Document : n° {document_id}, Convention de stage",
-        "Terminé le : 27 novembre 2026 à 16 h 42",
+        "Terminé le : 27 novembre 2026 à 16 h 42 (heure de Paris)",
         "Signataires :",
-        "  - L'élève : Lina Nguyễn, le 26 novembre 2026 à 9 h 05",
+        "  - L'élève : Lina Nguyễn, le 26 novembre 2026 à 9 h 05 (heure de Paris)",
         "Résultat : document authentique.",
     ]
     assert result.output.splitlines()[2].startswith(
