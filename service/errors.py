@@ -18,7 +18,10 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from signing.errors import (
+    ArchiveCorrupted,
     ArchiveError,
+    ArchiveMismatch,
+    ArchiveMissing,
     ConversionError,
     CosigneError,
     FieldIssue,
@@ -121,6 +124,17 @@ _PDF_UNAVAILABLE = Answer(
     ),
 )
 
+_ARCHIVE_DAMAGED = Answer(
+    503,
+    "Le PDF signé archivé est endommagé",
+    public_message=(
+        "Le PDF signé archivé de ce document est absent, endommagé ou n'est plus le sien : il "
+        "n'est pas servi, et il n'est jamais refait. L'administrateur de Cosigne le constate "
+        "avec « cosigne archive check » et le restaure depuis la sauvegarde."
+    ),
+)
+"""Not a passing fault: the file is wrong, and saying « réessayez » would mislead."""
+
 ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
     {
         BadBody: Answer(
@@ -151,6 +165,9 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         ConversionError: _PDF_UNAVAILABLE,
         RenderError: _PDF_UNAVAILABLE,
         ArchiveError: Answer(503, "Le PDF signé est momentanément indisponible"),
+        ArchiveMissing: _ARCHIVE_DAMAGED,
+        ArchiveCorrupted: _ARCHIVE_DAMAGED,
+        ArchiveMismatch: _ARCHIVE_DAMAGED,
         VerificationUnavailable: Answer(
             503,
             "La vérification est momentanément indisponible",

@@ -161,6 +161,18 @@ class ArchiveCorrupted(ArchiveError):
         )
 
 
+class ArchiveMismatch(ArchiveError):
+    """The archived file a document points at is not that document's final PDF (it does not
+    start with the PDF the document issued): the records were changed; it is never served."""
+
+    def __init__(self, document_id: int, sha256: str) -> None:
+        self.document_id = document_id
+        self.sha256 = sha256
+        super().__init__(
+            f"le fichier archivé {sha256} n'est pas le PDF final du document n° {document_id}"
+        )
+
+
 class VerificationUnavailable(CosigneError):
     """The machine could not run an analysis (no process could be started); the file is not
     at fault and the same request may succeed later."""

@@ -14,6 +14,11 @@ RESPONSES: Json = {
         "Jeton absent ou invalide (en-tête `WWW-Authenticate: Bearer`).",
         "Errors",
     ),
+    "Forbidden": (
+        "Le rôle du compte ne permet pas cette action (`signing.permissions` : un administrateur "
+        "consulte, ne modifie rien ; seul le chef d'établissement signe) ; rien n'a changé.",
+        "Errors",
+    ),
     "NotFound": (
         "Document (ou signataire) introuvable ; un document d'un autre établissement reçoit "
         "exactement la même réponse.",
@@ -73,6 +78,7 @@ def operation(
 _STATUS = {
     "BadRequest": "400",
     "Unauthorized": "401",
+    "Forbidden": "403",
     "NotFound": "404",
     "Conflict": "409",
     "Invalid": "422",

@@ -52,7 +52,7 @@ def _collection_paths() -> Json:
                         },
                     )
                 },
-                errors=("BadRequest", "NotFound", "Conflict", "Invalid"),
+                errors=("BadRequest", "Forbidden", "NotFound", "Conflict", "Invalid"),
                 body={"schema": ref("CreateDocument")},
             ),
             "get": operation(
@@ -113,7 +113,7 @@ def _document_paths() -> Json:
                 "updateDocument",
                 "Remplacer les données d'un brouillon (un document émis ne se modifie plus).",
                 {"200": document},
-                errors=("BadRequest", "NotFound", "Conflict", "Invalid"),
+                errors=("BadRequest", "Forbidden", "NotFound", "Conflict", "Invalid"),
                 body={"schema": ref("UpdateDocument")},
             ),
         },
@@ -151,7 +151,7 @@ def _action_paths() -> Json:
                         "Le document, `status: awaiting_signatures`.", ref("Document")
                     )
                 },
-                errors=("NotFound", "Conflict", "Invalid", "Unavailable"),
+                errors=("Forbidden", "NotFound", "Conflict", "Invalid", "Unavailable"),
             ),
         },
         "/documents/{document_id}/cancel": {
@@ -161,7 +161,7 @@ def _action_paths() -> Json:
                 "Annuler (brouillon ou en attente de signatures) ; tous les liens cessent de "
                 "fonctionner.",
                 {"200": json_response("Le document, `status: cancelled`.", ref("Document"))},
-                errors=("BadRequest", "NotFound", "Conflict", "Invalid"),
+                errors=("BadRequest", "Forbidden", "NotFound", "Conflict", "Invalid"),
                 body={"schema": ref("CancelRequest")},
             ),
         },
@@ -171,7 +171,7 @@ def _action_paths() -> Json:
                 "remindSigner",
                 "Relancer un signataire invité (le lien reste le même, son délai repart).",
                 {"200": json_response("Le signataire.", ref("Signer"))},
-                errors=("NotFound", "Conflict"),
+                errors=("Forbidden", "NotFound", "Conflict"),
             ),
         },
         "/documents/{document_id}/events": {

@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 from service.app import create_app
 from service.cli.accounts import token_group, user_group
+from service.cli.archive import archive_group
 from service.cli.audit import audit_group
 from service.cli.bootstrap import db_group, school_group
 from service.cli.demo import demo_command
@@ -27,6 +28,7 @@ for _command in (
     user_group,
     token_group,
     audit_group,
+    archive_group,
     worker_command,
     verify_command,
     demo_command,

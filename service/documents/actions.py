@@ -38,7 +38,7 @@ from signing.errors import (
     CosigneError,
     ValidationFailed,
 )
-from signing.vocabulary import StaffRole
+from signing.permissions import StaffAction, roles_allowed
 
 
 @bp.post("/documents/<int:document_id>/avenant")
@@ -60,7 +60,7 @@ def amend(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/documents/<int:document_id>/emettre")
-@login_required(*STAFF_ROLES)
+@login_required(*roles_allowed(StaffAction.ISSUE))
 def issue(document_id: int) -> ResponseReturnValue:
     document = document_of(document_id)
     try:
@@ -90,13 +90,13 @@ def issue(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/documents/<int:document_id>/signataires/<int:signer_id>/relancer")
-@login_required(*STAFF_ROLES)
+@login_required(*roles_allowed(StaffAction.REMIND))
 def remind(document_id: int, signer_id: int) -> ResponseReturnValue:
     return _remind(document_id, signer_id, rotate=False)
 
 
 @bp.post("/documents/<int:document_id>/signataires/<int:signer_id>/renvoyer")
-@login_required(*STAFF_ROLES)
+@login_required(*roles_allowed(StaffAction.REMIND))
 def resend(document_id: int, signer_id: int) -> ResponseReturnValue:
     return _remind(document_id, signer_id, rotate=True)
 
@@ -124,7 +124,7 @@ def _remind(document_id: int, signer_id: int, *, rotate: bool) -> ResponseReturn
 
 
 @bp.post("/documents/<int:document_id>/annuler")
-@login_required(*STAFF_ROLES)
+@login_required(*roles_allowed(StaffAction.CANCEL))
 def cancel(document_id: int) -> ResponseReturnValue:
     document = document_of(document_id)
     try:
@@ -141,7 +141,7 @@ def cancel(document_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/documents/<int:document_id>/signer")
-@login_required(StaffRole.HEAD)
+@login_required(*roles_allowed(StaffAction.SIGN_FOR_SCHOOL))
 def sign(document_id: int) -> ResponseReturnValue:
     """The head signs the school's part here, logged in, without the mailed link."""
     document = document_of(document_id)

@@ -7,14 +7,16 @@ import copy
 from sqlalchemy import select
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context
 from service.documents.create import add_document
 from service.documents.links import amendment_stamp, with_amendment
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document
-from service.documents.validation import school_territory, validate_request
+from service.documents.validation import reserved_emails, school_territory, validate_request
 from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
+from signing.permissions import StaffAction
 from signing.workflow import AmendmentView, decide_amend
 
 
@@ -30,6 +32,7 @@ def create_amendment(
     kind. The data signed then may no longer hold today (past dates): the draft keeps it and its
     warnings say what to correct before issuing.
     """
+    require(user, StaffAction.PREPARE)
     now = ctx.now()
     with ctx.db.transaction() as session:
         source = lock_document(session, get_document(session, user.school_id, document_id).id)
@@ -53,7 +56,10 @@ def create_amendment(
                 data = validated.data
                 warnings = [issue.as_json() for issue in validated.warnings]
         else:
-            kind, data, warnings = validate_request(with_amendment(body, stamp), today, territory)
+            reserved = reserved_emails(session, user.school_id)
+            kind, data, warnings = validate_request(
+                with_amendment(body, stamp), today, territory, reserved
+            )
             if kind != source.kind:
                 raise ValidationFailed(
                     [FieldIssue("kind", "un avenant est du même type que le document modifié")]

@@ -32,17 +32,19 @@ from signing.errors import (
     CosigneError,
 )
 from signing.kinds import Kind
+from signing.permissions import StaffAction, roles_allowed
 from signing.vocabulary import StaffRole
 
 bp = Blueprint("staff", __name__)
 csrf.protect(bp)
 
-STAFF_ROLES = (StaffRole.HEAD, StaffRole.REFERENT)
-"""Who prepares and follows documents. An admin (who manages the school's accounts) may read the
-dashboard and the documents, where the login sends everyone, but changes nothing."""
+STAFF_ROLES = roles_allowed(StaffAction.PREPARE)
+"""Who prepares and follows documents (`signing.permissions`). An admin (who manages the school's
+accounts) may read the dashboard and the documents, where the login sends everyone, but changes
+nothing."""
 
 
-READ_ROLES = (*STAFF_ROLES, StaffRole.ADMIN)
+READ_ROLES = roles_allowed(StaffAction.READ)
 
 
 @bp.app_template_filter("paris")

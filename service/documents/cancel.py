@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context
 from service.documents import trail
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document, set_document_state
 from service.mail import compose, outbox
+from signing.data import typed_text
 from signing.errors import FieldIssue, ValidationFailed
+from signing.permissions import StaffAction
 from signing.vocabulary import EventType
 from signing.workflow import ANSWERING_SIGNERS, decide_cancel
 
 
 def cancel_document(ctx: Context, user: User, document_id: int, reason: str) -> Document:
+    require(user, StaffAction.CANCEL)
     now = ctx.now()
-    reason = " ".join(reason.split())
+    refused = typed_text.refusal("Motif de l'annulation", reason, multiline=True)
+    if refused:
+        raise ValidationFailed([FieldIssue("reason", refused)])
+    reason = typed_text.one_line(reason)
     if not reason or len(reason) > 500:
         raise ValidationFailed(
             [FieldIssue("reason", "indiquez le motif de l'annulation (500 caractères au plus)")]

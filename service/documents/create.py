@@ -8,26 +8,32 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
 from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.series import check_series
-from service.documents.validation import school_territory, validate_request
+from service.documents.validation import reserved_emails, school_territory, validate_request
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.kinds import Kind
+from signing.permissions import StaffAction
 from signing.vocabulary import EventType
 
 
 def create_document(ctx: Context, user: User, body: object) -> Document:
+    require(user, StaffAction.PREPARE)
     now = ctx.now()
     with ctx.db.transaction() as session:
         territory = school_territory(session, user.school_id)
         refuse_listed(body)
         kind, data, warnings = validate_request(
-            with_amendment(body, None), territory.day(now), territory
+            with_amendment(body, None),
+            territory.day(now),
+            territory,
+            reserved_emails(session, user.school_id),
         )
         check_series(session, user.school_id, kind, data, territory)
         return add_document(session, user, kind, data, warnings, now=now)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.accounts.models import School, User
+from service.accounts.permissions import require
 from service.accounts.schools import school_identity
 from service.clock import school_day
 from service.context import Context
@@ -18,7 +19,7 @@ from service.documents.listed import with_listed
 from service.documents.models import Document
 from service.documents.series import check_series
 from service.documents.store import get_document, lock_document, set_document_state
-from service.documents.validation import validate_request
+from service.documents.validation import head_reserved, validate_request
 from service.errors import Conflict
 from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
@@ -29,6 +30,7 @@ from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
 from signing.kinds import Kind
 from signing.pdf.render import render_docx
+from signing.permissions import StaffAction
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
 from signing.workflow import decide_issue
 
@@ -36,6 +38,7 @@ from signing.workflow import decide_issue
 def issue_document(ctx: Context, user: User, document_id: int) -> Document:
     """Freeze the PDF, decide the signers, invite them. The PDF is made before the transaction
     (it takes a LibreOffice conversion), then the document moves only if still a draft."""
+    require(user, StaffAction.ISSUE)
     now = ctx.now()
     with ctx.db.transaction() as session:
         document = get_document(session, user.school_id, document_id)
@@ -114,7 +117,10 @@ def _revalidated(
         raise ValidationFailed(missing)
     today = school_day(now, identity["uai"])
     territory = territory_of(identity["uai"])
-    _, data, warnings = validate_request({"kind": kind, "data": snapshot}, today, territory)
+    reserved = head_reserved(identity["head"].get("email"))
+    _, data, warnings = validate_request(
+        {"kind": kind, "data": snapshot}, today, territory, reserved
+    )
     return data, warnings, today
 
 

@@ -28,11 +28,15 @@ from service.documents.labels import template_labels
 from service.documents.links import amendments_of, children_of
 from service.documents.models import Document
 from service.documents.preview import document_pdf as pdf_of
+from service.errors import public_message
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from service.verify import checks
 from signing.errors import (
+    ArchiveCorrupted,
     ArchiveError,
+    ArchiveMismatch,
+    ArchiveMissing,
     ConversionError,
     CosigneError,
     TransitionRefused,
@@ -149,11 +153,13 @@ def verify_final_pdf(document_id: int) -> ResponseReturnValue:
         return to_document(document.id)
     try:
         pdf = pdf_of(context.current(), db.session(), document)
-    except ArchiveError:
+    except ArchiveError as exc:
         current_app.logger.exception("PDF final du document %s illisible", document.id)
+        damaged = isinstance(exc, ArchiveMissing | ArchiveCorrupted | ArchiveMismatch)
         flash(
-            "Le PDF archivé est illisible ou ne correspond plus à son empreinte : prévenez "
-            "l'administrateur de Cosigne.",
+            public_message(exc)
+            if damaged
+            else "Le PDF archivé est illisible : prévenez l'administrateur de Cosigne.",
             "error",
         )
         return to_document(document.id)
@@ -164,6 +170,7 @@ def verify_final_pdf(document_id: int) -> ResponseReturnValue:
             pdf,
             trust_roots=checks.trust_roots(current_app.config["COSIGNE"]),
             school_id=document.school_id,
+            document_id=document.id,
             max_bytes=max_bytes,
             timeout_s=timeout_s,
         )
@@ -189,6 +196,10 @@ def document_pdf(document_id: int) -> ResponseReturnValue:
         pdf = pdf_of(context.current(), db.session(), document)
     except ConversionError:
         flash("Le PDF n'a pas pu être fabriqué. Réessayez dans un instant.", "error")
+        return to_document(document.id)
+    except (ArchiveMissing, ArchiveCorrupted, ArchiveMismatch) as exc:
+        current_app.logger.exception("PDF final du document %s endommagé", document.id)
+        flash(public_message(exc), "error")
         return to_document(document.id)
     except ArchiveError:
         current_app.logger.exception("PDF final du document %s illisible", document.id)

@@ -11,6 +11,7 @@ from service.clock import school_day
 from service.context import Context
 from service.documents.listed import with_listed
 from service.documents.models import Document
+from signing.errors import ArchiveMismatch
 from signing.pdf.archive import Archive
 from signing.pdf.render import render_docx
 from signing.vocabulary import DocumentState
@@ -20,7 +21,12 @@ def document_pdf(ctx: Context, session: Session, document: Document) -> bytes:
     """The draft preview (rendered now), the frozen PDF once issued, the archived final PDF
     once completed (read through the archive, which checks its hash)."""
     if document.final_pdf_sha256 and document.state == DocumentState.COMPLETED:
-        return Archive(ctx.settings.archive_dir).get(document.final_pdf_sha256)
+        final = Archive(ctx.settings.archive_dir).get(document.final_pdf_sha256)
+        if document.pdf is not None and not final.startswith(document.pdf):
+            # The final PDF is the issued one plus incremental updates: another document's
+            # file under this one's pointer is refused, never served.
+            raise ArchiveMismatch(document.id, document.final_pdf_sha256)
+        return final
     if document.pdf is not None:
         return document.pdf
     school = session.get(School, document.school_id)

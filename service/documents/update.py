@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context
 from service.documents import trail
 from service.documents.links import parent_of, with_amendment
@@ -10,15 +11,17 @@ from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.series import check_series
 from service.documents.store import get_document, lock_document, set_document_state
-from service.documents.validation import school_territory, validate_request
+from service.documents.validation import reserved_emails, school_territory, validate_request
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.errors import FieldIssue, ValidationFailed
+from signing.permissions import StaffAction
 from signing.vocabulary import DocumentState, EventType
 from signing.workflow import decide_edit
 
 
 def update_document(ctx: Context, user: User, document_id: int, body: object) -> Document:
+    require(user, StaffAction.PREPARE)
     now = ctx.now()
     with ctx.db.transaction() as session:
         document = get_document(session, user.school_id, document_id)
@@ -29,7 +32,10 @@ def update_document(ctx: Context, user: User, document_id: int, body: object) ->
         territory = school_territory(session, user.school_id)
         refuse_listed(body)
         kind, data, warnings = validate_request(
-            with_amendment(body, stamp), territory.day(now), territory
+            with_amendment(body, stamp),
+            territory.day(now),
+            territory,
+            reserved_emails(session, user.school_id),
         )
         if kind != document.kind:
             raise ValidationFailed([FieldIssue("kind", "le type d'un document ne change pas")])

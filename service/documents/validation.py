@@ -3,6 +3,7 @@ kind's schema and rules (`signing.data.validate`), on the reference day."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -20,11 +21,24 @@ def school_territory(session: Session, school_id: int) -> Territory:
     return territory_of(school.uai if school else None)
 
 
+def reserved_emails(session: Session, school_id: int) -> dict[str, str]:
+    """The addresses no signer of the school's documents may use: its head's."""
+    school = session.get(School, school_id)
+    return head_reserved(school.head_email if school else None)
+
+
+def head_reserved(head_email: str | None) -> dict[str, str]:
+    return {head_email: "du chef d'établissement"} if head_email else {}
+
+
 def validate_request(
-    body: object, today: date, territory: Territory
+    body: object, today: date, territory: Territory, reserved: Mapping[str, str] | None = None
 ) -> tuple[Kind, dict[str, Any], list[dict[str, str]]]:
     """The kind, the normalised data and the warnings (as JSON) of a create or update body,
-    judged on `today` and for the school's `territory`; ValidationFailed listing every problem."""
+    judged on `today` and for the school's `territory`, no signer using a `reserved` address;
+    ValidationFailed listing every problem."""
     kind, data = parse_request(body)
-    validated = validate_document(kind, data, today=today, territory=territory)
+    validated = validate_document(
+        kind, data, today=today, territory=territory, reserved_emails=reserved
+    )
     return kind, validated.data, [w.as_json() for w in validated.warnings]

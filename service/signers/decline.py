@@ -11,6 +11,7 @@ from service.mail import compose, outbox
 from service.signers.invite import set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
+from signing.data import typed_text
 from signing.errors import FieldIssue
 from signing.vocabulary import EventType
 from signing.workflow import ANSWERING_SIGNERS, decide_decline
@@ -18,7 +19,10 @@ from signing.workflow import ANSWERING_SIGNERS, decide_decline
 
 def decline(ctx: Context, token: str, origin: Origin, *, reason: str) -> Signer:
     now = ctx.now()
-    reason = " ".join(reason.split())
+    refused = typed_text.refusal("Motif", reason, multiline=True)
+    if refused:
+        raise SignatureRefused([FieldIssue("reason", refused)])
+    reason = typed_text.one_line(reason)
     if not reason or len(reason) > 1000:
         raise SignatureRefused(
             [

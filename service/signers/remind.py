@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context
 from service.documents import trail
 from service.documents.models import Document
@@ -15,6 +16,7 @@ from service.errors import NotFound
 from service.signers.invite import invite
 from service.signers.models import Signer
 from signing.errors import TransitionRefused
+from signing.permissions import StaffAction
 from signing.vocabulary import EventType
 from signing.workflow import ANSWERING_SIGNERS, REMINDS_IN, decide_remind
 
@@ -34,6 +36,8 @@ def remind_signer(
     `due_before` (automatic reminders): remind only if the last message is older, checked under
     the lock, so two workers never send the same reminder twice (None is returned then).
     """
+    if user is not None:
+        require(user, StaffAction.REMIND)
     now = ctx.now()
     with ctx.db.transaction() as session:
         scope = user.school_id if user else school_id

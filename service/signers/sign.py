@@ -15,6 +15,7 @@ from service.errors import SignatureRefused
 from service.signers.invite import invite, set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
+from signing.data import typed_text
 from signing.data.names import names_match
 from signing.errors import FieldIssue
 from signing.vocabulary import EventType, SignerState
@@ -32,7 +33,10 @@ def signature_issues(
     issues = []
     if not consent:
         issues.append(FieldIssue("consent", "Cochez la case pour accepter de signer."))
-    if not names_match(full_name, signer.full_name):
+    refused = typed_text.refusal("Nom", full_name)
+    if refused:
+        issues.append(FieldIssue("full_name", refused))
+    elif not names_match(full_name, signer.full_name):
         issues.append(
             FieldIssue(
                 "full_name",
@@ -69,7 +73,7 @@ def record_signature(
         sign_user_agent=(origin.user_agent or "")[:500] or None,
         signed_pdf_sha256=document.pdf_sha256,
         consent_text=CONSENT_TEXT,
-        typed_name=" ".join(full_name.split())[:250],
+        typed_name=typed_text.one_line(full_name)[:250],
         signature_png=signature_png,
     )
     trail.record(

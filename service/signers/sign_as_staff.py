@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from service.accounts.models import User
+from service.accounts.permissions import require
 from service.context import Context, Origin
 from service.documents.store import get_document, lock_document
 from service.errors import NotFound, SignatureRefused
 from service.signers.models import Signer
 from service.signers.sign import record_signature, signature_issues
-from signing.errors import TransitionRefused
-from signing.vocabulary import Role, StaffRole
+from signing.permissions import StaffAction
+from signing.vocabulary import Role
 
 
 def sign_as_staff(
@@ -25,13 +26,10 @@ def sign_as_staff(
     """The head signs the school's part from the document page, logged in: the checks and the
     records of `sign`, the head's row found through the user's school instead of a link. The
     workflow decides as for a link (the head signs only once invited, after the others)."""
+    require(user, StaffAction.SIGN_FOR_SCHOOL)
     now = ctx.now()
     with ctx.db.transaction() as session:
         document = lock_document(session, get_document(session, user.school_id, document_id).id)
-        if user.role != StaffRole.HEAD:
-            raise TransitionRefused(
-                "sign", document.state, "Seul le chef d'établissement signe pour l'établissement."
-            )
         signer = next((s for s in document.signers if s.role == Role.HEAD), None)
         if signer is None:
             raise NotFound(f"document {document_id} : pas de signature du chef d'établissement")

@@ -41,6 +41,19 @@ DEFAULT_TIMEOUT_S = 10.0
 
 OTHER_SCHOOL = "Ce document n'appartient pas à votre établissement."
 UNKNOWN = "Ce fichier ne correspond à aucun document archivé par Cosigne."
+SEALED_FOR_ANOTHER = (
+    "Le cachet de ce fichier est celui du document n° {sealed}, alors que nos registres le "
+    "rattachent au document n° {found} : les registres ont été modifiés, prévenez "
+    "l'administrateur de Cosigne."
+)
+NOT_THIS_DOCUMENT = (
+    "Ce fichier n'est pas celui du document n° {asked} (il est rattaché au document "
+    "n° {found}) : les registres ont été modifiés, prévenez l'administrateur de Cosigne."
+)
+CLAIMED_TWICE = (
+    "Plusieurs documents ({numbers}) désignent ce même fichier : les registres ont été "
+    "modifiés, prévenez l'administrateur de Cosigne."
+)
 
 
 @dataclass(frozen=True)
@@ -97,29 +110,39 @@ def verify_upload(
     *,
     trust_roots: Sequence[Any],
     school_id: int | None = None,
+    document_id: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> Verification:
     """Verify `data` and look it up among the completed documents.
 
     With `school_id`, only that school's documents are known: another school's final PDF is
-    reported as not known, with `OTHER_SCHOOL`, and nothing of it is disclosed. Raises
+    reported as not known, with `OTHER_SCHOOL`, and nothing of it is disclosed. With
+    `document_id` (the document the file is taken for), the file must be that document's. The
+    seal's own document number, and the records' one file per document, must agree too: a
+    database whose pointers were swapped is reported, never believed. Raises
     `signing.errors.VerificationUnavailable` only when the analysis cannot run at all.
     """
     report = verify_pdf(data, trust_roots=trust_roots, max_bytes=max_bytes, timeout_s=timeout_s)
     if not report.is_pdf or len(data) > max_bytes:
         return Verification(report=report, known=False)
-    document = session.scalar(
+    candidates = session.scalars(
         select(Document)
         .where(Document.final_pdf_sha256 == report.sha256, Document.state == "completed")
         .options(selectinload(Document.signers))
         .order_by(Document.id)
-        .limit(1)
-    )
-    if document is None:
+        .limit(5)
+    ).all()
+    if not candidates:
         return Verification(report=report, known=False, extra_problems=(UNKNOWN,))
+    sealed = report.sealed_document_id if report.seal_valid else None
+    wanted = document_id if document_id is not None else sealed
+    document = next((d for d in candidates if d.id == wanted), candidates[0])
     if school_id is not None and document.school_id != school_id:
         return Verification(report=report, known=False, extra_problems=(OTHER_SCHOOL,))
+    mismatch = _mismatch(document.id, document_id, sealed, [d.id for d in candidates])
+    if mismatch:
+        return Verification(report=report, known=False, extra_problems=mismatch)
     records = [
         SignerRecord(
             role=signer.role,
@@ -141,6 +164,22 @@ def verify_upload(
         signers=signers,
         territory=territory_of(document.school.uai),
     )
+
+
+def _mismatch(
+    found: int, asked: int | None, sealed: int | None, claiming: Sequence[int]
+) -> tuple[str, ...]:
+    """What contradicts the records' answer: the file sealed for another document, asked for
+    another, or claimed by several documents at once."""
+    problems: list[str] = []
+    if sealed is not None and sealed != found:
+        problems.append(SEALED_FOR_ANOTHER.format(sealed=sealed, found=found))
+    if asked is not None and asked != found:
+        problems.append(NOT_THIS_DOCUMENT.format(asked=asked, found=found))
+    if len(claiming) > 1:
+        numbers = ", ".join(f"n° {number}" for number in claiming)
+        problems.append(CLAIMED_TWICE.format(numbers=numbers))
+    return tuple(problems)
 
 
 def limits(config: Mapping[str, Any]) -> tuple[int, float]:

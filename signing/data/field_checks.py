@@ -18,6 +18,7 @@ from signing.data import identifiers
 from signing.data.issues import Issues, shown
 from signing.data.parties import LEGACY_ANCHOR_PREFIX
 from signing.data.schema import FieldSpec, Schema
+from signing.data.typed_text import forbidden_char
 from signing.data.weekly_schedule import is_empty_schedule, weekly_schedule
 from signing.errors import ValidationFailed
 
@@ -96,14 +97,9 @@ def _text(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issu
     return text
 
 
-# Bidirectional overrides and isolates can make a name print differently from what it holds.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _is_forbidden_char(char: str, multiline: bool) -> bool:
-    if multiline and char in "\n\t":
-        return False
-    return unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} or char in _BIDI_CONTROLS
+    """`signing.data.typed_text`'s rule, the one every typed text follows."""
+    return forbidden_char(char, multiline=multiline)
 
 
 def _date(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issues) -> str | None:

@@ -11,7 +11,7 @@ yields findings: errors block the document, warnings only inform.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,9 @@ class Checking:
 
     today: date
     territory: Territory = METROPOLE
+    reserved_emails: Mapping[str, str] = field(default_factory=dict)
+    """Addresses no signer of the data may use, each with whose it is (« du chef
+    d'établissement »): the school's head signs from hers, and a link sent there is hers."""
 
 
 Rule = Callable[[Data, Checking], Iterator[Finding]]
@@ -236,7 +239,11 @@ def distinct_emails(
     the representative), left out."""
 
     def rule(data: Data, at: Checking) -> Iterator[Finding]:
-        seen: dict[str, tuple[str, str]] = {}
+        seen: dict[str, tuple[str, str]] = {
+            email.casefold(): ("school.head_email", whose)
+            for email, whose in at.reserved_emails.items()
+            if email
+        }
         same = one_person(data) if one_person else frozenset()
         for path, of_whom, email in _signer_emails(data, at.today, others):
             if not email or path in same:

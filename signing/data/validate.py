@@ -3,6 +3,7 @@ several fields (`signing.data.rules`, and the kind's own); every problem is list
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -45,12 +46,18 @@ def label_for(kind: str, path: str) -> str:
 
 
 def validate_document(
-    kind: str, data: object, *, today: date, territory: Territory = METROPOLE
+    kind: str,
+    data: object,
+    *,
+    today: date,
+    territory: Territory = METROPOLE,
+    reserved_emails: Mapping[str, str] | None = None,
 ) -> Validated:
     """Check `data` against the schema and the rules of `kind`; return it normalised.
 
     `today` is the issue date (ages are judged on the period's first day, or on it when later);
-    `territory` the school's (its public holidays).
+    `territory` the school's (its public holidays); `reserved_emails` the addresses no signer may
+    use (the head's), with whose they are.
     Raises UnknownKind, or ValidationFailed listing every error (and the warnings found with them).
     """
     spec = spec_of(kind)
@@ -61,7 +68,9 @@ def validate_document(
     normalised = check_root(schema, spec.complete(data), found)
     findings = [
         f
-        for f in rules.check(spec.all_rules, normalised, rules.Checking(today, territory))
+        for f in rules.check(
+            spec.all_rules, normalised, rules.Checking(today, territory, reserved_emails or {})
+        )
         if not any(found.covers(path) for path in f.about)
     ]
     errors = found.errors + [f.issue for f in findings if f.blocking]

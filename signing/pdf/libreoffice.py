@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from signing.errors import ConversionError, ConversionTimeout, ConverterUnavailable
+from signing.pdf.uno_options import pdf_export, props
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +67,6 @@ def _import_uno() -> Any:
     except ImportError as exc:
         raise ConverterUnavailable(INSTALL_HINT) from exc
     return uno
-
-
-def _props(uno: Any, **values: Any) -> tuple[Any, ...]:
-    result = []
-    for name, value in values.items():
-        prop = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
-        prop.Name = name
-        prop.Value = value
-        result.append(prop)
-    return tuple(result)
 
 
 def become_subreaper() -> None:
@@ -235,7 +226,7 @@ class LibreOfficeProcess:
                 source.resolve().as_uri(),
                 "_blank",
                 0,
-                _props(
+                props(
                     uno,
                     Hidden=True,
                     ReadOnly=True,
@@ -247,20 +238,8 @@ class LibreOfficeProcess:
             if doc is None:
                 raise ConversionError("LibreOffice n'a pas pu ouvrir le document DOCX")  # noqa: TRY301 — handled just below, as any failed load
             try:
-                filter_data = uno.Any(
-                    "[]com.sun.star.beans.PropertyValue",
-                    _props(
-                        uno,
-                        SelectPdfVersion=self.settings.pdf_version,
-                        UseTaggedPDF=True,
-                        # the signers' places (signing.data.parties.ANCHOR_PREFIX)
-                        ExportBookmarksToPDFDestination=True,
-                    ),
-                )
-                doc.storeToURL(
-                    target.resolve().as_uri(),
-                    _props(uno, FilterName="writer_pdf_Export", FilterData=filter_data),
-                )
+                export = pdf_export(uno, self.settings.pdf_version)
+                doc.storeToURL(target.resolve().as_uri(), export)
             finally:
                 with contextlib.suppress(Exception):
                     doc.close(True)

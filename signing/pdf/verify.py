@@ -82,6 +82,9 @@ class VerificationReport:
     """SHA-256 of the whole file, hex: the key to look it up in the archive."""
     problems: tuple[str, ...]
     """Everything that stops the file from being trusted, in French; empty when it is."""
+    sealed_document_id: int | None = None
+    """The document number the seal itself names (its reason, « … (document n° 42) »): to be
+    believed only when `seal_valid`, and compared with the document the file is taken for."""
 
     @property
     def trustworthy(self) -> bool:
@@ -117,6 +120,7 @@ def verify_pdf(
             sealed_at=findings.sealed_at,
             sha256=sha256,
             problems=findings.problems,
+            sealed_document_id=findings.sealed_document_id,
         )
 
     if len(data) > max_bytes:

@@ -100,7 +100,21 @@ def _judge(status: Any, seal: Any) -> Findings:
         signed_by=_subject(status.signing_cert),
         sealed_at=sealed_at.astimezone(UTC) if sealed_at is not None else None,
         problems=tuple(problems),
+        sealed_document_id=_document_number(seal),
     )
+
+
+_DOCUMENT_NUMBER = re.compile(r"\(document n° ([0-9]{1,10})\)")
+
+
+def _document_number(seal: Any) -> int | None:
+    """The number `signing.pdf.seal` writes in the seal's reason, if any."""
+    try:
+        reason = seal.sig_object.get("/Reason")
+    except (KeyError, TypeError, ValueError):
+        return None
+    found = _DOCUMENT_NUMBER.search(str(reason or ""))
+    return int(found.group(1)) if found else None
 
 
 def _trust_problem(indication: Any) -> str:

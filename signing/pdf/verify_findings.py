@@ -75,6 +75,8 @@ class Findings:
     signed_by: str | None = None
     sealed_at: datetime | None = None
     problems: tuple[str, ...] = ()
+    sealed_document_id: int | None = None
+    """The document number the seal's reason names (« … (document n° 42) »)."""
 
     def to_json(self) -> bytes:
         values = dataclasses.asdict(self)
@@ -92,4 +94,9 @@ class Findings:
             signed_by=None if values["signed_by"] is None else str(values["signed_by"]),
             sealed_at=None if sealed_at is None else datetime.fromisoformat(sealed_at),
             problems=tuple(str(problem) for problem in values["problems"]),
+            sealed_document_id=_optional_int(values.get("sealed_document_id")),
         )
+
+
+def _optional_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1006,3 +1006,68 @@ def test_a_school_overseas_dates_and_times_its_documents_in_its_own_time(
     text = " ".join(_pdf_text(api.get(f"/documents/{document_id}/pdf").data).split())
     assert "Document établi le : 29 novembre 2026" in text
     assert "Horaires de présence (heure de La Réunion)" in text
+
+
+def test_an_admin_token_reads_but_cannot_prepare_issue_remind_or_cancel(
+    app: Flask, api: Api, database: Database, libreoffice: ConverterPool, make_request
+) -> None:
+    """The API asks the pages' table (`signing.permissions`): an admin reads, changes nothing."""
+    draft = api.create(make_request("convention"))["id"]
+    issued = api.create(make_request("parcours"))["id"]
+    assert api.post(f"/documents/{issued}/issue").status_code == 200
+    signer = api.get(f"/documents/{issued}").json["signers"][0]["id"]
+    admin = Api(app.test_client(), make_staff(database, role="admin").token)
+    assert admin.get(f"/documents/{issued}").status_code == 200  # the token's first use, noted
+    before = snapshot(database)
+
+    refused = {
+        "create": admin.post("/documents", json=make_request("convention")),
+        "update": admin.put(f"/documents/{draft}", json=make_request("convention")),
+        "issue": admin.post(f"/documents/{draft}/issue"),
+        "remind": admin.post(f"/documents/{issued}/signers/{signer}/remind"),
+        "cancel": admin.post(f"/documents/{issued}/cancel", json={"reason": "essai"}),
+    }
+
+    for name, response in refused.items():
+        assert response.status_code == 403, (name, response.json)
+        (error,) = response.json["errors"]
+        assert "« Administrateur » ne peut pas" in error["message"], (name, error)
+    assert snapshot(database) == before
+    assert admin.get(f"/documents/{issued}").status_code == 200
+    assert admin.get("/documents").json["total"] == 2
+    assert admin.get(f"/documents/{issued}/events").status_code == 200
+
+
+def test_no_signer_may_use_the_heads_address(api: Api, database: Database, make_request) -> None:
+    """A link mailed there would be the head's: she could sign for the guardian too."""
+    body = make_request("convention")
+    body["data"]["guardians"][0]["email"] = "Direction.0440021J@example.edu"  # the head's
+    before = snapshot(database)
+
+    response = api.post("/documents", json=body)
+
+    assert response.status_code == 422, response.json
+    assert {
+        "field": "guardians[0].email",
+        "message": "Ce courriel est déjà celui du chef d'établissement : chaque signataire doit "
+        "avoir sa propre adresse électronique.",
+    } in [{k: e[k] for k in ("field", "message")} for e in response.json["errors"]]
+    assert snapshot(database) == before
+
+
+def test_a_cancel_reason_with_a_bidi_override_is_refused(
+    api: Api, database: Database, libreoffice: ConverterPool, make_request
+) -> None:
+    document_id = api.create(make_request("parcours"))["id"]
+    assert api.post(f"/documents/{document_id}/issue").status_code == 200
+    before = snapshot(database)
+
+    response = api.post(
+        f"/documents/{document_id}/cancel", json={"reason": "Erreur \u202edans les dates"}
+    )
+
+    assert response.status_code == 422
+    (error,) = response.json["errors"]
+    assert error["field"] == "reason"
+    assert "(U+202E)" in error["message"]
+    assert snapshot(database) == before

@@ -118,3 +118,34 @@ def test_the_api_refuses_a_bad_amendment_and_changes_nothing(
     assert snapshot(ctx.db) == before
     with ctx.db.new_session() as session:
         assert session.scalars(select(Document).where(Document.amends_id.is_not(None))).all() == []
+
+
+def test_a_damaged_or_foreign_final_pdf_is_never_served(
+    client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    """One byte flipped on disk, or another document's file under this one's pointer: the API
+    says so in French (not « réessayez », not a 500) and serves nothing."""
+    from service.finalize.final_pdf import archive  # noqa: PLC0415
+
+    first = complete_document(ctx, head, make_request("parcours", pupil_minor=False))
+    second = complete_document(ctx, head, make_request("parcours", pupil_minor=False))
+    with ctx.db.transaction() as session:
+        rows = [session.get(Document, first), session.get(Document, second)]
+        first_sha = rows[0].final_pdf_sha256
+        rows[1].final_pdf_sha256 = first_sha  # the second points at the first's file
+    assert client.get(f"/api/v1/documents/{first}/pdf").status_code == 200
+
+    swapped = client.get(f"/api/v1/documents/{second}/pdf")
+    path = archive(ctx.settings).path(first_sha)
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    path.chmod(0o644)
+    path.write_bytes(bytes(damaged))
+    flipped = client.get(f"/api/v1/documents/{first}/pdf")
+
+    for response in (swapped, flipped):
+        assert response.status_code == 503
+        assert response.mimetype == "application/json"
+        (error,) = response.json["errors"]
+        assert "endommagé ou n'est plus le sien : il n'est pas servi" in error["message"]
+        assert "réessayez" not in error["message"].lower()

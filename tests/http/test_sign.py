@@ -582,6 +582,40 @@ def test_a_name_that_is_not_the_signers_is_shown_next_to_the_field(
     assert snapshot(ctx.db) == before
 
 
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\x07"], ids=["bidi", "zw", "bell"])
+def test_a_typed_name_with_a_hidden_character_is_refused_and_never_stored(
+    client: FlaskClient, ctx: Context, invitation: Invitation, hidden: str
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, full_name=f"Nadia{hidden} Martin")
+    )
+
+    assert response.status_code == 422
+    message = field_messages(response, "full_name")
+    assert f"caractère invisible ou de contrôle interdit (U+{ord(hidden):04X})" in message
+    assert snapshot(ctx.db) == before
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\ufeff"])
+def test_a_decline_reason_with_a_hidden_character_is_refused(
+    client: FlaskClient, ctx: Context, invitation: Invitation, hidden: str
+) -> None:
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        f"{invitation.url}/decline",
+        data={"csrf_token": csrf_token, "reason": f"Pas d'accord {hidden}sur les horaires"},
+    )
+
+    assert response.status_code == 422
+    assert f"(U+{ord(hidden):04X})" in field_messages(response, "reason")
+    assert snapshot(ctx.db) == before
+
+
 def test_signing_without_consent_is_refused(
     client: FlaskClient, ctx: Context, invitation: Invitation
 ) -> None:

@@ -244,6 +244,40 @@ def test_a_file_from_a_school_overseas_gives_its_times_in_the_schools_time(
     assert "heure de Paris" not in page
 
 
+def test_a_swapped_pointer_is_reported_never_believed(
+    app: Flask, database: Database, staff: Staff, sealed: bytes
+) -> None:
+    """Document 2's final-PDF hash set to document 1's: the file is claimed twice, and the seal
+    (« document n° 1 ») is compared with the records."""
+    first = make_completed(database, staff.school_id, sealed)
+    second = make_completed(database, staff.school_id, b"another final PDF")
+    assert first == 1  # the number `sealed` carries in its seal
+    with database.transaction() as session:
+        session.get(Document, second).final_pdf_sha256 = hashlib.sha256(sealed).hexdigest()
+
+    page = text(upload(app.test_client(), sealed))
+    body = api_verify(app.test_client(), staff.token, sealed).json
+
+    assert "Document authentique" not in page
+    assert f"Plusieurs documents (n° {first}, n° {second}) désignent ce même fichier" in page
+    assert body["known"] is False
+    assert any("Plusieurs documents" in problem for problem in body["problems"])
+
+
+def test_a_file_sealed_for_another_document_is_not_that_document(
+    app: Flask, database: Database, staff: Staff, sealed: bytes
+) -> None:
+    with database.transaction() as session:  # document 1 exists, with another file
+        session.add(Document(school_id=staff.school_id, kind="convention", state="draft", data={}))
+    make_completed(database, staff.school_id, sealed)  # document 2 points at document 1's file
+
+    page = text(upload(app.test_client(), sealed))
+
+    assert "Document authentique" not in page
+    assert "Le cachet de ce fichier est celui du document n° 1" in page
+    assert "rattachent au document n° 2" in page
+
+
 def test_one_byte_changed_is_not_valid(
     app: Flask, database: Database, staff: Staff, sealed: bytes
 ) -> None:

@@ -382,3 +382,40 @@ def test_two_workers_reminding_at_once_send_one_reminder(ctx, head, make_request
     assert sum(r for r in results if isinstance(r, int)) == 3, results
     with ctx.db.new_session() as session:
         assert sum(s.reminder_count for s in session.scalars(select(Signer))) == 3
+
+
+def test_archive_check_finds_a_flipped_byte_and_a_swapped_pointer(
+    ctx, head, make_request, monkeypatch
+) -> None:
+    """Real sealed PDFs; one flipped byte on disk, one document pointed at another's file: the
+    command names both, exit code 1, and the files stay as they are (never regenerated)."""
+    from click.testing import CliRunner  # noqa: PLC0415
+    from factories import complete_document  # noqa: PLC0415
+
+    from service.cli import cli  # noqa: PLC0415
+    from service.finalize.final_pdf import archive  # noqa: PLC0415
+
+    ids = [complete_document(ctx, head, make_request("parcours")) for _ in range(3)]
+    monkeypatch.setenv("COSIGNE_ENV", "test")
+    monkeypatch.setenv("COSIGNE_DATA_DIR", str(ctx.settings.data_dir))
+    monkeypatch.setenv("COSIGNE_DATABASE_URL", ctx.db.url.render_as_string(hide_password=False))
+    runner = CliRunner()
+    sound = runner.invoke(cli, ["archive", "check"])
+    with ctx.db.transaction() as session:
+        rows = [session.get(Document, document_id) for document_id in ids]
+        flipped = archive(ctx.settings).path(rows[0].final_pdf_sha256)
+        rows[2].final_pdf_sha256 = rows[1].final_pdf_sha256  # the pointer swapped
+    damaged = bytearray(flipped.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    flipped.chmod(0o644)
+    flipped.write_bytes(bytes(damaged))
+
+    broken = runner.invoke(cli, ["archive", "check"])
+
+    assert sound.exit_code == 0, sound.output
+    assert "3 PDF finaux vérifiés : tous présents, intacts et scellés." in sound.output
+    assert broken.exit_code == 1, broken.output
+    assert f"Document n° {ids[0]} : le PDF final est altéré" in broken.stderr
+    assert f"Document n° {ids[2]} : le fichier archivé n'est pas le PDF final" in broken.stderr
+    assert f"Document n° {ids[1]} :" not in broken.stderr
+    assert flipped.read_bytes() == bytes(damaged)  # reported, not repaired

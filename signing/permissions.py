@@ -1,0 +1,66 @@
+"""Who of a school's staff may do what: one table, which the staff pages (their
+``login_required``) and the use cases behind the JSON API (`service.accounts.permissions`) both
+ask, so a token can never do what its account's pages refuse."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from signing.vocabulary import StaffRole
+
+
+class StaffAction(StrEnum):
+    """What a staff member does to a school's documents."""
+
+    READ = "read"
+    """The dashboard, a document, its PDF, its audit trail, its verification."""
+    PREPARE = "prepare"
+    """Create a document, edit a draft, start an amendment."""
+    ISSUE = "issue"
+    """Freeze a draft and invite its signers."""
+    REMIND = "remind"
+    """Remind a signer, or send a new link."""
+    CANCEL = "cancel"
+    """Cancel a document under way."""
+    SIGN_FOR_SCHOOL = "sign_for_school"
+    """Sign the school's part, logged in."""
+
+
+_PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
+
+PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
+    StaffAction.READ: frozenset(StaffRole),
+    StaffAction.PREPARE: _PREPARERS,
+    StaffAction.ISSUE: _PREPARERS,
+    StaffAction.REMIND: _PREPARERS,
+    StaffAction.CANCEL: _PREPARERS,
+    StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
+}
+"""An admin manages the school's accounts and reads its documents; it changes none (see
+`StaffRole`). Only the head signs for the school."""
+
+_DOING: Mapping[StaffAction, str] = {
+    StaffAction.READ: "consulter les documents",
+    StaffAction.PREPARE: "préparer ou modifier un document",
+    StaffAction.ISSUE: "émettre un document",
+    StaffAction.REMIND: "relancer un signataire",
+    StaffAction.CANCEL: "annuler un document",
+    StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
+}
+
+
+def roles_allowed(action: StaffAction) -> tuple[StaffRole, ...]:
+    """The roles that may do `action`, in the vocabulary's order."""
+    return tuple(role for role in StaffRole if role in PERMITTED[action])
+
+
+def refusal(role: str, action: StaffAction) -> str | None:
+    """Why a staff member of `role` may not do `action`, in French; None when they may."""
+    try:
+        staff_role = StaffRole(role)
+    except ValueError:
+        return f"ce compte ne peut pas {_DOING[action]}"
+    if staff_role in PERMITTED[action]:
+        return None
+    return f"un compte « {staff_role.label} » ne peut pas {_DOING[action]}"
