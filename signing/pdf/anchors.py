@@ -9,6 +9,7 @@ frozen then is still signed where its template said."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from signing.data.parties import ANCHOR_PREFIX, anchor_text, legacy_anchor_text
+from signing.data.parties import anchor_text, legacy_anchor_text
 from signing.errors import (
     AnchorDuplicated,
     PdfUnreadable,
@@ -78,7 +79,7 @@ def _destinations(reader: PdfReader) -> dict[str, AnchorPlace]:
         places: dict[str, AnchorPlace] = {}
         for name, destination in named.items():
             anchor = str(name).removeprefix("/")
-            if not anchor.startswith(ANCHOR_PREFIX) or anchor not in known:
+            if anchor not in known:
                 continue
             page = reader.get_destination_page_number(destination)
             left, top = destination.left, destination.top
@@ -90,10 +91,11 @@ def _destinations(reader: PdfReader) -> dict[str, AnchorPlace]:
     return places
 
 
-def _every_anchor() -> set[str]:
-    """Each anchor a signer can have (guardians: the first ten)."""
+@functools.cache
+def _every_anchor() -> frozenset[str]:
+    """Each anchor a signer can have (guardians: the first ten), made once."""
     names = {anchor_text(role) for role in Role if role is not Role.GUARDIAN}
-    return names | {anchor_text(Role.GUARDIAN, index) for index in range(10)}
+    return frozenset(names | {anchor_text(Role.GUARDIAN, index) for index in range(10)})
 
 
 def _legacy_anchors(reader: PdfReader, wanted: set[str] | None) -> dict[str, AnchorPlace]:
