@@ -4,7 +4,8 @@ before it opens any session. Each table is declared in its concern's ``models.py
 
 from service.accounts import models as accounts
 from service.documents import models as documents
+from service.jobs import models as jobs
 from service.mail import models as mail
 from service.signers import models as signers
 
-__all__ = ["accounts", "documents", "mail", "signers"]
+__all__ = ["accounts", "documents", "jobs", "mail", "signers"]

@@ -187,6 +187,8 @@ class EventType(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     COMPLETED = "completed"
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
 
     @property
     def label(self) -> str:
@@ -203,7 +205,7 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.CREATED: ("Brouillon créé", "Document créé"),
     EventType.UPDATED: ("Brouillon modifié", "Brouillon modifié"),
     EventType.ISSUED: ("Document émis", "Document émis pour signature"),
-    EventType.INVITED: ("Invitation envoyée", "Invité à signer"),
+    EventType.INVITED: ("Invitation envoyée", "Invitation mise en file d'envoi"),
     EventType.OPENED: ("Lien de signature ouvert", "Document ouvert"),
     EventType.SIGNED: ("Signature", "Document signé"),
     EventType.DECLINED: ("Refus de signer", "Signature refusée"),
@@ -211,6 +213,8 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.CANCELLED: ("Document annulé", "Document annulé"),
     EventType.EXPIRED: ("Délai de signature dépassé", "Délai de signature expiré"),
     EventType.COMPLETED: ("Document finalisé (scellé et archivé)", "Document finalisé"),
+    EventType.DELIVERED: ("Courriel remis au serveur de messagerie", "Courriel remis"),
+    EventType.BOUNCED: ("Courriel non remis", "Courriel non remis (rejeté)"),
 }
 
 

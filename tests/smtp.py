@@ -45,6 +45,8 @@ class SmtpServer:
         self.host = host
         self.port = port
         self.deliveries: list[Delivery] = []
+        self.refused: set[str] = set()
+        """Recipients answered ``550 5.1.1`` (an unknown mailbox: a bounce)."""
         self._changed = threading.Condition()
 
     @property
@@ -73,6 +75,7 @@ class SmtpServer:
     def clear(self) -> None:
         with self._changed:
             self.deliveries.clear()
+            self.refused.clear()
 
     def record(self, delivery: Delivery) -> None:
         with self._changed:
@@ -85,6 +88,19 @@ class _Collector:
 
     def __init__(self, server: SmtpServer) -> None:
         self._server = server
+
+    async def handle_RCPT(  # noqa: N802 — aiosmtpd's hook name
+        self,
+        _server: SMTP,
+        _session: Session,
+        envelope: Envelope,
+        address: str,
+        _options: list[str],
+    ) -> str:
+        if address.lower() in self._server.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802 — aiosmtpd's hook name
         raw = cast(bytes, envelope.original_content or envelope.content)

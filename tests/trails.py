@@ -6,11 +6,24 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
+from signing.pdf.certificate_records import AuditTrail, SealRecord, SignerRecord, TrailEvent
+from signing.pdf.evidence_texts import Identification
 
 ISSUED_AT = datetime(2026, 11, 28, 8, 30, 12, tzinfo=UTC)
 SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 VERIFY_URL = "https://cosigne.lycee-michelet.fr/verifier?document=42"
+TRAIL_HEAD = "4b227777d4dd1fc61c6f884f48641d02b4d121d3fd328cb08b5531fcacdabf8a"
+CONSENT = (
+    "J'ai lu le document et j'accepte de le signer électroniquement. Ma signature a la même "
+    "valeur qu'une signature manuscrite."
+)
+SEAL = SealRecord(
+    holder="Common Name: Cosigne – cachet de développement, Organization: Cosigne",
+    issuer="Common Name: Cosigne – autorité de développement",
+    serial="1a2b3c",
+    valid_until=datetime(2036, 11, 28, tzinfo=UTC),
+    timestamp_authorities=("http://tsa.example.org/tsa",),
+)
 
 FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:132.0) Gecko/132.0 Firefox/132.0"
 SAFARI_IPHONE = (
@@ -51,14 +64,31 @@ def make_trail(*, rounds: int = 1, **changes: Any) -> AuditTrail:
     ]
     for number, (role, label, name, email, ip, agent, drawn) in enumerate(SIGNERS):
         signed_at = ISSUED_AT + timedelta(hours=number + 1)
-        signers.append(SignerRecord(role, label, name, email, signed_at, ip, agent, True, drawn))
+        method = Identification.STAFF_SESSION if role == "head" else Identification.EMAIL_LINK
+        if role == "guardian":
+            method = Identification.EMAIL_LINK_CODE
+        signers.append(
+            SignerRecord(
+                role, label, name, email, signed_at, ip, agent, True, drawn,
+                phone=f"06 00 00 00 0{number}", identification=method, consent_text=CONSENT,
+                shown_pdf_sha256=SHA256, typed_name=name.lower(),
+            )
+        )  # fmt: skip
         for repeat in range(rounds):
             shift = timedelta(seconds=repeat)
             events += [
                 TrailEvent(signed_at - timedelta(minutes=50) + shift, "invited", name, role),
+                TrailEvent(
+                    signed_at - timedelta(minutes=49) + shift,
+                    "delivered",
+                    name,
+                    role,
+                    detail=f"Invitation à signer pour {email}, message <cosigne.{number}@x> ; "
+                    "réponse du serveur : 250 OK",
+                ),
                 TrailEvent(signed_at - timedelta(minutes=5) + shift, "opened", name, role),
             ]
-        events.append(TrailEvent(signed_at, "signed", name, role))
+        events.append(TrailEvent(signed_at, "signed", name, role, ip=ip, user_agent=agent))
     events += [
         TrailEvent(ISSUED_AT + timedelta(hours=3, minutes=30), "reminded", "Anne Leroy", "head"),
         TrailEvent(ISSUED_AT + timedelta(hours=7), "completed", None, None),
@@ -74,5 +104,9 @@ def make_trail(*, rounds: int = 1, **changes: Any) -> AuditTrail:
         events=tuple(events),
         age_rule="Élève mineure (16 ans) au 28 novembre 2026 : accord du représentant légal requis",
         verify_url=VERIFY_URL,
+        stamped_sha256=SHA256[::-1],
+        trail_head=TRAIL_HEAD,
+        trail_events=len(events),
+        seal=SEAL,
     )
     return dataclasses.replace(trail, **changes)

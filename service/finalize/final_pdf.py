@@ -4,22 +4,27 @@ PDF, the certificate of signature appended, the school's seal last (`signing.pdf
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from service.accounts.models import School
 from service.documents.models import Document, Event
+from service.finalize.evidence_details import event_detail, seal_record
 from service.settings import Settings
 from signing.data.ages import MAJORITY_AGE
 from signing.data.french import format_date_fr
 from signing.data.parties import anchor_text
 from signing.data.territory import territory_of
+from signing.kinds.info import party_phone
 from signing.pdf.archive import Archive
 from signing.pdf.certificate import append_audit_pages
 from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 from signing.pdf.dev_seal import ensure_dev_seal
+from signing.pdf.evidence_texts import identification_of
 from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
 from signing.vocabulary import EventType
@@ -83,10 +88,12 @@ def _age_rule_text(document: Document, issued: Event | None) -> str:
 def _trail(settings: Settings, document: Document, school: School) -> AuditTrail:
     trail = list(document.events)
     issued = next((e for e in trail if e.type == EventType.ISSUED), None)
+    signed = {e.signer_id: e for e in trail if e.type == EventType.SIGNED}
     assert document.pdf_sha256 is not None  # noqa: S101 — a signed document was issued
+    spec = document.kind.spec
     return AuditTrail(
         document_id=document.id,
-        kind_title=document.kind.spec.title,
+        kind_title=spec.title,
         version=document.version,
         school_name=school.name,
         school_uai=school.uai or "",
@@ -102,13 +109,33 @@ def _trail(settings: Settings, document: Document, school: School) -> AuditTrail
                 user_agent=s.sign_user_agent,
                 consent=s.consent_text is not None,
                 drawn=s.signature_png is not None,
+                phone=party_phone(spec, s.role, s.guardian_index, document.data, school.phone),
+                identification=(identification_of(signed[s.id].data) if s.id in signed else None),
+                consent_text=s.consent_text,
+                shown_pdf_sha256=s.signed_pdf_sha256,
+                typed_name=s.typed_name,
             )
             for s in document.signers
         ),
-        events=tuple(TrailEvent(e.at, e.type, e.actor_name, e.role) for e in trail),
+        events=tuple(_event_record(e) for e in trail),
         age_rule=_age_rule_text(document, issued),
         verify_url=verify_url(settings),
         territory=territory_of(school.uai),
+        trail_head=document.last_event_hash or "",
+        trail_events=len(trail),
+        seal=seal_record(sealer(settings), settings),
+    )
+
+
+def _event_record(event: Event) -> TrailEvent:
+    return TrailEvent(
+        event.at,
+        event.type,
+        event.actor_name,
+        event.role,
+        ip=event.ip,
+        user_agent=event.user_agent,
+        detail=event_detail(event.type, event.data),
     )
 
 
@@ -131,6 +158,7 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> b
     trail = _trail(settings, document, school)
     with _DRAWING:
         stamped = stamp(document.pdf, marks)
+        trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())
         certified = append_audit_pages(stamped, trail)
     return sealer(settings).seal(certified, document_id=document.id)
 

@@ -8,8 +8,16 @@ from pathlib import Path
 
 from service.db import Database
 from service.mail.addresses import sender_address
+from service.mail.delivery_events import bounced, delivered
 from service.mail.outbox import BATCH_SIZE, claim, mark_failed, mark_sent
-from service.mail.transport import SmtpTransport, Unreachable, to_mime, with_attachment, write_eml
+from service.mail.transport import (
+    SmtpTransport,
+    Unreachable,
+    is_permanent,
+    to_mime,
+    with_attachment,
+    write_eml,
+)
 from service.settings import Settings
 from signing.pdf.archive import Archive
 
@@ -47,11 +55,13 @@ def deliver_due(
         while unreachable is None and (claimed := claim(db, now, batch_size)):
             for item in claimed:
                 error: BaseException | None = unreachable  # once unreachable, the rest waits
+                reply, message_id = "", ""
                 if error is None:
                     try:
                         mime = with_attachment(to_mime(item, sender), item, archive, issued)
+                        message_id = str(mime["Message-ID"])
                         if smtp is not None:
-                            smtp.send(mime, sender, item.to)
+                            reply = smtp.send(mime, sender, item.to)
                         else:
                             files.append(write_eml(settings.outbox_dir, item, mime, now))
                     except Unreachable as exc:
@@ -61,9 +71,18 @@ def deliver_due(
                     except Exception as exc:
                         error = exc
                 if error is None:
-                    mark_sent(db, item, now)
+                    written = smtp is None
+                    also = delivered(item, message_id, reply, written=written, now=now)
+                    mark_sent(db, item, now, also)
                     sent += 1
-                elif mark_failed(db, item, now, error):
+                elif mark_failed(
+                    db,
+                    item,
+                    now,
+                    error,
+                    permanent=is_permanent(error),
+                    also=bounced(item, error, now=now),
+                ):
                     abandoned += 1
                 else:
                     failed += 1

@@ -30,3 +30,7 @@ class OutboxMessage(Base):
     attachment_sha256: Mapped[str | None] = mapped_column(String(64))
     """An archived PDF attached when the message is sent (the final document)."""
     attachment_name: Mapped[str | None] = mapped_column(String(200))
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("signers.id"))
+    """The signer this message is for: its delivery or bounce goes into the document's trail."""
+    purpose: Mapped[str | None] = mapped_column(String(20))
+    """``invitation``, ``reminder``, ``code``…: what the trail says the message was."""

@@ -8,6 +8,7 @@ is never deleted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,8 +64,16 @@ MAX_ATTEMPTS = _max_attempts()
 """Attempts before giving up: the last one comes about `GIVE_UP_AFTER` after the first."""
 
 
-def queue(session: Session, message: Message, *, now: datetime) -> OutboxMessage:
-    """Add `message` to the outbox in the caller's transaction, due at once.
+def queue(
+    session: Session,
+    message: Message,
+    *,
+    now: datetime,
+    signer_id: int | None = None,
+    purpose: str | None = None,
+) -> OutboxMessage:
+    """Add `message` to the outbox in the caller's transaction, due at once. With `signer_id`
+    (and the message's document), its delivery or bounce is recorded in the document's trail.
 
     Raises BadRecipient when `message.to` is not exactly one address.
     """
@@ -79,6 +88,8 @@ def queue(session: Session, message: Message, *, now: datetime) -> OutboxMessage
         next_attempt_at=now,
         attachment_sha256=message.attachment_sha256,
         attachment_name=message.attachment_name and header_text(message.attachment_name),
+        signer_id=signer_id,
+        purpose=purpose,
     )
     session.add(row)
     return row
@@ -96,6 +107,9 @@ class Claimed:
     reply_to: str | None
     attachment_sha256: str | None = None
     attachment_name: str | None = None
+    document_id: int | None = None
+    signer_id: int | None = None
+    purpose: str | None = None
 
 
 def claim(db: Database, now: datetime, limit: int) -> list[Claimed]:
@@ -143,6 +157,9 @@ def claim(db: Database, now: datetime, limit: int) -> list[Claimed]:
                 reply_to=_reply_to(school_email or head_email),
                 attachment_sha256=row.attachment_sha256,
                 attachment_name=row.attachment_name,
+                document_id=row.document_id,
+                signer_id=row.signer_id,
+                purpose=row.purpose,
             )
             for row, school_email, head_email in rows
         ]
@@ -157,19 +174,35 @@ def _reply_to(address: str | None) -> str | None:
         return None
 
 
-def mark_sent(db: Database, item: Claimed, now: datetime) -> None:
+def mark_sent(
+    db: Database, item: Claimed, now: datetime, also: Callable[[Session], None] | None = None
+) -> None:
+    """Record the message as sent; `also` writes in the same transaction (its trail event)."""
     with db.transaction() as session:
-        session.execute(
+        done = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == item.id, OutboxMessage.sent_at.is_(None))
             .values(sent_at=now, attempts=item.attempts + 1)
             .execution_options(synchronize_session=False)
         )
+        rows: int = getattr(done, "rowcount", 1)
+        if also is not None and rows:  # a message another worker recorded is not recorded twice
+            also(session)
 
 
-def mark_failed(db: Database, item: Claimed, now: datetime, error: BaseException) -> bool:
-    """Record a failed attempt; True when it was the last one."""
-    attempts = item.attempts + 1
+def mark_failed(
+    db: Database,
+    item: Claimed,
+    now: datetime,
+    error: BaseException,
+    *,
+    permanent: bool = False,
+    also: Callable[[Session], None] | None = None,
+) -> bool:
+    """Record a failed attempt; True when it was the last one (a `permanent` refusal, such as
+    an SMTP 5xx for the recipient, is the last at once). `also` writes in the same transaction
+    when it was the last (the bounce in the trail)."""
+    attempts = max(item.attempts + 1, MAX_ATTEMPTS) if permanent else item.attempts + 1
     last = attempts >= MAX_ATTEMPTS
     text = f"{type(error).__name__}: {error}"[:2000]
     with db.transaction() as session:
@@ -183,6 +216,8 @@ def mark_failed(db: Database, item: Claimed, now: datetime, error: BaseException
             )
             .execution_options(synchronize_session=False)
         )
+        if last and also is not None:
+            also(session)
     if last:
         log.error(
             "Message %s pour %s abandonné après %s essais : %s", item.id, item.to, attempts, text

@@ -15,6 +15,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 from service.mail.addresses import find_links, header_text, single_address
 from service.mail.outbox import Claimed
@@ -66,6 +67,29 @@ def with_attachment(
     return mime
 
 
+class _ReplyKeepingSMTP(smtplib.SMTP):
+    """`smtplib.SMTP` keeping the server's answer to DATA (``250 2.0.0 Ok: queued as 4XyZ``),
+    which `send_message` discards: the acceptance is the evidence that an invitation was
+    delivered. Overriding `data` is the one way smtplib leaves to see that reply."""
+
+    last_reply: str = ""
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        code, reply = super().data(msg)
+        self.last_reply = f"{code} {reply.decode('utf-8', 'replace')}"[:300]
+        return code, reply
+
+
+def is_permanent(error: BaseException) -> bool:
+    """An SMTP refusal of the recipient or of the message with a 5xx code: trying again will
+    not help (a bounce), unlike a 4xx or a network failure."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
 class Unreachable(Exception):
     """The SMTP server could not be reached or refused the session: no message can go now."""
 
@@ -75,12 +99,12 @@ class SmtpTransport:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._connection: smtplib.SMTP | None = None
+        self._connection: _ReplyKeepingSMTP | None = None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _ReplyKeepingSMTP:
         s = self._settings
         try:
-            connection = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
+            connection = _ReplyKeepingSMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT)
         except (OSError, smtplib.SMTPException) as exc:
             raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
         try:
@@ -95,7 +119,8 @@ class SmtpTransport:
             raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
         return connection
 
-    def send(self, mime: EmailMessage, sender: Address, to: str) -> None:
+    def send(self, mime: EmailMessage, sender: Address, to: str) -> str:
+        """Send; the server's answer to the message (``250 …``) is returned."""
         if self._connection is None:
             self._connection = self._connect()
         try:
@@ -104,6 +129,7 @@ class SmtpTransport:
         except (smtplib.SMTPServerDisconnected, OSError):
             self._drop()
             raise
+        return self._connection.last_reply
 
     def _drop(self) -> None:
         if self._connection is not None:

@@ -48,4 +48,10 @@ def invite(
         signer.link_nonce = new_nonce()
     token = ctx.link_signer().make(signer.id, signer.link_nonce, now=now)
     message = compose.reminder if reminder else compose.invitation
-    outbox.queue(session, message(document, signer, school, ctx.sign_url(token)), now=now)
+    outbox.queue(
+        session,
+        message(document, signer, school, ctx.sign_url(token)),
+        now=now,
+        signer_id=signer.id,
+        purpose="reminder" if reminder else "invitation",
+    )

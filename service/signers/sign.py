@@ -18,6 +18,7 @@ from service.signers.models import Signer
 from signing.data import typed_text
 from signing.data.names import names_match
 from signing.errors import FieldIssue
+from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import EventType, SignerState
 from signing.workflow import ANSWERING_SIGNERS, SignerView, decide_sign
 
@@ -133,6 +134,7 @@ def sign(
             now=now,
             full_name=full_name,
             signature_png=signature_png,
+            extra={"identification": Identification.EMAIL_LINK.value},
         )
         _ = document.school  # the caller's page names it (reloaded if the state moved)
     return signer

@@ -9,6 +9,7 @@ from service.documents.store import get_document, lock_document
 from service.errors import NotFound, SignatureRefused
 from service.signers.models import Signer
 from service.signers.sign import record_signature, signature_issues
+from signing.pdf.evidence_texts import Identification
 from signing.permissions import StaffAction
 from signing.vocabulary import Role
 
@@ -45,6 +46,9 @@ def sign_as_staff(
             now=now,
             full_name=full_name,
             signature_png=signature_png,
-            extra={"logged_in_user": user.id},
+            extra={
+                "logged_in_user": user.id,
+                "identification": Identification.STAFF_SESSION.value,
+            },
         )
     return signer

@@ -155,3 +155,27 @@ def _signer_detail(
 def plural(count: int, noun: str) -> str:
     """« 1 jour », « 3 jours »."""
     return f"{count} {noun}{'s' if count > 1 else ''}"
+
+
+def party_phone(
+    spec: KindSpec,
+    role: Role,
+    index: int | None,
+    data: Mapping[str, Any],
+    school_phone: str | None = None,
+) -> str | None:
+    """The phone number registered for a signer in the document's data (the school's for the
+    head), as the certificate prints it; None when the data has none."""
+    person: Any = None
+    if role is Role.HEAD:
+        return school_phone or None
+    if role is Role.GUARDIAN:
+        guardians = data.get("guardians") or []
+        if index is not None and 0 <= index < len(guardians):
+            person = guardians[index]
+    elif role in spec.people:
+        person = data
+        for key in spec.people[role].split("."):
+            person = person.get(key) if isinstance(person, Mapping) else None
+    phone = person.get("phone") if isinstance(person, Mapping) else None
+    return str(phone) if phone else None

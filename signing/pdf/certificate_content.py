@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 import qrcode
@@ -14,7 +15,6 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -26,14 +26,12 @@ from signing.pdf.certificate_records import (
     EVENT_LABELS,
     STAFF_ROLE_NAMES,
     AuditTrail,
-    SignerRecord,
     TrailEvent,
-    mask_email,
     short_user_agent,
 )
+from signing.pdf.certificate_signers import signer_blocks
 from signing.pdf.certificate_style import (
     CELL_FONT,
-    MUTED,
     NAVY,
     QR_SIZE,
     RULE,
@@ -44,36 +42,51 @@ from signing.pdf.certificate_style import (
     grid,
     paragraph,
 )
-from signing.pdf.fonts import DOCUMENT_SANS_BOLD, markup
-from signing.pdf.stamp import format_clock_fr
+from signing.pdf.evidence_texts import proof_agreement, seal_statement
+from signing.pdf.evidence_texts import reliability as reliability_note
 from signing.vocabulary import Role
 
 
 def story(trail: AuditTrail) -> list[Flowable]:
+    agreement, reliability = proof_agreement(), reliability_note()
     return [
         paragraph(TITLE, Styles.title),
         paragraph(f"{trail.kind_title} – {trail.school_name}", Styles.subtitle),
         Rule(),
         paragraph(
             "Ce certificat fait partie du document signé électroniquement décrit ci-dessous. "
-            "Il indique qui l'a signé, quand et comment, et comment vérifier que le fichier n'a "
-            f"pas été modifié depuis. Les heures sont données en {trail.territory.clock_name}, "
-            "avec leur écart au temps universel (UTC).",
+            "Il indique qui l'a signé, comment chaque signataire a été identifié, ce qu'il a "
+            "accepté, quand, et comment vérifier que le fichier n'a pas été modifié depuis. Les "
+            f"heures sont données en {trail.territory.clock_name}, avec leur écart au temps "
+            "universel, et en temps universel (UTC).",
             Styles.body,
         ),
+        Spacer(1, 3),
+        paragraph(reliability.text, Styles.small),
         paragraph("Document", Styles.section),
         _document_table(trail),
+        KeepTogether([paragraph("Vérification", Styles.section), _verification(trail.verify_url)]),
         paragraph("Signataires", Styles.section),
-        _signers_table(trail.signers, trail.territory),
-        Spacer(1, 4),
+        *signer_blocks(trail.signers, trail.territory, trail.frozen_sha256),
+        paragraph("Historique", Styles.section),
         paragraph(
-            "Consenti : la personne a accepté de signer électroniquement avant de signer. "
-            "Signature : dessinée à l'écran, ou nom saisi, qui tient alors lieu de signature.",
+            "Chaque événement est chaîné au précédent par une empreinte calculée avec une clé "
+            "propre au service ; « Invitation remise » est l'acceptation du message par le "
+            "serveur de messagerie, distincte de sa mise en file d'envoi.",
             Styles.small,
         ),
-        KeepTogether([paragraph("Vérification", Styles.section), _verification(trail.verify_url)]),
-        paragraph("Historique", Styles.section),
+        Spacer(1, 3),
         _events_table(trail.events, trail.territory),
+        paragraph("Intégrité et cachet", Styles.section),
+        _integrity_table(trail),
+        KeepTogether(
+            [
+                paragraph("Convention de preuve", Styles.section),
+                paragraph(agreement.text, Styles.body),
+                Spacer(1, 3),
+                paragraph(f"Fondement : {agreement.source}.", Styles.small),
+            ]
+        ),
     ]
 
 
@@ -91,6 +104,23 @@ def _document_table(trail: AuditTrail) -> Table:
                     Styles.small,
                 ),
             ],
+        ),
+        *(
+            [
+                (
+                    "Après signatures",
+                    [
+                        paragraph(trail.stamped_sha256, Styles.mono),
+                        paragraph(
+                            "SHA-256 du même fichier, les signatures apposées, avant ce "
+                            "certificat et le cachet",
+                            Styles.small,
+                        ),
+                    ],
+                )
+            ]
+            if trail.stamped_sha256
+            else []
         ),
         ("Règle d'âge appliquée", paragraph(trail.age_rule, Styles.value)),
     ]
@@ -113,61 +143,93 @@ def _document_table(trail: AuditTrail) -> Table:
     return table
 
 
-def _signers_table(signers: Sequence[SignerRecord], territory: Territory) -> Table:
-    head = ["Signataire", "Signé le", "Adresse IP", "Navigateur", "Consenti", "Signature"]
-    rows: list[list[Any]] = [[paragraph(text, Styles.head) for text in head]]
-    for signer in signers:
-        font = Styles.cell.fontName
-        who = Paragraph(
-            f"<b>{markup(signer.role_label, DOCUMENT_SANS_BOLD.name)}</b><br/>"
-            f"{markup(signer.name, font)}<br/>"
-            f'<font color="#{MUTED.hexval()[2:]}">'
-            f"{markup(mask_email(signer.email), font)}</font>",
-            Styles.cell,
-        )
-        if signer.signed_at is None:
-            when = "non signé"
-        else:
-            place, at = territory, signer.signed_at
-            day = format_date_fr(place.day(at))
-            when = f"{day}\nà {format_clock_fr(at, place)}\n({place.utc_offset(at)})"
-        rows.append(
-            [
-                who,
-                paragraph(when, Styles.cell),
-                paragraph(signer.ip or "—", Styles.cell_mono),
-                paragraph(short_user_agent(signer.user_agent or "") or "—", Styles.cell),
-                paragraph("oui" if signer.consent else "non", Styles.cell),
-                paragraph("dessinée" if signer.drawn else "nom saisi", Styles.cell),
-            ]
-        )
-    widths = [5.2 * cm, 2.9 * cm, 2.6 * cm, 2.8 * cm, 1.6 * cm]
-    table = Table(rows, colWidths=[*widths, WIDTH - sum(widths)], repeatRows=1)
-    table.setStyle(grid(len(rows)))
-    return table
-
-
 def _events_table(events: Sequence[TrailEvent], territory: Territory) -> Table:
-    rows: list[list[Any]] = [
-        [paragraph(text, Styles.head) for text in ("Date et heure", "Événement", "Qui")]
-    ]
+    head = (f"Date ({territory.clock_name})", "UTC", "Événement", "Qui", "Depuis")
+    rows: list[list[Any]] = [[paragraph(text, Styles.head) for text in head]]
     for event in events:
         local = territory.local(event.at)
+        what: list[Flowable] = [paragraph(EVENT_LABELS.get(event.type, event.type), Styles.cell)]
+        if event.detail:
+            what.append(paragraph(event.detail, Styles.small))
+        source = " · ".join(
+            part for part in (event.ip, short_user_agent(event.user_agent or "")) if part
+        )
         rows.append(
             [
                 paragraph(
                     f"{local:%d/%m/%Y %H:%M:%S} {territory.utc_offset(event.at)}",
                     Styles.cell_mono,
                 ),
-                paragraph(EVENT_LABELS.get(event.type, event.type), Styles.cell),
+                paragraph(f"{event.at.astimezone(UTC):%H:%M:%S}", Styles.cell_mono),
+                what,
                 paragraph(_who(event), Styles.cell),
+                paragraph(source or "—", Styles.cell),
             ]
         )
     if not events:
-        rows.append([paragraph("—", Styles.cell), paragraph("aucun événement", Styles.cell), ""])
-    widths = [3.6 * cm, 5.2 * cm]
+        rows.append(
+            [paragraph("—", Styles.cell), "", paragraph("aucun événement", Styles.cell), "", ""]
+        )
+    widths = [3.4 * cm, 1.5 * cm, 4.6 * cm, 3.6 * cm]
     table = Table(rows, colWidths=[*widths, WIDTH - sum(widths)], repeatRows=1)
     table.setStyle(grid(len(rows)))
+    return table
+
+
+def _integrity_table(trail: AuditTrail) -> Table:
+    statement = seal_statement()
+    rows: list[tuple[str, Any]] = []
+    if trail.trail_head:
+        rows.append(
+            (
+                "Piste d'audit",
+                [
+                    paragraph(trail.trail_head, Styles.mono),
+                    paragraph(
+                        f"empreinte du dernier des {trail.trail_events} événements enregistrés "
+                        "au scellement ; `cosigne audit verify` la compare à la base",
+                        Styles.small,
+                    ),
+                ],
+            )
+        )
+    seal = trail.seal
+    if seal is not None:
+        rows.append(("Cachet", paragraph(statement.text, Styles.cell)))
+        rows.append(("Titulaire du certificat", paragraph(seal.holder, Styles.cell)))
+        rows.append(("Émis par", paragraph(seal.issuer, Styles.cell)))
+        until = format_date_fr(seal.valid_until.date())
+        rows.append(
+            (
+                "N° de série",
+                paragraph(f"{seal.serial} (valable jusqu'au {until})", Styles.cell_mono),
+            )
+        )
+        tsa = (
+            "Jeton d'horodatage RFC 3161 demandé à : "
+            + ", ".join(seal.timestamp_authorities)
+            + " ; s'ils ne répondent pas, le jeton est ajouté plus tard, sans toucher au "
+            "reste du fichier."
+            if seal.timestamp_authorities
+            else "Aucune autorité d'horodatage configurée : l'heure du cachet est celle du serveur."
+        )
+        rows.append(("Horodatage", paragraph(tsa, Styles.cell)))
+    table = Table(
+        [[paragraph(label, Styles.label), value] for label, value in rows] or [["", ""]],
+        colWidths=[4.2 * cm, WIDTH - 4.2 * cm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+            ]
+        )
+    )
     return table
 
 
@@ -191,13 +253,6 @@ def _verification(url: str) -> Table:
         paragraph("Adresse de vérification", Styles.label),
         paragraph(url, Styles.mono),
         Spacer(1, 5),
-        paragraph(
-            "Ce fichier est scellé : après la dernière signature, l'établissement y a apposé un "
-            "cachet électronique (signature PAdES) qui couvre tout le fichier, ce certificat "
-            "compris. La moindre modification ultérieure rend ce cachet invalide.",
-            Styles.body,
-        ),
-        Spacer(1, 4),
         paragraph(
             "Pour le vérifier, ouvrez l'adresse ci-dessus ou lisez le code QR, puis déposez le "
             "fichier sur cette page : elle indique si le cachet est valide, si le fichier est "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from signing.data.territory import METROPOLE, Territory
+from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import EventType
 
 
@@ -21,7 +22,7 @@ class SignerRecord:
     """``L'élève``, ``Le représentant légal``…"""
     name: str
     email: str
-    """Printed masked (`mask_email`), never in full."""
+    """As registered, printed in full: the address the link (and any code) went to."""
     signed_at: datetime | None
     """Timezone aware; None for a party who has not signed."""
     ip: str | None
@@ -31,6 +32,16 @@ class SignerRecord:
     """They ticked the consent to sign electronically."""
     drawn: bool
     """They drew their signature (otherwise their typed name stands for it)."""
+    phone: str | None = None
+    """As registered in the document's data (the school's for the head)."""
+    identification: Identification | None = None
+    """How they were identified when they signed; None for a party who has not signed."""
+    consent_text: str | None = None
+    """The consent sentence exactly as shown to them and accepted."""
+    shown_pdf_sha256: str | None = None
+    """Hex SHA-256 of the exact PDF shown to them when they signed."""
+    typed_name: str | None = None
+    """The name they typed when signing."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,11 @@ class TrailEvent:
     """Who acted or was acted upon (the signer invited, the staff member who issued)."""
     role: str | None
     """A signer role or a staff role (``admin``), when known."""
+    ip: str | None = None
+    user_agent: str | None = None
+    """The browser's full User-Agent; printed in short (`short_user_agent`)."""
+    detail: str | None = None
+    """What the event's data adds, in French (a message's id and the mail server's answer)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,28 @@ class AuditTrail:
     """The school's territory: times are printed in its time, with their UTC offset."""
     school_uai: str = ""
     """The school's UAI, in the running header as the document has it."""
+    stamped_sha256: str = ""
+    """Hex SHA-256 of the PDF with every signature stamped, before these pages and the seal."""
+    trail_head: str = ""
+    """The hash of the trail's last event when the document was sealed."""
+    trail_events: int = 0
+    """How many events the trail held then."""
+    seal: SealRecord | None = None
+    """The seal that will close the file."""
+
+
+@dataclass(frozen=True)
+class SealRecord:
+    """The seal's certificate and timestamp authorities, as the certificate names them."""
+
+    holder: str
+    """The seal certificate's subject (``CN=…, O=…``)."""
+    issuer: str
+    serial: str
+    """Hexadecimal."""
+    valid_until: datetime
+    timestamp_authorities: tuple[str, ...] = ()
+    """The RFC 3161 authorities asked in turn; none: the seal carries the server's time only."""
 
 
 EVENT_LABELS: dict[str, str] = {event.value: event.certificate_label for event in EventType}

@@ -23,7 +23,7 @@ from service import create_app
 from service.accounts.models import School
 from service.cli import cli
 from service.db import Database
-from service.documents.models import Document
+from service.documents.models import Document, Event
 from service.mail.addresses import BadRecipient, header_text
 from service.mail.compose import (
     Message,
@@ -575,6 +575,60 @@ def test_worker_once_expires_reminds_and_delivers(
     again = run_cosigne("worker", "--once")
     assert again.exit_code == 0, (again.output, again.exception)
     assert "0 courriel(s) envoyé(s), 0 en attente d'un nouvel essai, 0 rappel(s)" in again.output
+    # Each delivery is its own event of the trail: the server's answer and the Message-ID.
+    ids = {m["To"]: m["Message-ID"] for m in received}
+    with database.new_session() as session:
+        events = session.scalars(
+            select(Event).where(Event.document_id == waiting_id, Event.type == "delivered")
+        ).all()
+        assert sorted(e.signer_id for e in events) == sorted([guardian_id, pupil_id])
+        for event in events:
+            assert event.data["smtp_reply"] == "250 Message accepted for delivery"
+            assert event.data["message_id"] == ids[event.data["to"]]
+            assert event.data["purpose"] == "reminder"
+
+
+def test_a_refused_recipient_is_a_bounce_in_the_trail_at_once(
+    app_env: None,
+    database: Database,
+    smtp_server: SmtpServer,
+    make_request: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in smtp_server.env.items():
+        monkeypatch.setenv(name, value)
+    smtp_server.refused.add("nadia.martin@example.org")
+    real_now = datetime.now(UTC)
+    document_id, (guardian_id, pupil_id, _) = add_document(
+        database,
+        make_request("parcours")["data"],
+        deadline=real_now.date() + timedelta(days=20),
+        invited_at=real_now - timedelta(days=8),
+    )
+
+    result = run_cosigne("worker", "--once")
+
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "1 courriel(s) envoyé(s), 0 en attente d'un nouvel essai, 1 abandonné(s)" in (
+        result.output
+    )
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["zoe.martin@example.org"]
+    with database.new_session() as session:
+        types = {
+            (e.type, e.signer_id)
+            for e in session.scalars(select(Event).where(Event.document_id == document_id))
+        }
+        assert ("bounced", guardian_id) in types
+        assert ("delivered", pupil_id) in types
+        assert ("delivered", guardian_id) not in types
+        bounce = session.scalars(select(Event).where(Event.type == "bounced")).one()
+        assert "550" in bounce.data["error"]
+        assert "Mailbox unavailable" in bounce.data["error"]
+        message = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == "nadia.martin@example.org")
+        ).one()
+        assert message.sent_at is None
+        assert message.attempts == MAX_ATTEMPTS  # never tried again
 
 
 def test_worker_without_smtp_host_writes_eml_files(

@@ -44,6 +44,7 @@ TABLES = {
     "documents",
     "signers",
     "events",
+    "job_runs",
     "outbox",
     "login_attempts",
 }

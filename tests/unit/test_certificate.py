@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -12,11 +13,13 @@ import qrcode
 import qrcode.constants
 from pdftools import page_texts, pdffonts, qpdf_check, squash
 from pypdf import PdfReader
-from trails import ISSUED_AT, SHA256, SIGNERS, VERIFY_URL, make_trail
+from trails import CONSENT, ISSUED_AT, SEAL, SHA256, SIGNERS, TRAIL_HEAD, VERIFY_URL, make_trail
 
 from signing.data.territory import territory_of
 from signing.pdf.certificate import audit_pages
 from signing.pdf.certificate_records import EVENT_LABELS, mask_email, short_user_agent
+from signing.pdf.certificate_signers import consent_sha256
+from signing.pdf.evidence_texts import Identification, identification, proof_agreement
 
 HOSTILE_NAME = 'Zoé & <Lou> "O\'Brien" </para>'
 
@@ -81,29 +84,75 @@ def test_the_certificate_tells_the_document_the_signers_and_the_events() -> None
     assert text.startswith("Certificat de signature Convention de stage – Lycée professionnel")
     assert "n° 42, version 1" in text
     assert SHA256 in text
+    assert SHA256[::-1] in text  # the stamped file's hash
     assert (
         "Élève mineure (16 ans) au 28 novembre 2026 : accord du représentant légal requis" in text
     )
-    for role, label, name, email, ip, _, _ in SIGNERS:
-        assert label in text
-        assert name in text
-        assert mask_email(email) in text
-        assert email not in text
-        assert ip in text.replace(" ", ""), role  # a long IPv6 address wraps
+    flat = text.replace(" ", "")
+    for number, (role, label, name, email, ip, _, _) in enumerate(SIGNERS):
+        assert f"{label} — {name}" in text
+        assert email in flat, role  # as registered, in full (a long address may wrap)
+        assert f"06 00 00 00 0{number}" in text
+        assert ip in flat, role  # a long IPv6 address wraps
     assert "Firefox 132 sur Android" in text
     assert "Safari 17 sur iPhone" in text
-    # Paris time: signed 09:30 UTC in November.
-    assert "L'élève Nguyễn Thị Lan l•••••@example.org 28 novembre 2026 à 13 h 30 (UTC+1)" in text
+    # Paris time and UTC: signed 09:30:12 UTC in November.
     assert (
-        "28/11/2026 09:30:12 UTC+1 Document émis pour signature Anne Leroy (chef d'établissement)"
+        "28 novembre 2026 à 13 h 30 min 12 s (heure de Paris, UTC+1) soit 2026-11-28 12:30:12 UTC"
         in text
     )
+    assert (
+        "28/11/2026 09:30:12 UTC+1 08:30:12 Document émis pour signature Anne Leroy "
+        "(chef d'établissement)" in text
+    )
     assert "Les heures sont données en heure de Paris, avec leur écart au temps universel" in text
-    for word in ("créé", "émis", "Invité", "ouvert", "signé", "Relancé", "finalisé"):
+    for word in ("créé", "émis", "file d'envoi", "ouvert", "signé", "Relancé", "finalisé"):
         assert word in text
+    assert "Courriel remis Invitation à signer pour nadia.martin@example.org" in text
     assert "Cosigne (automatique)" in text
     assert VERIFY_URL in text
-    assert "Ce fichier est scellé" in text
+
+
+def test_the_certificate_says_how_each_signer_was_identified_and_what_they_accepted() -> None:
+    text = squash("\n".join(page_texts(audit_pages(make_trail()))))
+
+    assert text.count(f"Consentement accepté « {CONSENT} »") == len(SIGNERS)
+    assert text.count(f"SHA-256 {consent_sha256(CONSENT)}") == len(SIGNERS)
+    assert consent_sha256(CONSENT) == hashlib.sha256(CONSENT.encode()).hexdigest()
+    for method in Identification:
+        assert f"Identification {squash(identification(method).text)}" in text
+    assert text.count(f"Fichier présenté (SHA-256) {SHA256} identique au fichier émis") == len(
+        SIGNERS
+    )
+    assert "nom saisi : « nadia martin »" in text
+
+
+def test_the_certificate_names_the_trail_head_the_seal_and_the_proof_agreement() -> None:
+    text = squash("\n".join(page_texts(audit_pages(make_trail()))))
+
+    assert f"Piste d'audit {TRAIL_HEAD}" in text
+    assert SEAL.holder in text
+    assert SEAL.issuer in text
+    assert "1a2b3c (valable jusqu'au 28 novembre 2036)" in text
+    assert "http://tsa.example.org/tsa" in text
+    assert squash(proof_agreement().text) in text
+    assert "Code civil 1356" in text
+    assert "signature électronique simple : sa fiabilité n'est pas présumée" in text
+
+
+def test_without_a_timestamp_authority_the_certificate_says_the_time_is_the_servers() -> None:
+    seal = dataclasses.replace(SEAL, timestamp_authorities=())
+    text = squash("\n".join(page_texts(audit_pages(make_trail(seal=seal)))))
+
+    assert "l'heure du cachet est celle du serveur" in text
+
+
+def test_a_signer_who_saw_another_file_is_told_apart() -> None:
+    trail = make_trail()
+    signers = (dataclasses.replace(trail.signers[0], shown_pdf_sha256="0" * 64), *trail.signers[1:])
+    text = squash("\n".join(page_texts(audit_pages(dataclasses.replace(trail, signers=signers)))))
+
+    assert f"{'0' * 64} DIFFÉRENT au fichier émis" in text
 
 
 def test_the_events_are_listed_in_order_over_as_many_pages_as_they_need() -> None:
@@ -114,7 +163,9 @@ def test_the_events_are_listed_in_order_over_as_many_pages_as_they_need() -> Non
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} sur {len(pages)}" in page
         assert "Certificat de signature – Convention de stage n° 42, version 1" in page
-    assert all("Date et heure" in page for page in pages[1:])  # the table's head, repeated
+    listing = [page for page in pages if "Document ouvert" in page]
+    assert len(listing) >= 2
+    assert all("Date (heure de Paris)" in page for page in listing)  # the table's head, repeated
     times = [
         line.split()[0] + " " + line.split()[1]
         for page in pages
@@ -193,5 +244,5 @@ def test_a_school_overseas_gets_its_own_time_and_offset() -> None:
     text = squash("\n".join(page_texts(audit_pages(trail))))
 
     assert "Les heures sont données en heure de La Réunion, avec leur écart" in text
-    assert "28/11/2026 12:30:12 UTC+4 Document émis pour signature" in text
+    assert "28/11/2026 12:30:12 UTC+4 08:30:12 Document émis pour signature" in text
     assert "heure de Paris" not in text

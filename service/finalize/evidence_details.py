@@ -1,0 +1,56 @@
+"""What the certificate says beside an event (a message's id and the mail server's answer, a
+bounce's reason, a signer's identification), and which seal will close the file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from service.settings import Settings
+from signing.pdf.certificate_records import SealRecord
+from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of
+from signing.pdf.seal import Sealer
+from signing.vocabulary import EventType
+
+_PURPOSES = {
+    "invitation": "invitation à signer",
+    "reminder": "relance",
+    "code": "code à usage unique",
+    "completed": "document final",
+    "informed": "information du représentant légal",
+}
+
+
+def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
+    """French, one line or two; None when the event says it all."""
+    data = data or {}
+    if type_ == EventType.DELIVERED:
+        purpose = _PURPOSES.get(str(data.get("purpose") or ""), "courriel")
+        reply = data.get("smtp_reply") or "accepté"
+        return (
+            f"{purpose[:1].upper()}{purpose[1:]} pour {data.get('to', '?')}, message "
+            f"{data.get('message_id', '?')} ; réponse du serveur : {reply}"
+        )
+    if type_ == EventType.BOUNCED:
+        purpose = _PURPOSES.get(str(data.get("purpose") or ""), "courriel")
+        return (
+            f"{purpose[:1].upper()}{purpose[1:]} pour {data.get('to', '?')} refusé : "
+            f"{data.get('error', 'raison inconnue')}"
+        )
+    if type_ == EventType.SIGNED:
+        method = IDENTIFICATION_NAMES[identification_of(dict(data))]
+        shown = data.get("pdf_sha256")
+        return f"{method} ; fichier SHA-256 {shown}" if shown else method
+    return None
+
+
+def seal_record(sealer: Sealer, settings: Settings) -> SealRecord:
+    certificate = sealer.certificate
+    validity = certificate["tbs_certificate"]["validity"]
+    return SealRecord(
+        holder=certificate.subject.human_friendly,
+        issuer=certificate.issuer.human_friendly,
+        serial=format(certificate.serial_number, "x"),
+        valid_until=validity["not_after"].native,
+        timestamp_authorities=tuple(u for u in (settings.tsa_url or "").split(",") if u),
+    )

@@ -1,0 +1,123 @@
+"""The certificate's signer blocks: for each party, who they are as registered, how they were
+identified, what they consented to (the text and its SHA-256), when they signed (local time and
+UTC), from where, and the SHA-256 of the exact PDF they were shown beside their signature."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from signing.data.french import format_date_fr
+from signing.data.territory import Territory
+from signing.pdf.certificate_records import SignerRecord, short_user_agent
+from signing.pdf.certificate_style import CELL_FONT, HEAD_FILL, RULE, WIDTH, Styles, paragraph
+from signing.pdf.evidence_texts import identification
+from signing.pdf.fonts import DOCUMENT_SANS_BOLD, markup
+
+_LABEL_WIDTH = 3.6 * cm
+
+
+def consent_sha256(text: str) -> str:
+    """SHA-256 (hex) of the consent sentence as shown, UTF-8, without trailing spaces."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
+def moment_lines(at: datetime, territory: Territory) -> str:
+    """``7 décembre 2026 à 14 h 32 min 05 s (heure de Paris, UTC+1)`` then, on a second line,
+    ``soit 2026-12-07 13:32:05 UTC``."""
+    local = territory.local(at)
+    return (
+        f"{format_date_fr(territory.day(at))} à {local.hour} h {local.minute:02d} min "
+        f"{local.second:02d} s ({territory.clock_name}, {territory.utc_offset(at)})\n"
+        f"soit {at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    )
+
+
+def signer_blocks(
+    signers: Sequence[SignerRecord], territory: Territory, frozen_sha256: str
+) -> list[Flowable]:
+    blocks: list[Flowable] = []
+    for signer in signers:
+        blocks.append(KeepTogether([_block(signer, territory, frozen_sha256), Spacer(1, 6)]))
+    return blocks
+
+
+def _block(signer: SignerRecord, territory: Territory, frozen_sha256: str) -> Table:
+    font = Styles.cell.fontName
+    title = Paragraph(
+        f"<b>{markup(signer.role_label, DOCUMENT_SANS_BOLD.name)}</b> — "
+        f"{markup(signer.name, font)}",
+        Styles.value,
+    )
+    rows: list[tuple[str, Any]] = [
+        ("Courriel enregistré", paragraph(signer.email or "—", Styles.cell)),
+        ("Téléphone enregistré", paragraph(signer.phone or "—", Styles.cell)),
+    ]
+    if signer.signed_at is None:
+        rows.append(("Signature", paragraph("n'a pas signé", Styles.cell)))
+    else:
+        rows.extend(_signed_rows(signer, territory, frozen_sha256))
+    table = Table(
+        [[title, ""], *([paragraph(label, Styles.head), value] for label, value in rows)],
+        colWidths=[_LABEL_WIDTH, WIDTH - _LABEL_WIDTH],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("SPAN", (0, 0), (-1, 0)),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def _signed_rows(
+    signer: SignerRecord, territory: Territory, frozen_sha256: str
+) -> list[tuple[str, Any]]:
+    assert signer.signed_at is not None  # noqa: S101
+    method = identification(signer.identification) if signer.identification else None
+    consent = signer.consent_text
+    consent_cell: Any = paragraph("non recueilli", Styles.cell)
+    if consent:
+        consent_cell = [
+            paragraph(f"« {consent} »", Styles.cell),
+            paragraph(f"SHA-256 {consent_sha256(consent)}", Styles.cell_mono),
+        ]
+    shown = signer.shown_pdf_sha256
+    shown_cell: Any = paragraph("non enregistré", Styles.cell)
+    if shown:
+        same = "identique" if shown == frozen_sha256 else "DIFFÉRENT"
+        shown_cell = [
+            paragraph(shown, Styles.cell_mono),
+            paragraph(f"{same} au fichier émis décrit plus haut", Styles.small),
+        ]
+    drawn = "tracée à l'écran" if signer.drawn else "nom saisi, qui tient lieu de signature"
+    typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name else ""
+    agent = signer.user_agent or ""
+    return [
+        ("Identification", paragraph(method.text if method else "non enregistrée", Styles.cell)),
+        ("Consentement accepté", consent_cell),
+        ("Signé le", paragraph(moment_lines(signer.signed_at, territory), Styles.cell)),
+        ("Signature", paragraph(drawn + typed, Styles.cell)),
+        ("Fichier présenté (SHA-256)", shown_cell),
+        ("Adresse IP", paragraph(signer.ip or "inconnue", Styles.cell_mono)),
+        (
+            "Navigateur",
+            [
+                paragraph(short_user_agent(agent) or "inconnu", Styles.cell),
+                paragraph(agent[:300], Styles.small) if agent else Spacer(1, 0),
+            ],
+        ),
+    ]
