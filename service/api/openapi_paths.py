@@ -183,4 +183,16 @@ def _action_paths() -> Json:
                 errors=("NotFound",),
             ),
         },
+        "/documents/{document_id}/evidence": {
+            "parameters": [DOCUMENT_ID],
+            "get": operation(
+                "getDocumentEvidence",
+                "Le dossier de preuve : les faits du certificat de signature (identité et moyen "
+                "d'identification de chaque signataire, consentement et son empreinte, fichier "
+                "présenté, événements en UTC et en heure locale, remise des courriels, tête de la "
+                "piste d'audit, cachet), au format cosigne-evidence/1.",
+                {"200": json_response("Le dossier de preuve.", {"type": "object"})},
+                errors=("NotFound", "Conflict"),
+            ),
+        },
     }

@@ -26,6 +26,7 @@ from service.documents import amend, cancel, create, issue, preview, queries, up
 from service.documents.models import Document
 from service.documents.store import get_document
 from service.errors import BadBody, SignerNotFound, Unauthorized, json_answer
+from service.finalize.evidence_export import evidence_of
 from service.signers import remind
 from signing.errors import (
     ConversionError,
@@ -177,3 +178,10 @@ def remind_signer(document_id: int, signer_id: int) -> ResponseReturnValue:
 def document_events(document_id: int) -> ResponseReturnValue:
     document = _reread(document_id)
     return jsonify({"events": [event_json(e) for e in document.events]})
+
+
+@bp.get(f"/documents/<{ID}:document_id>/evidence")
+def document_evidence(document_id: int) -> ResponseReturnValue:
+    """The evidence file as JSON: the certificate's facts, with every event's hash."""
+    document = _reread(document_id)
+    return jsonify(evidence_of(context.current().settings, document, document.school))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +29,8 @@ from service.documents.labels import template_labels
 from service.documents.links import amendments_of, children_of
 from service.documents.models import Document
 from service.documents.preview import document_pdf as pdf_of
-from service.errors import public_message
+from service.errors import Conflict, public_message
+from service.finalize.evidence_export import evidence_of
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from service.verify import checks
@@ -139,6 +141,27 @@ def audit_trail(document_id: int) -> ResponseReturnValue:
     breaks = trail.check_chain(events, document.last_event_hash)
     return render_template(
         "staff/audit.html", document=document, trail=events, breaks=breaks, labels=template_labels()
+    )
+
+
+@bp.get("/documents/<int:document_id>/preuves.json")
+@login_required(*READ_ROLES)
+def evidence_file(document_id: int) -> ResponseReturnValue:
+    """The evidence file as JSON, downloaded: the certificate's facts, with every event's hash."""
+    document = document_of(document_id)
+    try:
+        found = evidence_of(context.current().settings, document, document.school)
+    except Conflict as exc:
+        flash(public_message(exc), "error")
+        return to_document(document.id)
+    body = json.dumps(found, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="preuves-document-{document.id}.json"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -85,7 +85,8 @@ def _age_rule_text(document: Document, issued: Event | None) -> str:
     return f"Âge de l'élève au {day} : {age} ans, majorité ; signe seul."
 
 
-def _trail(settings: Settings, document: Document, school: School) -> AuditTrail:
+def audit_trail(settings: Settings, document: Document, school: School) -> AuditTrail:
+    """What the certificate (and the JSON evidence file) says of `document` now."""
     trail = list(document.events)
     issued = next((e for e in trail if e.type == EventType.ISSUED), None)
     signed = {e.signer_id: e for e in trail if e.type == EventType.SIGNED}
@@ -155,7 +156,7 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> b
         for s in document.signers
         if s.signed_at is not None
     ]
-    trail = _trail(settings, document, school)
+    trail = audit_trail(settings, document, school)
     with _DRAWING:
         stamped = stamp(document.pdf, marks)
         trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())

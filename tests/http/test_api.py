@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 from service.accounts.api_tokens import create_api_token, revoke_api_token
 from service.accounts.models import ApiToken, School, User
 from service.db import Database
-from service.documents.models import Document
+from service.documents.models import Document, Event
 from service.mail.models import OutboxMessage
 from signing.kinds import Kind
 from signing.pdf.convert import ConverterPool, ConverterSettings
@@ -290,7 +290,7 @@ def test_openapi_describes_every_route_and_both_kinds(app: Flask) -> None:
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert described == routed
-    assert len(routed) == 11
+    assert len(routed) == 12
     for path, item in spec["paths"].items():
         placeholders = set(re.findall(r"{(\w+)}", path))
         assert {p["name"] for p in item.get("parameters", []) if p["in"] == "path"} == placeholders
@@ -699,6 +699,35 @@ def test_issue_freezes_the_pdf_invites_the_signers_and_queues_their_mail(
     assert pdf.data.startswith(b"%PDF")
     assert hashlib.sha256(pdf.data).hexdigest() == document["pdf_sha256"]
     assert api.get(f"/documents/{document_id}").json == document
+
+
+def test_the_evidence_file_is_refused_for_a_draft_and_tells_the_facts_once_issued(
+    api: Api, database: Database, libreoffice: ConverterPool, make_request
+) -> None:
+    document_id = api.create(make_request("parcours", pupil_minor=True))["id"]
+
+    draft = api.get(f"/documents/{document_id}/evidence")
+
+    assert draft.status_code == 409
+    assert "n'a pas encore de dossier de preuve" in draft.json["errors"][0]["message"]
+    issued = api.post(f"/documents/{document_id}/issue").json
+    evidence = api.get(f"/documents/{document_id}/evidence")
+    assert evidence.status_code == 200
+    body = evidence.json
+    assert body["format"] == "cosigne-evidence/1"
+    assert body["document"]["issued_pdf_sha256"] == issued["pdf_sha256"]
+    assert body["document"]["final_pdf_sha256"] is None
+    assert [s["email"] for s in body["signers"]] == [s["email"] for s in issued["signers"]]
+    assert all(s["signed_at"] is None and s["identification"] is None for s in body["signers"])
+    with database.new_session() as session:
+        stored = session.scalars(
+            select(Event).where(Event.document_id == document_id).order_by(Event.seq)
+        ).all()
+        assert [e["hash"] for e in body["events"]] == [e.hash for e in stored]
+        assert body["trail"]["head"] == stored[-1].hash
+    assert body["events"][1]["label"] == "Document émis pour signature"
+    assert body["events"][1]["at"]["utc"].endswith("Z")
+    assert "Code civil 1356" in body["proof_agreement"]["source"]
 
 
 def test_an_issued_document_refuses_edits_and_a_second_issue(

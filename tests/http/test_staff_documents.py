@@ -5,6 +5,7 @@ leave every table as it was (`snapshot` before and after)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -848,6 +849,26 @@ def test_the_audit_trail_of_another_school_is_not_found(
     other_head = make_user(ctx.db, make_school(ctx.db, uai="0170022G"), role="head")
     theirs = create_document(ctx, other_head, make_request("parcours"))
     assert client.get(f"/documents/{theirs.id}/piste-audit").status_code == 404
+    assert client.get(f"/documents/{theirs.id}/preuves.json").status_code == 404
+
+
+def test_the_evidence_file_downloads_as_json_from_the_document_page(
+    client: FlaskClient, ctx: Context, issued: Document, make_request, head: User
+) -> None:
+    page = text(client.get(f"/documents/{issued.id}"))
+    assert "Dossier de preuve (JSON)" in page
+
+    answer = client.get(f"/documents/{issued.id}/preuves.json")
+
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/json"
+    assert f'filename="preuves-document-{issued.id}.json"' in answer.headers["Content-Disposition"]
+    body = json.loads(answer.data)
+    assert body["document"]["id"] == issued.id
+    assert body["document"]["issued_pdf_sha256"] == issued.pdf_sha256
+    draft = create_document(ctx, head, make_request("parcours"))
+    refused = client.get(f"/documents/{draft.id}/preuves.json", follow_redirects=True)
+    assert "n'a pas encore de dossier de preuve" in text(refused)
 
 
 def test_the_staff_navigation_is_in_the_header(client: FlaskClient) -> None:
