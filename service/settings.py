@@ -42,6 +42,9 @@ class Settings:
     """COSIGNE_LINK_MAX_AGE_DAYS: how long a signing link lives (default 30)."""
     remind_every_days: int
     """COSIGNE_REMIND_EVERY_DAYS: automatic reminder to a signer who has not signed (default 7)."""
+    archive_check_hours: int
+    """COSIGNE_ARCHIVE_CHECK_HOURS: how often the worker checks every archived final PDF and mails
+    the schools' admins what is damaged or missing (default 24)."""
     trusted_proxies: int
     """COSIGNE_TRUSTED_PROXIES: reverse proxies in front of the app whose X-Forwarded-For is
     believed for the signer's IP address (default 0: the connection's address)."""
@@ -114,6 +117,9 @@ class Settings:
             soffice=get("SOFFICE", "soffice"),
             link_max_age_days=_positive_int(get("LINK_MAX_AGE_DAYS", "30"), "LINK_MAX_AGE_DAYS"),
             remind_every_days=_positive_int(get("REMIND_EVERY_DAYS", "7"), "REMIND_EVERY_DAYS"),
+            archive_check_hours=_positive_int(
+                get("ARCHIVE_CHECK_HOURS", "24"), "ARCHIVE_CHECK_HOURS"
+            ),
             trusted_proxies=_positive_int(
                 get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES", zero=True
             ),

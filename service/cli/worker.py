@@ -1,11 +1,12 @@
 """`cosigne worker`: delivers the outbox and runs the timed jobs until it is stopped.
 
 Each pass sends the mail that is due (`service.mail.deliver`); every `JOBS_EVERY` seconds it
-first closes the documents past their deadline (`service.documents.expire`) and reminds the
-signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`), so the reminders
-go out in the
-same pass. Nothing is kept in memory between passes: several workers may run at once, each
-message is claimed by one of them.
+first closes the documents past their deadline (`service.documents.expire`), reminds the
+signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`) and, once every
+`COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`), so the
+reminders and the archive's alerts go out in the same pass. Nothing is kept in memory between
+passes: several workers may run at once, each message is claimed by one of them, and the archive
+check is claimed in the database (`service.jobs.schedule`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from service.cli.french import BadArgument, FrenchCommand
 from service.context import Context
 from service.documents.expire import expire_due
 from service.finalize.finalize import finalize_due
+from service.jobs.archive_watch import watch_archive
 from service.mail.addresses import BadSender, sender_address
 from service.mail.deliver import DeliveryReport, deliver_due
 from service.settings import Settings
@@ -52,6 +54,8 @@ class PassReport:
     reminded: int | None
     expired: int | None
     errors: int
+    damaged: int | None = None
+    """Damaged or missing archived files found, when the archive check ran in this pass."""
 
     def summary(self) -> str:
         d = self.delivery
@@ -62,6 +66,8 @@ class PassReport:
             parts.append(f"{self.reminded} rappel(s)")
         if self.expired is not None:
             parts.append(f"{self.expired} document(s) expiré(s)")
+        if self.damaged is not None:
+            parts.append(f"archives vérifiées : {self.damaged} fichier(s) endommagé(s)")
         if self.errors:
             parts.append(f"{self.errors} erreur(s), voir le journal")
         return "Passe terminée : " + ", ".join(parts) + "."
@@ -70,7 +76,13 @@ class PassReport:
     def did_something(self) -> bool:
         d = self.delivery
         return bool(
-            d.sent or d.failed or d.abandoned or self.reminded or self.expired or self.errors
+            d.sent
+            or d.failed
+            or d.abandoned
+            or self.reminded
+            or self.expired
+            or self.errors
+            or self.damaged is not None
         )
 
 
@@ -93,12 +105,14 @@ def _step(name: str, action: Callable[[], T], default: T) -> tuple[T, int]:
 
 def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
     """One pass: the timed jobs (when `jobs`), then the delivery of every message due."""
-    reminded = expired = None
+    reminded = expired = damaged = None
     errors = 0
     if jobs:
         expired, failed = _step("expiration", lambda: expire_due(ctx), None)
         errors += failed
         reminded, failed = _step("rappels", lambda: remind_due(ctx), None)
+        errors += failed
+        damaged, failed = _step("vérification des archives", lambda: watch_archive(ctx), None)
         errors += failed
     _, failed = _step("finalisation", lambda: finalize_due(ctx), 0)
     errors += failed
@@ -107,7 +121,7 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         lambda: deliver_due(ctx.db, ctx.settings, now=ctx.now()),
         DeliveryReport(),
     )
-    report = PassReport(delivery, reminded, expired, errors + failed)
+    report = PassReport(delivery, reminded, expired, errors + failed, damaged)
     if report.did_something:
         log.info("%s", report.summary())
     return report

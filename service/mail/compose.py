@@ -236,3 +236,30 @@ def declined_notice(document: Document, signer: Signer, school: School, reason: 
         html=html,
         document_id=document.id,
     )
+
+
+def archive_damaged(
+    school: School, to: str, findings: list[tuple[int, str, str]], base_url: str
+) -> Message:
+    """Tells a school's admin which archived final PDFs the scheduled check found damaged or
+    missing (`findings`: document number, problem, the document page's address)."""
+    sch = _school(school)
+    text, html = render(
+        "archive_damaged",
+        {
+            "school": sch,
+            "findings": [
+                {"id": number, "problem": _plain(problem), "url": url}
+                for number, problem, url in findings
+            ],
+            "base_url": base_url,
+        },
+    )
+    count = len(findings)
+    noun = "document signé endommagé" if count == 1 else "documents signés endommagés"
+    return Message(
+        to=to,
+        subject=header_text(f"Archives : {count} {noun} – {sch['name']}")[:SUBJECT_MAX],
+        text=text,
+        html=html,
+    )

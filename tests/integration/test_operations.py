@@ -419,3 +419,58 @@ def test_archive_check_finds_a_flipped_byte_and_a_swapped_pointer(
     assert f"Document n° {ids[2]} : le fichier archivé n'est pas le PDF final" in broken.stderr
     assert f"Document n° {ids[1]} :" not in broken.stderr
     assert flipped.read_bytes() == bytes(damaged)  # reported, not repaired
+
+
+def test_the_worker_checks_the_archive_on_schedule_and_mails_the_schools_admins(
+    database, tmp_path, converter, smtp_server, make_request
+) -> None:
+    """A flipped byte on disk: the worker's next pass finds it, mails the school's admin and
+    head through the real SMTP server, and does not check again before the period is over."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from factories import complete_document  # noqa: PLC0415
+
+    from service.cli.worker import run_pass  # noqa: PLC0415
+    from service.finalize.final_pdf import archive  # noqa: PLC0415
+    from service.jobs.models import JobRun  # noqa: PLC0415
+
+    clock = FrozenClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+    ctx = make_context(database, tmp_path, converter, clock=clock, **smtp_server.env)
+    school = make_school(database)
+    head = make_user(database, school, role="head", email="proviseure@example.edu")
+    make_user(database, school, role="admin", email="secretariat@example.edu")
+    make_user(database, school, role="referent", email="prof@example.edu")
+    make_user(database, make_school(database, uai="0170022G"), role="admin", email="x@example.edu")
+    kept, damaged_id = (complete_document(ctx, head, make_request("parcours")) for _ in range(2))
+    first = run_pass(ctx)  # sound: the check runs, nothing to tell
+    assert first.damaged == 0
+    smtp_server.clear()
+    with ctx.db.new_session() as session:
+        flipped = archive(ctx.settings).path(session.get(Document, damaged_id).final_pdf_sha256)
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    flipped.chmod(0o644)
+    flipped.write_bytes(bytes(data))
+
+    clock.advance(hours=1)
+    assert run_pass(ctx).damaged is None  # not due yet: checked once a day
+    clock.advance(hours=24)
+    report = run_pass(ctx)
+
+    assert report.damaged == 1
+    assert "archives vérifiées : 1 fichier(s) endommagé(s)" in report.summary()
+    received = smtp_server.wait_for(2)
+    assert sorted(m["To"] for m in received) == [
+        "proviseure@example.edu",
+        "secretariat@example.edu",
+    ]
+    body = received[0].get_body(("plain",)).get_content()
+    assert received[0]["Subject"].startswith("Archives : 1 document signé endommagé")
+    assert f"Document n° {damaged_id} : le PDF final est altéré" in body
+    assert f"Document n° {kept} :" not in body
+    assert "Rien n'a été modifié ni refabriqué" in body
+    assert flipped.read_bytes() == bytes(data)  # reported, never repaired
+    with ctx.db.new_session() as session:
+        run = session.get(JobRun, "archive_check")
+        assert run.last_run_at == clock.now
+        assert "1 endommagé(s)" in run.summary
