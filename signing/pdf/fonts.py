@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
@@ -72,6 +73,7 @@ FALLBACK: dict[str, tuple[Face, ...]] = {
     DOCUMENT_SANS.name: (SANS, SYMBOLS),
     DOCUMENT_SANS_BOLD.name: (SANS_BOLD, SYMBOLS),
     DOCUMENT_MONO.name: (MONO, SYMBOLS),
+    SANS.name: (SYMBOLS,),
 }
 """For each document face, the faces that draw what it lacks, the first that can."""
 
@@ -142,9 +144,10 @@ def register_fonts() -> None:
         )
 
 
-def markup(text: str, font_name: str) -> str:
-    """`text` as reportlab paragraph markup (``<``, ``&`` escaped), with every run of
-    characters that `font_name` cannot draw set in the first of its `FALLBACK` faces that can."""
+def runs(text: str, font_name: str) -> list[tuple[str, str]]:
+    """`text` cut in runs ``(face, characters)``: each run in `font_name` when it has the
+    glyphs, else in the first of its `FALLBACK` faces that has them (spaces stay with the run
+    before them)."""
     register_fonts()
     chain = [font_name, *(face.name for face in FALLBACK.get(font_name, ()))]
     chain = [name for name in chain if _covered(name)]
@@ -157,10 +160,32 @@ def markup(text: str, font_name: str) -> str:
             parts[-1] = (face, parts[-1][1] + char)
         else:
             parts.append((face, char))
+    return parts
+
+
+def markup(text: str, font_name: str) -> str:
+    """`text` as reportlab paragraph markup (``<``, ``&`` escaped), with every run of
+    characters that `font_name` cannot draw set in the first of its `FALLBACK` faces that can."""
     return "".join(
         escape(run) if face == font_name else f'<font name="{face}">{escape(run)}</font>'
-        for face, run in parts
+        for face, run in runs(text, font_name)
     )
+
+
+def width(text: str, font_name: str, size: float) -> float:
+    """The width of `text` drawn run by run (`runs`), in points."""
+    return float(
+        sum(pdfmetrics.stringWidth(run, face, size) for face, run in runs(text, font_name))
+    )
+
+
+def draw(canvas: Any, x: float, y: float, text: str, *, font_name: str, size: float) -> None:
+    """Draw `text` on a reportlab canvas at (`x`, `y`), each run in a face that has its
+    glyphs: an emoji or an ideogram in a name is drawn, never a box."""
+    for face, run in runs(text, font_name):
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, face, size)
 
 
 @cache

@@ -26,7 +26,6 @@ from pypdf import PageObject, PdfReader
 from reportlab.lib.colors import Color
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from signing.data.french import format_date_fr
@@ -37,7 +36,7 @@ from signing.errors import (
     SignatureImageUnreadable,
 )
 from signing.pdf.anchors import AnchorPlace, find_anchors_in
-from signing.pdf.fonts import SANS, register_fonts
+from signing.pdf.fonts import SANS, draw, register_fonts, width
 from signing.pdf.increment import Update, open_pdf
 from signing.pdf.overlay import lay_over
 
@@ -209,10 +208,9 @@ def _draw_mark(
     size, lines = _fit_caption(signed_caption(mark.name, mark.signed_at, mark.territory))
     leading = size * 1.2
     canvas.setFillColor(INK)
-    canvas.setFont(SANS.name, size)
     baseline = bottom + 2 + (len(lines) - 1) * leading
     for line in lines:
-        canvas.drawString(left, baseline, line)
+        draw(canvas, left, baseline, line, font_name=SANS.name, size=size)
         baseline -= leading
     space_bottom = bottom + 2 + (len(lines) - 1) * leading + size + 3
     space_height = max(top - space_bottom, _MIN_SPACE)
@@ -227,10 +225,10 @@ def _draw_mark(
             mask="auto",
         )
     elif name := _clean_name(mark.name):
-        width = stringWidth(name, SANS.name, NAME_SIZE)
-        name_size = min(NAME_SIZE, NAME_SIZE * BOX_WIDTH / width, space_height)
-        canvas.setFont(SANS.name, name_size)
-        canvas.drawString(left, space_bottom + (space_height - name_size) / 2, name)
+        wide = width(name, SANS.name, NAME_SIZE)
+        name_size = min(NAME_SIZE, NAME_SIZE * BOX_WIDTH / wide, space_height)
+        middle = space_bottom + (space_height - name_size) / 2
+        draw(canvas, left, middle, name, font_name=SANS.name, size=name_size)
 
 
 def _fit_caption(caption: str) -> tuple[float, list[str]]:
@@ -239,7 +237,7 @@ def _fit_caption(caption: str) -> tuple[float, list[str]]:
     while True:
         lines = _wrap(_caption_words(caption), size)
         if size <= CAPTION_MIN_SIZE or all(
-            stringWidth(line, SANS.name, size) <= BOX_WIDTH for line in lines
+            width(line, SANS.name, size) <= BOX_WIDTH for line in lines
         ):
             return size, lines
         size -= 0.5
@@ -265,7 +263,7 @@ def _wrap(words: Sequence[str], size: float) -> list[str]:
     current = ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if current and stringWidth(candidate, SANS.name, size) > BOX_WIDTH:
+        if current and width(candidate, SANS.name, size) > BOX_WIDTH:
             lines.append(current)
             current = word
         else:

@@ -157,6 +157,21 @@ def _crop(image: Image.Image, region: tuple[float, float, float, float], height:
     )
 
 
+def test_a_name_with_an_emoji_is_drawn_in_a_fallback_face(convention, tmp_path: Path) -> None:
+    """DejaVu Sans has no emoji: the caption and the typed name draw it in Symbola (embedded),
+    never as a box. (pypdf cannot read back a character beyond the BMP, so the face is checked.)"""
+    frozen, anchors = convention
+    plain = stamp(frozen, [SignatureMark(anchors[0], "Lan Nguyễn", SIGNED_AT, None)])
+    assert not any("Symbola" in font for font in pdffonts(plain, tmp_path))
+
+    stamped = stamp(frozen, [SignatureMark(anchors[0], "Lan 🌸 Nguyễn", SIGNED_AT, None)])
+
+    assert "Nguyễn" in page_texts(stamped)[-1]
+    fonts = pdffonts(stamped, tmp_path)
+    assert any("Symbola" in font for font in fonts), fonts
+    assert all(fonts.values()), fonts  # every face embedded
+
+
 def test_stamping_is_deterministic(rendered) -> None:
     frozen, anchors = rendered(next(iter(Kind)))
     marks = _marks(anchors)
