@@ -14,6 +14,7 @@ from service.accounts import csrf, login_views, session, users_views
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
+from service.isolate import bdi
 from service.mail import dev_outbox
 from service.settings import Settings
 from service.signers import views as signer_views
@@ -56,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     converter.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    app.add_template_filter(bdi)
     session.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

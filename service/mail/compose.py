@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from service.accounts.models import School
 from service.documents.models import Document
+from service.isolate import bdi
 from service.mail.addresses import SUBJECT_MAX, header_text
 from service.signers.models import Signer
 from signing.data.french import format_date_fr
@@ -38,6 +39,7 @@ _templates = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+_templates.filters["bdi"] = bdi
 
 
 def render(name: str, values: dict[str, Any]) -> tuple[str, str]:

@@ -251,7 +251,7 @@ def test_the_page_says_who_asks_what_and_in_which_role(
     assert "Zoé Martin-Lefèvre" in page
     assert "du 4 janvier 2027 au 25 juin 2027" in page
     assert "Anne Leroy, Proviseure" in page
-    assert "<strong>Nadia Martin</strong>, en tant que représentante légale" in page
+    assert "<strong><bdi>Nadia Martin</bdi></strong>, en tant que représentante légale" in page
     assert "Ce lien est valable jusqu’au 28 décembre 2026 à 10 h (heure de Paris)." in page
     assert CONSENT_TEXT in page
     assert "Télécharger le document (PDF" in page

@@ -153,12 +153,20 @@ def outbox(db: Database) -> list[OutboxMessage]:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def parts(message: EmailMessage) -> tuple[str, str]:
+def parts(message: EmailMessage, *, isolated: bool = False) -> tuple[str, str]:
+    """The text and HTML parts; names' bidirectional isolation (FSI…PDI, ``<bdi>``) taken out
+    unless `isolated`, so that tests read the sentences as a reader sees them."""
     text = message.get_body(("plain",))
     html = message.get_body(("html",))
     assert text is not None
     assert html is not None
-    return text.get_content(), html.get_content()
+    plain, rich = text.get_content(), html.get_content()
+    if isolated:
+        return plain, rich
+    return (
+        plain.replace("\u2068", "").replace("\u2069", ""),
+        rich.replace("<bdi>", "").replace("</bdi>", ""),
+    )
 
 
 @pytest.fixture
@@ -212,6 +220,21 @@ def test_invitation_is_delivered_over_smtp_in_french_with_the_link_in_both_parts
     assert "<img" not in html
     (row,) = outbox(database)
     assert (row.sent_at, row.attempts, row.last_error) == (NOW, 1, None)
+
+
+def test_names_are_isolated_so_a_right_to_left_name_never_reorders_the_sentence(
+    database: Database, tmp_path: Path, smtp_server: SmtpServer, make_request: Any
+) -> None:
+    data = make_request("parcours")["data"]
+    data["guardians"][0]["first_name"] = "نادية"
+    document_id, (guardian_id, *_) = add_document(database, data)
+    queue_message(database, document_id, guardian_id)
+    deliver_due(database, settings_for(tmp_path, database, **smtp_server.env), now=NOW)
+
+    (message,) = smtp_server.wait_for(1)
+    text, html = parts(message, isolated=True)
+    assert "Bonjour \u2068نادية Martin\u2069," in text
+    assert "Bonjour <bdi>نادية Martin</bdi>," in html
 
 
 def test_html_part_escapes_names_and_the_text_part_keeps_them(
@@ -684,5 +707,5 @@ def test_worker_once_reports_a_failed_pass_in_one_french_line(
 
     assert result.exit_code == 1
     assert result.stderr.strip() == "Erreur : la passe a rencontré des erreurs (voir le journal)"
-    assert "4 erreur(s)" in result.stdout
+    assert "5 erreur(s)" in result.stdout
     assert "Échec de l'étape « envoi des courriels »" in caplog.messages
