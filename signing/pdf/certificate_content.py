@@ -70,9 +70,9 @@ def story(trail: AuditTrail) -> list[Flowable]:
         *signer_blocks(trail.signers, trail.territory, trail.frozen_sha256),
         paragraph("Historique", Styles.section),
         paragraph(
-            "Chaque événement est chaîné au précédent par une empreinte calculée avec une clé "
-            "propre au service ; « Invitation remise » est l'acceptation du message par le "
-            "serveur de messagerie, distincte de sa mise en file d'envoi.",
+            "Chaque événement est chaîné au précédent par son empreinte SHA-256 ; « Courriel "
+            "remis » est l'acceptation du message par le serveur de messagerie, distincte de sa "
+            "mise en file d'envoi.",
             Styles.small,
         ),
         Spacer(1, 3),
@@ -187,7 +187,7 @@ def _integrity_table(trail: AuditTrail) -> Table:
                     paragraph(trail.trail_head, Styles.mono),
                     paragraph(
                         f"empreinte du dernier des {trail.trail_events} événements enregistrés "
-                        "au scellement ; `cosigne audit verify` la compare à la base",
+                        "au scellement, scellée avec ce certificat",
                         Styles.small,
                     ),
                 ],
@@ -208,8 +208,7 @@ def _integrity_table(trail: AuditTrail) -> Table:
         tsa = (
             "Jeton d'horodatage RFC 3161 demandé à : "
             + ", ".join(seal.timestamp_authorities)
-            + " ; s'ils ne répondent pas, le jeton est ajouté plus tard, sans toucher au "
-            "reste du fichier."
+            + " ; le jeton figure dans le cachet."
             if seal.timestamp_authorities
             else "Aucune autorité d'horodatage configurée : l'heure du cachet est celle du serveur."
         )
