@@ -259,6 +259,7 @@ def run(database_url: str | None, label: str, rate: float, seconds: float) -> No
         os.environ,
         COSIGNE_ENV="production",
         COSIGNE_SECRET_KEY=hashlib.sha256(os.urandom(32)).hexdigest(),
+        COSIGNE_TRAIL_KEY=hashlib.sha256(os.urandom(32)).hexdigest(),
         COSIGNE_DATA_DIR=str(work / "data"),
         COSIGNE_BASE_URL=f"http://127.0.0.1:{port}",
     )

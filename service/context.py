@@ -20,6 +20,7 @@ from service.db import Database, database
 from service.settings import Settings
 from signing.links import LinkPurpose, LinkSigner
 from signing.pdf.pipeline import Converter
+from signing.trail import TrailKeys
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Context:
     """Called only when a PDF must be made (LibreOffice starts on first use)."""
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 
+    def __post_init__(self) -> None:
+        # A database made outside the app (the worker, a test) learns the trail's keys from the
+        # settings it is used with.
+        if self.db.trail_keys is None:
+            self.db.trail_keys = trail_keys(self.settings)
+
     def now(self) -> datetime:
         return self.clock()
 
@@ -50,6 +57,10 @@ class Context:
 
     def sign_url(self, token: str) -> str:
         return f"{self.settings.base_url}/sign/{token}"
+
+
+def trail_keys(settings: Settings) -> TrailKeys:
+    return TrailKeys.of(settings.trail_key, settings.trail_key_fallbacks)
 
 
 @functools.lru_cache(maxsize=16)

@@ -33,6 +33,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
 
 from service import tables  # noqa: F401 — every mapped class, before any session opens
+from signing.trail import TrailKeys
 
 _EXTENSION = "cosigne.db"
 _G_SESSION = "_cosigne_session"
@@ -40,6 +41,10 @@ _G_SESSION = "_cosigne_session"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long an SQLite writer waits for the lock before giving up. Transactions are short (no PDF
 work inside them), so a writer waiting this long means something is wrong, not busy."""
+
+TRAIL_KEYS = "cosigne_trail_keys"
+"""Key of `Session.info` holding the database's `TrailKeys`: `service.documents.trail` chains
+every event it records with them, whichever use case opened the session."""
 
 _WRITE = "cosigne_write"
 """Execution option set by `Database.transaction`: SQLite begins with BEGIN IMMEDIATE."""
@@ -149,8 +154,11 @@ class Database:
     """An engine made on first use, and the sessions over it. Usable without Flask (tests,
     scripts); in the app, `init_app` keeps one per app and the module functions reach it."""
 
-    def __init__(self, url: str | URL) -> None:
+    def __init__(self, url: str | URL, trail_keys: TrailKeys | None = None) -> None:
         self.url = normalize_url(url)
+        self.trail_keys = trail_keys
+        """The audit trail's keys (from the settings): a session opened without them can read
+        and write anything but an event."""
         self._engine: Engine | None = None
         self._reader: Engine | None = None
         self._plans: dict[Select[Any], _RawRead] = {}
@@ -213,7 +221,7 @@ class Database:
 
     def new_session(self, **options: Any) -> Session:
         """A new session; the caller closes it."""
-        return Session(self.engine, **options)
+        return Session(self.engine, info={TRAIL_KEYS: self.trail_keys}, **options)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -221,7 +229,9 @@ class Database:
 
         Objects stay readable after the block (`expire_on_commit=False`), detached.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(
+            self.engine, expire_on_commit=False, info={TRAIL_KEYS: self.trail_keys}
+        ) as session:
             # Taking the connection now, with the write option, makes SQLite's BEGIN IMMEDIATE
             # the transaction's first statement.
             session.connection(execution_options={_WRITE: True})
@@ -251,7 +261,9 @@ class Database:
 
 def init_app(app: Flask) -> None:
     """Keep the app's `Database`; nothing connects until a session is used."""
-    app.extensions[_EXTENSION] = Database(app.config["COSIGNE"].database_url)
+    settings = app.config["COSIGNE"]
+    keys = TrailKeys.of(settings.trail_key, settings.trail_key_fallbacks)
+    app.extensions[_EXTENSION] = Database(settings.database_url, keys)
     app.teardown_appcontext(_close_request_session)
 
 

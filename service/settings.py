@@ -28,6 +28,12 @@ class Settings:
     development and tests, mandatory in production."""
     secret_key_fallbacks: tuple[str, ...]
     """COSIGNE_SECRET_KEY_FALLBACKS: older keys, comma-separated, still accepted (rotation)."""
+    trail_key: str
+    """COSIGNE_TRAIL_KEY: chains the audit trail (HMAC), apart from the links' key; generated and
+    kept in the data folder in development and tests, mandatory in production."""
+    trail_key_fallbacks: tuple[str, ...]
+    """COSIGNE_TRAIL_KEY_FALLBACKS: older trail keys, comma-separated: they still verify the
+    events they chained (rotation); never drop one while its events are kept."""
     database_url: str
     """COSIGNE_DATABASE_URL: default SQLite in the data folder."""
     base_url: str
@@ -106,6 +112,8 @@ class Settings:
             data_dir=data_dir,
             secret_key=_secret_key(get("SECRET_KEY"), env, data_dir),
             secret_key_fallbacks=tuple(k for k in get("SECRET_KEY_FALLBACKS").split(",") if k),
+            trail_key=_secret_key(get("TRAIL_KEY"), env, data_dir, name="TRAIL_KEY"),
+            trail_key_fallbacks=_fallbacks(get("TRAIL_KEY_FALLBACKS"), "TRAIL_KEY_FALLBACKS"),
             database_url=get("DATABASE_URL") or f"sqlite:///{data_dir / 'cosigne.sqlite3'}",
             base_url=get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             converter_processes=_positive_int(
@@ -135,24 +143,24 @@ class Settings:
         )
 
 
-def _secret_key(given: str, env: str, data_dir: Path) -> str:
+def _secret_key(given: str, env: str, data_dir: Path, *, name: str = "SECRET_KEY") -> str:
     if given:
         if len(given) < MIN_SECRET_LENGTH:
             raise SettingsError(
-                f"COSIGNE_SECRET_KEY doit compter au moins {MIN_SECRET_LENGTH} caractères"
+                f"COSIGNE_{name} doit compter au moins {MIN_SECRET_LENGTH} caractères"
             )
         return given
     if env == "production":
         raise SettingsError(
-            "COSIGNE_SECRET_KEY est obligatoire en production "
+            f"COSIGNE_{name} est obligatoire en production "
             "(par exemple : python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
     # Development and tests: a random key kept in the data folder, never in the repository.
     # Written whole under a temporary name, then linked: two processes starting at once agree.
-    path = data_dir / "secret_key"
+    path = data_dir / name.lower()
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
+        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=f".{name.lower()}.")
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
         try:
@@ -162,6 +170,15 @@ def _secret_key(given: str, env: str, data_dir: Path) -> str:
         finally:
             Path(tmp).unlink()
     return path.read_text().strip()
+
+
+def _fallbacks(raw: str, name: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    if any(len(k) < MIN_SECRET_LENGTH for k in keys):
+        raise SettingsError(
+            f"COSIGNE_{name} : chaque clé doit compter au moins {MIN_SECRET_LENGTH} caractères"
+        )
+    return keys
 
 
 def _seal_file(raw: str, env: str) -> Path | None:

@@ -140,6 +140,8 @@ def serving_app(
     for name in (
         "COSIGNE_SECRET_KEY",
         "COSIGNE_SECRET_KEY_FALLBACKS",
+        "COSIGNE_TRAIL_KEY",
+        "COSIGNE_TRAIL_KEY_FALLBACKS",
         "COSIGNE_SMTP_HOST",
         "COSIGNE_TSA_URL",
     ):

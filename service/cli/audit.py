@@ -23,9 +23,12 @@ def audit_verify(document_id: int) -> None:
         fail(str(exc))
     finally:
         ctx.db.dispose()
-    breaks = checked.breaks
-    if breaks:
-        for line in breaks:
+    for line in checked.warnings:
+        click.echo(f"Attention : {line}", err=True)
+    if checked.breaks:
+        for line in checked.breaks:
             click.echo(f"Rompue : {line}", err=True)
         raise SystemExit(1)
     click.echo(f"Piste d'audit du document n° {document_id} intacte : {checked.events} événements.")
+    if checked.sealed:
+        click.echo(checked.sealed)

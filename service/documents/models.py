@@ -98,7 +98,7 @@ class Document(Base):
 
 class Event(Base):
     """One line of a document's audit trail: append-only, numbered per document (`seq`), each
-    carrying the hash of the one before so an edit or a removal shows."""
+    carrying the keyed hash of the one before so an edit or a removal shows."""
 
     __tablename__ = "events"
     __table_args__ = (UniqueConstraint("document_id", "seq", name="uq_events_document_id_seq"),)
@@ -114,6 +114,9 @@ class Event(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    """The trail key this event was chained with (`signing.trail.TrailKey.id`); NULL for events
+    recorded before the trail had a key, chained by plain SHA-256."""
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

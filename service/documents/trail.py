@@ -1,4 +1,5 @@
-"""Appending to a document's audit trail: numbered, hash-chained, in the caller's transaction."""
+"""Appending to a document's audit trail: numbered, chained by a keyed hash (the trail keys the
+session's database holds, `service.db.TRAIL_KEYS`), in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.context import SYSTEM, Origin
+from service.db import TRAIL_KEYS
 from service.documents.models import Document, Event
 from service.orm import utcnow
 from service.signers.models import Signer
-from signing.trail import GENESIS_HASH, event_hash, iso_utc, verify_chain
+from signing.trail import GENESIS_HASH, ChainCheck, TrailKeys, event_hash, iso_utc, verify_chain
 from signing.vocabulary import EventType
 
 _EVENTS = Event.metadata.tables["events"]
@@ -44,13 +46,19 @@ _CHAINED = (
     "ip",
     "user_agent",
     "data",
+    "key_id",
 )
 """An event's fields its hash covers (with the previous event's hash)."""
 
 
-def _chained_fields(event: Event | Mapping[str, Any]) -> dict[str, Any]:
+def chained_fields(event: Event | Mapping[str, Any]) -> dict[str, Any]:
+    """The fields as hashed; an event recorded before the trail had a key was hashed without
+    ``key_id``, so it stays out when NULL."""
     values = event if isinstance(event, Mapping) else {k: getattr(event, k) for k in _CHAINED}
-    return {k: iso_utc(values[k]) if k == "at" else values[k] for k in _CHAINED}
+    fields = {k: iso_utc(values[k]) if k == "at" else values[k] for k in _CHAINED}
+    if fields["key_id"] is None:
+        del fields["key_id"]
+    return fields
 
 
 def record(
@@ -71,6 +79,9 @@ def record(
 
     Written with two plain statements (the event, the document's `last_event_hash`) rather than
     through the ORM's unit of work, which costs more than the rest of a signature together."""
+    keys: TrailKeys | None = session.info.get(TRAIL_KEYS)
+    if keys is None:
+        raise RuntimeError("the audit trail is never written without its key (COSIGNE_TRAIL_KEY)")
     last = session.execute(_LAST_EVENT, {"document": document.id}).first()
     seq, previous = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
     values: dict[str, Any] = {
@@ -84,8 +95,9 @@ def record(
         "ip": origin.ip,
         "user_agent": (origin.user_agent or None) and origin.user_agent[:500],
         "data": data or {},
+        "key_id": keys.current.id,
     }
-    digest = event_hash(previous, _chained_fields(values))
+    digest = event_hash(previous, chained_fields(values), keys.current)
     session.execute(_INSERT_EVENT, {**values, "previous_hash": previous, "hash": digest})
     changed = utcnow()  # as the ORM's `onupdate` did when it wrote the document
     session.execute(_CHAIN_HEAD, {"document": document.id, "head": digest, "changed": changed})
@@ -98,10 +110,12 @@ def count(session: Session, document_id: int) -> int:
     return session.scalar(select(func.count()).where(Event.document_id == document_id)) or 0
 
 
-def check_chain(events: list[Event], last_hash: str | None = None) -> list[str]:
-    """French descriptions of every break in a document's chain (empty when intact); with the
+def check_chain(
+    events: list[Event], keys: TrailKeys | None, last_hash: str | None = None
+) -> ChainCheck:
+    """Every break in a document's chain (none when intact) under the trail's keys; with the
     document's `last_event_hash`, removed last events show too."""
     stored = [
-        {**_chained_fields(e), "hash": e.hash, "previous_hash": e.previous_hash} for e in events
+        {**chained_fields(e), "hash": e.hash, "previous_hash": e.previous_hash} for e in events
     ]
-    return [b.message for b in verify_chain(stored, last_hash=last_hash)]
+    return verify_chain(stored, keys, last_hash=last_hash)

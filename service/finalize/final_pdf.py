@@ -124,6 +124,7 @@ def audit_trail(settings: Settings, document: Document, school: School) -> Audit
         territory=territory_of(school.uai),
         trail_head=document.last_event_hash or "",
         trail_events=len(trail),
+        trail_key_id=(trail[-1].key_id or "") if trail else "",
         seal=seal_record(sealer(settings), settings),
     )
 

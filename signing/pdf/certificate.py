@@ -44,6 +44,7 @@ from signing.pdf.certificate_style import (
 )
 from signing.pdf.fonts import DOCUMENT_SANS, register_fonts
 from signing.pdf.increment import Update, open_pdf
+from signing.pdf.sealed_trail import CATALOG_KEY, SealedTrail, catalog_entry
 
 
 def audit_pages(trail: AuditTrail) -> bytes:
@@ -125,13 +126,14 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
     grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
     grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
     update.replace(tree_ref, grown)
-    _label_pages(update, reader, int(count))
+    _label_pages(update, reader, int(count), trail)
     return update.to_bytes()
 
 
-def _label_pages(update: Update, reader: PdfReader, document_pages: int) -> None:
+def _label_pages(update: Update, reader: PdfReader, document_pages: int, trail: AuditTrail) -> None:
     """Page labels (PDF 32000-1 §12.4.2), so a viewer numbers the document's pages 1, 2…
-    as their footers do, and the certificate's « Certificat 1 », « Certificat 2 »… as its own."""
+    as their footers do, and the certificate's « Certificat 1 », « Certificat 2 »… as its own;
+    and the trail's head for programs (`signing.pdf.sealed_trail`), in the same new catalog."""
     root_ref = reader.trailer.raw_get("/Root")
     if not isinstance(root_ref, IndirectObject):
         raise PdfUnreadable("catalogue du PDF illisible")
@@ -153,6 +155,10 @@ def _label_pages(update: Update, reader: PdfReader, document_pages: int) -> None
             )
         }
     )
+    if trail.trail_head:
+        labelled[NameObject(CATALOG_KEY)] = catalog_entry(
+            SealedTrail(trail.document_id, trail.trail_head, trail.trail_events, trail.trail_key_id)
+        )
     update.replace(root_ref, labelled)
 
 

@@ -70,9 +70,8 @@ def story(trail: AuditTrail) -> list[Flowable]:
         *signer_blocks(trail.signers, trail.territory, trail.frozen_sha256),
         paragraph("Historique", Styles.section),
         paragraph(
-            "Chaque événement est chaîné au précédent par son empreinte SHA-256 ; « Courriel "
-            "remis » est l'acceptation du message par le serveur de messagerie, distincte de sa "
-            "mise en file d'envoi.",
+            f"{_chaining(trail)} ; « Courriel remis » est l'acceptation du message par le "
+            "serveur de messagerie, distincte de sa mise en file d'envoi.",
             Styles.small,
         ),
         Spacer(1, 3),
@@ -174,6 +173,16 @@ def _events_table(events: Sequence[TrailEvent], territory: Territory) -> Table:
     table = Table(rows, colWidths=[*widths, WIDTH - sum(widths)], repeatRows=1)
     table.setStyle(grid(len(rows)))
     return table
+
+
+def _chaining(trail: AuditTrail) -> str:
+    if not trail.trail_key_id:
+        return "Chaque événement est chaîné au précédent par son empreinte SHA-256"
+    return (
+        "Chaque événement est chaîné au précédent par une empreinte HMAC-SHA-256 calculée avec "
+        f"une clé secrète propre à la piste d'audit (clé {trail.trail_key_id}), que personne ne "
+        "peut recalculer sans elle"
+    )
 
 
 def _integrity_table(trail: AuditTrail) -> Table:

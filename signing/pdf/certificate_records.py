@@ -90,6 +90,9 @@ class AuditTrail:
     """The hash of the trail's last event when the document was sealed."""
     trail_events: int = 0
     """How many events the trail held then."""
+    trail_key_id: str = ""
+    """The trail key the last event was chained with (`signing.trail.TrailKey.id`); empty when
+    it was chained by plain SHA-256 (recorded before the trail had a key)."""
     seal: SealRecord | None = None
     """The seal that will close the file."""
 

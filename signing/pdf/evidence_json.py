@@ -73,7 +73,12 @@ def evidence_json(
                 zip(trail.events, event_hashes, strict=True), start=1
             )
         ],
-        "trail": {"head": trail.trail_head, "events": trail.trail_events},
+        "trail": {
+            "head": trail.trail_head,
+            "events": trail.trail_events,
+            "chaining": "hmac-sha256" if trail.trail_key_id else "sha256",
+            "key_id": trail.trail_key_id or None,
+        },
         "seal": _seal(trail),
         "verify_url": trail.verify_url,
         "proof_agreement": {"text": agreement.text, "source": agreement.source},

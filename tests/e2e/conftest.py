@@ -103,6 +103,8 @@ def live_server(
     for name in (
         "COSIGNE_SECRET_KEY",
         "COSIGNE_SECRET_KEY_FALLBACKS",
+        "COSIGNE_TRAIL_KEY",
+        "COSIGNE_TRAIL_KEY_FALLBACKS",
         "COSIGNE_SMTP_USERNAME",
         "COSIGNE_SMTP_PASSWORD",
         "COSIGNE_MAIL_FROM",

@@ -60,6 +60,24 @@ def test_production_refuses_to_start_without_a_secret(tmp_path) -> None:
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_production_needs_a_trail_key_of_its_own(tmp_path) -> None:
+    with pytest.raises(SettingsError, match="COSIGNE_TRAIL_KEY est obligatoire"):
+        Settings.from_env(
+            {
+                "COSIGNE_ENV": "production",
+                "COSIGNE_SECRET_KEY": "s" * 40,
+                "COSIGNE_DATA_DIR": str(tmp_path),
+            }
+        )
+    with pytest.raises(SettingsError, match="COSIGNE_TRAIL_KEY_FALLBACKS"):
+        Settings.from_env(
+            {"COSIGNE_TRAIL_KEY_FALLBACKS": "court", "COSIGNE_DATA_DIR": str(tmp_path)}
+        )
+    generated = Settings.from_env({"COSIGNE_DATA_DIR": str(tmp_path)})
+    assert generated.trail_key != generated.secret_key
+    assert (tmp_path / "trail_key").stat().st_mode & 0o077 == 0
+
+
 def test_a_short_secret_is_refused(tmp_path) -> None:
     with pytest.raises(SettingsError, match="au moins 32"):
         Settings.from_env({"COSIGNE_SECRET_KEY": "trop-court", "COSIGNE_DATA_DIR": str(tmp_path)})

@@ -100,6 +100,11 @@ def test_the_certificate_and_the_json_evidence_tell_a_judge_who_how_what_and_whe
     assert head_hash is not None
     assert head_hash.group(1) in {e.hash for e in events}
     assert "Convention de preuve" in text
+    key_id = ctx.db.trail_keys.current.id
+    assert (
+        "empreinte HMAC-SHA-256 calculée avec une clé secrète propre à la piste d'audit "
+        f"(clé {key_id})" in text
+    )
     assert "Code civil 1356" in text
     assert "Émis par" in text
 
@@ -117,3 +122,5 @@ def test_the_certificate_and_the_json_evidence_tell_a_judge_who_how_what_and_whe
     sealed_at = [e["hash"] for e in evidence["events"]].index(head_hash.group(1))
     assert evidence["events"][sealed_at + 1]["type"] == "completed"
     assert evidence["trail"]["head"] == events[-1].hash
+    assert evidence["trail"]["chaining"] == "hmac-sha256"
+    assert evidence["trail"]["key_id"] == key_id
