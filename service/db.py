@@ -43,8 +43,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 work inside them), so a writer waiting this long means something is wrong, not busy."""
 
 TRAIL_KEYS = "cosigne_trail_keys"
-"""Key of `Session.info` holding the database's `TrailKeys`: `service.documents.trail` chains
-every event it records with them, whichever use case opened the session."""
+"""`Session.info` key of the `TrailKeys` `service.documents.trail` chains every event with."""
 
 _WRITE = "cosigne_write"
 """Execution option set by `Database.transaction`: SQLite begins with BEGIN IMMEDIATE."""
@@ -156,9 +155,7 @@ class Database:
 
     def __init__(self, url: str | URL, trail_keys: TrailKeys | None = None) -> None:
         self.url = normalize_url(url)
-        self.trail_keys = trail_keys
-        """The audit trail's keys (from the settings): a session opened without them can read
-        and write anything but an event."""
+        self.trail_keys = trail_keys  # without them, a session writes anything but an event
         self._engine: Engine | None = None
         self._reader: Engine | None = None
         self._plans: dict[Select[Any], _RawRead] = {}
