@@ -39,8 +39,7 @@ _EXTENSION = "cosigne.db"
 _G_SESSION = "_cosigne_session"
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-"""How long an SQLite writer waits for the lock before giving up. Transactions are short (no PDF
-work inside them), so a writer waiting this long means something is wrong, not busy."""
+"""How long an SQLite writer waits for the lock: transactions are short (no PDF work inside)."""
 
 TRAIL_KEYS = "cosigne_trail_keys"
 """`Session.info` key of the `TrailKeys` `service.documents.trail` chains every event with."""
