@@ -11,8 +11,7 @@
   not pinged before use: a connection found dead is dropped and the statement run once more on
   a fresh one, which is safe because it only reads.
 
-Nothing here is kept between processes: each process (gunicorn worker, `cosigne worker`) makes its
-own engine the first time it needs one, after any fork.
+Nothing is kept between processes: each makes its own engine on first use, after any fork.
 """
 
 from __future__ import annotations
