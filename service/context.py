@@ -8,6 +8,7 @@ them too; `current()` and `origin()` build them for the request being served.
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -85,5 +86,35 @@ def current() -> Context:
 
 
 def origin() -> Origin:
-    """The requester's address (ProxyFix trusts only COSIGNE_TRUSTED_PROXIES hops) and browser."""
-    return Origin(ip=request.remote_addr, user_agent=request.headers.get("User-Agent", "")[:500])
+    """The requester's address (`client_ip`) and browser."""
+    return Origin(ip=client_ip(), user_agent=request.headers.get("User-Agent", "")[:500])
+
+
+def client_ip() -> str | None:
+    """The requester's IP address, validated and normalised; None when it is unknown.
+
+    With COSIGNE_TRUSTED_PROXIES = n, ProxyFix (`service.app`) has already taken the n-th
+    address from the right of X-Forwarded-For (the one the outermost trusted proxy saw), or
+    kept the connection's address when the header has fewer; that value is text a client may
+    have written, so it is parsed here and never stored as it came."""
+    return normal_ip(request.remote_addr)
+
+
+def normal_ip(text: str | None) -> str | None:
+    """`text` as an IP address in its canonical form (``::ffff:192.0.2.1`` is ``192.0.2.1``,
+    ``2001:DB8::0:1`` is ``2001:db8::1``); None for anything that is not one (``not-an-ip``,
+    empty, a list). A port some proxies append (``192.0.2.1:443``, ``[2001:db8::1]:443``) and
+    an IPv6 zone (``fe80::1%eth0``, meaningless off the proxy's own link) are dropped."""
+    value = (text or "").strip()
+    if value.startswith("["):  # [v6]:port
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:  # v4:port
+        value = value.partition(":")[0]
+    value = value.partition("%")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)

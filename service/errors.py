@@ -83,8 +83,13 @@ class NotAllowed(CosigneError):
 
 
 class TooManyAttempts(CosigneError):
-    """Too many failed logins on this address or from this IP lately: the attempt is refused
-    before the password is checked."""
+    """Too many failures lately (logins on this address or from this IP, signing links or API
+    tokens guessed from this address): refused before anything is checked; `retry_after`, the
+    seconds until the same request may be answered, when known."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class SignatureRefused(CosigneError):
@@ -229,8 +234,9 @@ def json_answer(exc: CosigneError) -> tuple[Response, int]:
     response, status = json_errors(
         found.status, [{"field": found.field, "message": public_message(exc)}]
     )
-    if found.retry_after is not None:
-        response.headers["Retry-After"] = str(found.retry_after)
+    retry_after = exc.retry_after if isinstance(exc, TooManyAttempts) else found.retry_after
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response, status
 
 

@@ -54,6 +54,15 @@ class Settings:
     trusted_proxies: int
     """COSIGNE_TRUSTED_PROXIES: reverse proxies in front of the app whose X-Forwarded-For is
     believed for the signer's IP address (default 0: the connection's address)."""
+    attempts_max: int
+    """COSIGNE_ATTEMPTS_MAX: failed guesses (a signing link that is not one, an unknown API
+    token) one address may make within the window before it must wait (default 20)."""
+    attempts_window_minutes: int
+    """COSIGNE_ATTEMPTS_WINDOW_MINUTES: the window those failures are counted over, and how long
+    an address that reached the limit waits (default 10)."""
+    shared_device_minutes: int
+    """COSIGNE_SHARED_DEVICE_MINUTES: two parties signing from the same browser and network
+    within this many minutes are flagged on the staff's page and in the trail (default 10)."""
     mail_from: str
     """COSIGNE_MAIL_FROM: sender of every message (default Cosigne <no-reply@localhost>)."""
     smtp_host: str
@@ -130,6 +139,13 @@ class Settings:
             ),
             trusted_proxies=_positive_int(
                 get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES", zero=True
+            ),
+            attempts_max=_positive_int(get("ATTEMPTS_MAX", "20"), "ATTEMPTS_MAX"),
+            attempts_window_minutes=_positive_int(
+                get("ATTEMPTS_WINDOW_MINUTES", "10"), "ATTEMPTS_WINDOW_MINUTES"
+            ),
+            shared_device_minutes=_positive_int(
+                get("SHARED_DEVICE_MINUTES", "10"), "SHARED_DEVICE_MINUTES"
             ),
             mail_from=get("MAIL_FROM", "Cosigne <no-reply@localhost>"),
             smtp_host=get("SMTP_HOST"),

@@ -189,6 +189,9 @@ class EventType(StrEnum):
     COMPLETED = "completed"
     DELIVERED = "delivered"
     BOUNCED = "bounced"
+    SHARED_DEVICE = "shared_device"
+    """A party signed from the browser and network another party had signed from just before
+    (`signing.devices`): a flag, recorded after the signature."""
 
     @property
     def label(self) -> str:
@@ -215,6 +218,10 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.COMPLETED: ("Document finalisé (scellé et archivé)", "Document finalisé"),
     EventType.DELIVERED: ("Courriel remis au serveur de messagerie", "Courriel remis"),
     EventType.BOUNCED: ("Courriel non remis", "Courriel non remis (rejeté)"),
+    EventType.SHARED_DEVICE: (
+        "Même appareil qu'un autre signataire",
+        "Signé depuis le même appareil qu'un autre signataire",
+    ),
 }
 
 

@@ -6,7 +6,10 @@ tricked into sending an API request on someone's behalf: CSRF does not apply her
 
 A missing, malformed, revoked or unknown token, or a disabled account, gets 401 with
 ``WWW-Authenticate: Bearer`` and the API's JSON error body; the answer never says which of these
-it was beyond "missing" and "invalid", so it tells nothing about other people's tokens.
+it was beyond "missing" and "invalid", so it tells nothing about other people's tokens. Each
+token that opens nothing counts against the requester's address (`service.attempts`): past
+COSIGNE_ATTEMPTS_MAX within the window, every request bearing a token from there gets 429 with
+``Retry-After`` until the window has passed, before its token is looked at.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from sqlalchemy import or_, update
 from service import context, db
 from service.accounts.api_tokens import find_api_token
 from service.accounts.models import ApiToken, User
+from service.attempts import counts
+from service.attempts.models import AttemptKind
 from service.errors import Unauthorized, answer, json_errors
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -51,8 +56,11 @@ def authenticate() -> User:
     secret = bearer_secret()
     if secret is None:
         raise Unauthorized(MISSING, invalid=False)
+    ctx = context.current()
+    counts.check(ctx, AttemptKind.BEARER, context.client_ip())
     token = find_api_token(db.session(), secret)
     if token is None:
+        counts.count_failure(ctx, AttemptKind.BEARER, context.client_ip())
         raise Unauthorized(INVALID, invalid=True)
     _touch(token)
     user = token.user

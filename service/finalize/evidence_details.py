@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.settings import Settings
+from signing.devices import shared_device_sentence
 from signing.pdf.certificate_records import SealRecord
 from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of
 from signing.pdf.seal import Sealer
@@ -36,6 +37,12 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
         return (
             f"{purpose[:1].upper()}{purpose[1:]} pour {data.get('to', '?')} refusé : "
             f"{data.get('error', 'raison inconnue')}"
+        )
+    if type_ == EventType.SHARED_DEVICE:
+        return shared_device_sentence(
+            str(data.get("other_name") or "?"),
+            str(data.get("other_role_label") or data.get("other_role") or "?"),
+            int(data.get("minutes") or 0),
         )
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]

@@ -65,12 +65,18 @@ rendered_pages = _RenderedPages(size=256)
 
 
 def dead_page(
-    status: int, title: str, message: str, *, hint: str, contact: str | None = None
+    status: int,
+    title: str,
+    message: str,
+    *,
+    hint: str,
+    contact: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> ResponseReturnValue:
     page = render_template(
         "sign/dead.html", title=title, message=message, hint=hint, contact=contact
     )
-    return page, status
+    return page, status, dict(headers or {})
 
 
 def signing_page(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from service.signers.links import live_signer
 from service.signers.models import Signer
 from signing.data import typed_text
 from signing.data.names import names_match
+from signing.devices import Signature, shared_devices
 from signing.errors import FieldIssue
 from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import EventType, SignerState
@@ -60,9 +61,15 @@ def record_signature(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Apply the workflow's answer to one signature: the signer's row (its link dies), the
-    event, the head's invitation once everyone else has signed, the document's new state."""
+    event (and a flag when another party signed from the same device just before), the head's
+    invitation once everyone else has signed, the document's new state."""
     views = [SignerView(s.id, s.role, s.state) for s in document.signers]
     decision = decide_sign(document.state, views, signer.id)
+    earlier = [
+        Signature(s.id, s.sign_ip, s.sign_user_agent, s.signed_at)
+        for s in document.signers
+        if s.state == SignerState.SIGNED and s.signed_at is not None
+    ]
     set_signer(
         session,
         signer,
@@ -90,6 +97,7 @@ def record_signature(
             **(extra or {}),
         },
     )
+    _flag_shared_device(ctx, session, document, signer, origin, earlier=earlier, now=now)
     for next_id in decision.invite:
         head = next(s for s in document.signers if s.id == next_id)
         set_signer(session, head, (SignerState.WAITING,), state=SignerState.INVITED, invited_at=now)
@@ -97,6 +105,41 @@ def record_signature(
         trail.record(session, document, EventType.INVITED, at=now, signer=head)
     if decision.document_state != document.state:
         set_document_state(session, document, document.state, decision.document_state, at=now)
+
+
+def _flag_shared_device(
+    ctx: Context,
+    session: Session,
+    document: Document,
+    signer: Signer,
+    origin: Origin,
+    *,
+    earlier: list[Signature],
+    now: datetime,
+) -> None:
+    """A `shared_device` event per earlier party whose browser and network this signature
+    shares (`signing.devices`): naming them, for the staff's page and the certificate."""
+    new = Signature(signer.id, origin.ip, origin.user_agent, now)
+    within = timedelta(minutes=ctx.settings.shared_device_minutes)
+    by_id = {s.id: s for s in document.signers}
+    for shared in shared_devices(earlier, new, within):
+        other = by_id[shared.signer_id]
+        data = {
+            "other_signer_id": other.id,
+            "other_role": str(other.role),
+            "other_role_label": other.role_noun,
+            "other_name": other.full_name,
+            "minutes": shared.minutes,
+        }
+        trail.record(
+            session,
+            document,
+            EventType.SHARED_DEVICE,
+            at=now,
+            origin=origin,
+            signer=signer,
+            data=data,
+        )
 
 
 def sign(

@@ -13,8 +13,17 @@ from flask.typing import ResponseReturnValue
 
 from service import context
 from service.accounts import csrf
+from service.attempts import counts
+from service.attempts.models import AttemptKind
 from service.context import Context
-from service.errors import Conflict, DeadLink, SignatureRefused, answer, public_message
+from service.errors import (
+    Conflict,
+    DeadLink,
+    SignatureRefused,
+    TooManyAttempts,
+    answer,
+    public_message,
+)
 from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.decline import decline as decline_document
@@ -56,6 +65,14 @@ def security_headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.before_request
+def limit_guessing() -> None:
+    """An address that sent too many links that are not ours waits, whatever it sends now
+    (a good link included: it could be a guess that hit); the failures are counted in
+    `refused`."""
+    counts.check(context.current(), AttemptKind.LINK, context.client_ip())
 
 
 @bp.get("/<token>")
@@ -150,8 +167,14 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
     title, message, hint, contact = found.title, str(exc), "closed", None
     if isinstance(exc, LinkInvalid):
         # Nothing about the document or the school: the link proves nothing.
+        counts.count_failure(context.current(), AttemptKind.LINK, context.client_ip())
         message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
         hint = "forged"
+    elif isinstance(exc, TooManyAttempts):
+        retry_after = str(exc.retry_after or 60)
+        return dead_page(
+            found.status, title, message, hint="wait", headers={"Retry-After": retry_after}
+        )
     elif isinstance(exc, LinkExpired):
         message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
         hint = "expired"

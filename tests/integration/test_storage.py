@@ -47,6 +47,7 @@ TABLES = {
     "job_runs",
     "outbox",
     "login_attempts",
+    "attempts",
 }
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
