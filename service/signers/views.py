@@ -67,12 +67,18 @@ def security_headers(response: Response) -> Response:
     return response
 
 
-@bp.before_request
-def limit_guessing() -> None:
-    """An address that sent too many links that are not ours waits, whatever it sends now
-    (a good link included: it could be a guess that hit); the failures are counted in
-    `refused`."""
-    counts.check(context.current(), AttemptKind.LINK, context.client_ip())
+def _guessing(ctx: Context) -> TooManyAttempts | None:
+    """A link that is not ours is counted against its address; past the limit, the address is
+    told to wait. A link we signed is always served: guessing one is hopeless (its signature is
+    an HMAC), so a school behind one address is never locked out by someone else's typos, and
+    the hot path reads nothing more."""
+    address = context.client_ip()
+    try:
+        counts.check(ctx, AttemptKind.LINK, address)
+    except TooManyAttempts as exc:
+        return exc  # not counted: an address that keeps guessing keeps no more rows than this
+    counts.count_failure(ctx, AttemptKind.LINK, address)
+    return None
 
 
 @bp.get("/<token>")
@@ -167,14 +173,13 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
     title, message, hint, contact = found.title, str(exc), "closed", None
     if isinstance(exc, LinkInvalid):
         # Nothing about the document or the school: the link proves nothing.
-        counts.count_failure(context.current(), AttemptKind.LINK, context.client_ip())
+        waiting = _guessing(context.current())
+        if waiting is not None:
+            wait = answer(waiting)
+            headers = {"Retry-After": str(waiting.retry_after or 60)}
+            return dead_page(wait.status, wait.title, str(waiting), hint="wait", headers=headers)
         message = "Il est peut-être incomplet : vérifiez qu'il a été copié en entier."
         hint = "forged"
-    elif isinstance(exc, TooManyAttempts):
-        retry_after = str(exc.retry_after or 60)
-        return dead_page(
-            found.status, title, message, hint="wait", headers={"Retry-After": retry_after}
-        )
     elif isinstance(exc, LinkExpired):
         message = f"Ce lien était valable jusqu'au {paris_moment(exc.expired_at)}."
         hint = "expired"
