@@ -11,7 +11,7 @@ want_test=0
 
 packages=(
   libreoffice-writer-nogui python3-uno python3-venv
-  fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-symbola
+  fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-wqy-microhei fonts-symbola
   qpdf poppler-utils
 )
 # The browser tests drive Debian's Chromium through Playwright (never `playwright install`);

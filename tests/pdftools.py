@@ -6,8 +6,10 @@ The tools come with scripts/setup.sh (packages qpdf and poppler-utils).
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from docx import Document
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFontFile
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -139,3 +142,43 @@ def last_lines(pdf: bytes, margin: float = 62.0) -> list[str]:
         else:
             lines.append("")
     return lines
+
+
+def drawn_characters(pdf: bytes, folder: Path, page: int = -1) -> set[str]:
+    """Every character a TrueType font on page `page` (or in one of its forms) really draws:
+    mapped to text by the font's ToUnicode and, in the embedded font program, to a glyph other
+    than .notdef (a character a face lacks would be a box). Presentation forms are given back
+    as the letters typed (NFKC), so an Arabic name's letters are found as such."""
+    found: set[str] = set()
+    reader = PdfReader(io.BytesIO(pdf))
+    for number, font in enumerate(_truetype_fonts(reader.pages[page]["/Resources"])):
+        program = font["/FontDescriptor"]["/FontFile2"].get_data()
+        path = folder / f"font-{number}.ttf"
+        path.write_bytes(program)
+        glyphs = TTFontFile(str(path), validate=0).charToGlyph
+        for code, text in _to_unicode(font["/ToUnicode"].get_data()):
+            if glyphs.get(code, 0) != 0 and text != "\0":
+                found.update(unicodedata.normalize("NFKC", text))
+    return found
+
+
+def _truetype_fonts(resources: Any) -> list[Any]:
+    fonts = [
+        font.get_object()
+        for font in (resources.get("/Font") or {}).values()
+        if "/FontFile2" in (font.get_object().get("/FontDescriptor") or {})
+        and "/ToUnicode" in font.get_object()
+    ]
+    for ref in (resources.get("/XObject") or {}).values():
+        form = ref.get_object()
+        if form.get("/Subtype") == "/Form" and "/Resources" in form:
+            fonts += _truetype_fonts(form["/Resources"])
+    return fonts
+
+
+def _to_unicode(cmap: bytes) -> list[tuple[int, str]]:
+    """The ``bfchar`` pairs of a ToUnicode CMap (reportlab's subsets write no ranges)."""
+    pairs = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", cmap.split(b"beginbfchar", 1)[-1])
+    return [
+        (int(code, 16), bytes.fromhex(text.decode()).decode("utf-16-be")) for code, text in pairs
+    ]

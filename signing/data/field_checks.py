@@ -18,7 +18,7 @@ from signing.data import identifiers
 from signing.data.issues import Issues, shown
 from signing.data.parties import LEGACY_ANCHOR_PREFIX
 from signing.data.schema import FieldSpec, Schema
-from signing.data.typed_text import forbidden_char
+from signing.data.typed_text import forbidden_char, unprintable
 from signing.data.weekly_schedule import is_empty_schedule, weekly_schedule
 from signing.errors import ValidationFailed
 
@@ -83,6 +83,9 @@ def _text(schema: Schema, spec: FieldSpec, path: str, value: object, found: Issu
     bad = next((c for c in text if _is_forbidden_char(c, multiline)), None)
     if bad is not None:
         found.add(path, f"{spec.label} : caractère de contrôle interdit (U+{ord(bad):04X}).")
+        return None
+    if (refused := unprintable(spec.label, text)) is not None:
+        found.add(path, refused)
         return None
     if LEGACY_ANCHOR_PREFIX in text.casefold():
         found.add(

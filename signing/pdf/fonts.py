@@ -3,11 +3,17 @@
 A base-14 font is never used: it is not embedded and knows no letter outside Latin-1, so
 "Nguyễn" would come out as boxes. The certificate is set in the templates' own font, Liberation
 Sans (Debian's fonts-liberation2), so its pages read as part of the document; the stamps, and any
-character Liberation lacks (an emoji, a rare sign), use DejaVu (fonts-dejavu-core), which covers
-far more. scripts/setup.sh installs both.
+character Liberation lacks, use DejaVu Sans (fonts-dejavu-core: Latin, Greek, Cyrillic, Hebrew,
+Arabic and its joined forms). What DejaVu lacks is drawn by the first fallback that has it: Noto
+Sans Arabic and Noto Sans Hebrew (fonts-noto-core), WenQuanYi Micro Hei (fonts-wqy-microhei, the
+compact CJK face: Chinese, Japanese kana, Korean hangul, 5 MB where Noto CJK takes 90) and
+Symbola (fonts-symbola: emoji, signs). scripts/setup.sh installs them all; the fallbacks are
+optional here (a missing one is logged), and `signing.pdf.glyphs` refuses at input whatever no
+registered face can draw, so an accepted character is always drawn.
 
-`markup` does the falling back, character by character: reportlab has no font fallback of its
-own (it draws a missing glyph as a box), so this small part is ours.
+`runs` does the falling back, character by character: reportlab has no font fallback of its
+own (it draws a missing glyph as a box), so this small part is ours; it first puts a line with
+right-to-left text in drawing order (`signing.pdf.right_to_left`).
 """
 
 from __future__ import annotations
@@ -25,11 +31,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from signing.errors import FontMissing
+from signing.pdf.right_to_left import visual
 
 log = logging.getLogger(__name__)
 
 FONT_DIRS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/ancient-scripts"),  # Debian's fonts-symbola
+    Path("/usr/share/fonts/truetype/noto"),  # Debian's fonts-noto-core
+    Path("/usr/share/fonts/truetype/wqy"),  # Debian's fonts-wqy-microhei
     Path("/usr/share/fonts/truetype/liberation2"),  # Debian, Ubuntu
     Path("/usr/share/fonts/truetype/liberation"),
     Path("/usr/share/fonts/liberation-sans"),  # Fedora
@@ -52,6 +61,8 @@ class Face:
     file: str
     pattern: str
     """The fontconfig pattern that finds the same file (``fc-match``)."""
+    subfont: int = 0
+    """The face's index in a TrueType collection (``.ttc``)."""
 
 
 SANS = Face("CosigneSans", "DejaVuSans.ttf", "DejaVu Sans:style=Book")
@@ -67,15 +78,24 @@ DOCUMENT_MONO = Face(
     "CosigneDocMono", "LiberationMono-Regular.ttf", "Liberation Mono:style=Regular"
 )
 SYMBOLS = Face("CosigneSymbols", "Symbola_hint.ttf", "Symbola")
-"""Emoji and signs that DejaVu lacks (fonts-symbola); optional: without it they stay boxes."""
+"""Emoji and signs that DejaVu lacks (fonts-symbola)."""
+ARABIC = Face("CosigneArabic", "NotoSansArabic-Regular.ttf", "Noto Sans Arabic:style=Regular")
+HEBREW = Face("CosigneHebrew", "NotoSansHebrew-Regular.ttf", "Noto Sans Hebrew:style=Regular")
+CJK = Face("CosigneCJK", "wqy-microhei.ttc", "WenQuanYi Micro Hei")
+"""Ideographs, kana and hangul (fonts-wqy-microhei)."""
 FACES = (SANS, SANS_BOLD, MONO, DOCUMENT_SANS, DOCUMENT_SANS_BOLD, DOCUMENT_MONO)
+"""The faces Cosigne cannot do without (`register_fonts` raises `FontMissing`)."""
+FALLBACK_FACES = (ARABIC, HEBREW, CJK, SYMBOLS)
+"""The faces for what DejaVu lacks, in the order they are tried; each optional."""
 FALLBACK: dict[str, tuple[Face, ...]] = {
-    DOCUMENT_SANS.name: (SANS, SYMBOLS),
-    DOCUMENT_SANS_BOLD.name: (SANS_BOLD, SYMBOLS),
-    DOCUMENT_MONO.name: (MONO, SYMBOLS),
-    SANS.name: (SYMBOLS,),
+    DOCUMENT_SANS.name: (SANS, *FALLBACK_FACES),
+    DOCUMENT_SANS_BOLD.name: (SANS_BOLD, SANS, *FALLBACK_FACES),
+    DOCUMENT_MONO.name: (MONO, SANS, *FALLBACK_FACES),
+    SANS.name: FALLBACK_FACES,
+    SANS_BOLD.name: (SANS, *FALLBACK_FACES),
+    MONO.name: (SANS, *FALLBACK_FACES),
 }
-"""For each document face, the faces that draw what it lacks, the first that can."""
+"""For each face, the faces that draw what it lacks, the first that can."""
 
 
 def locate(face: Face) -> Path:
@@ -134,10 +154,15 @@ def register_fonts() -> None:
         italic=DOCUMENT_SANS.name,
         boldItalic=DOCUMENT_SANS_BOLD.name,
     )
-    try:
-        pdfmetrics.registerFont(TTFont(SYMBOLS.name, str(locate(SYMBOLS))))
-    except (FontMissing, OSError, TTFError):
-        log.info("pas de police Symbola : les émojis restent des carrés dans le certificat")
+    for face in FALLBACK_FACES:
+        try:
+            path = locate(face)
+            pdfmetrics.registerFont(TTFont(face.name, str(path), subfontIndex=face.subfont))
+        except (FontMissing, OSError, TTFError):
+            log.warning(
+                "police %s absente : les noms qui en ont besoin seront refusés (scripts/setup.sh)",
+                face.file,
+            )
     for mono in (MONO, DOCUMENT_MONO):
         pdfmetrics.registerFontFamily(
             mono.name, normal=mono.name, bold=mono.name, italic=mono.name, boldItalic=mono.name
@@ -145,14 +170,14 @@ def register_fonts() -> None:
 
 
 def runs(text: str, font_name: str) -> list[tuple[str, str]]:
-    """`text` cut in runs ``(face, characters)``: each run in `font_name` when it has the
-    glyphs, else in the first of its `FALLBACK` faces that has them (spaces stay with the run
-    before them)."""
+    """`text` (one line) cut in runs ``(face, characters)`` in drawing order, left to right:
+    each run in `font_name` when it has the glyphs, else in the first of its `FALLBACK` faces
+    that has them (spaces stay with the run before them)."""
     register_fonts()
     chain = [font_name, *(face.name for face in FALLBACK.get(font_name, ()))]
     chain = [name for name in chain if _covered(name)]
     parts: list[tuple[str, str]] = []
-    for char in text:
+    for char in visual(text):
         face = next((name for name in chain if ord(char) in _covered(name)), font_name)
         if char.isspace() and parts:
             face = parts[-1][0]
@@ -186,6 +211,18 @@ def draw(canvas: Any, x: float, y: float, text: str, *, font_name: str, size: fl
         canvas.setFont(face, size)
         canvas.drawString(x, y, run)
         x += pdfmetrics.stringWidth(run, face, size)
+
+
+def drawable() -> frozenset[int]:
+    """The code points Cosigne can draw in every face it writes with: those of DejaVu Sans and
+    its fallbacks, since every face's chain ends with them (`FALLBACK`)."""
+    register_fonts()
+    return _drawable()
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    return _covered(SANS.name).union(*(_covered(face.name) for face in FALLBACK_FACES))
 
 
 @cache

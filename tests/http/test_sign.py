@@ -37,6 +37,7 @@ from service.mail.models import OutboxMessage
 from service.signers.models import Signer
 from service.signers.remind import remind_signer
 from service.signers.sign import CONSENT_TEXT
+from signing.errors import ValidationFailed
 from signing.pdf.convert import ConverterPool
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
@@ -600,6 +601,65 @@ def test_a_typed_name_with_a_hidden_character_is_refused_and_never_stored(
     assert response.status_code == 422
     message = field_messages(response, "full_name")
     assert f"caractère invisible ou de contrôle interdit (U+{ord(hidden):04X})" in message
+    assert snapshot(ctx.db) == before
+
+
+@pytest.mark.parametrize(
+    "unprintable", ["\ue000", "\u1200", "\u0926"], ids=["private-use", "ethiopic", "devanagari"]
+)
+def test_a_typed_name_with_a_character_no_font_draws_is_refused_naming_it(
+    client: FlaskClient, ctx: Context, invitation: Invitation, unprintable: str
+) -> None:
+    """A private-use code point, or a script none of the embedded faces draws: refused at input
+    (it would be a box on the signed page and the certificate), the character named."""
+    csrf_token = open_page(client, invitation)
+    before = snapshot(ctx.db)
+
+    response = client.post(
+        invitation.url,
+        data=sign_form(invitation, csrf_token, full_name=f"Nadia Martin{unprintable}"),
+    )
+
+    assert response.status_code == 422
+    message = field_messages(response, "full_name")
+    assert (
+        f"Nom : le caractère « {unprintable} » (U+{ord(unprintable):04X}) ne peut pas être "
+        "imprimé sur le document" in message
+    ), message
+    assert snapshot(ctx.db) == before
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("小明", "王"), ("علي", "محمد"), ("דוד", "כהן")], ids=["zh", "ar", "he"]
+)
+def test_a_guardian_with_a_chinese_arabic_or_hebrew_name_signs_with_it(
+    client: FlaskClient, ctx: Context, head: User, make_request, first: str, last: str
+) -> None:
+    body = make_request("parcours", guardians__0__first_name=first, guardians__0__last_name=last)
+    document = issue_document(ctx, head, create_document(ctx, head, body).id)
+    guardian = next(s for s in signers(ctx.db, document.id) if s.role == "guardian")
+    invitation = Invitation(document, guardian, link(ctx, guardian))
+    csrf_token = open_page(client, invitation)
+
+    response = client.post(
+        invitation.url, data=sign_form(invitation, csrf_token, full_name=f"{first} {last}")
+    )
+
+    assert response.status_code == 200, field_messages(response, "full_name")
+    assert reload(ctx.db, guardian).typed_name == f"{first} {last}"
+
+
+def test_a_name_no_font_draws_is_refused_when_the_document_is_drafted(
+    ctx: Context, head: User, make_request
+) -> None:
+    """The same rule for the names the head registers: they are printed on the certificate."""
+    before = snapshot(ctx.db)
+
+    with pytest.raises(ValidationFailed) as refused:
+        create_document(ctx, head, make_request("parcours", guardians__0__last_name="Ma\ue000rtin"))
+
+    messages = {issue.field: issue.message for issue in refused.value.errors}
+    assert "ne peut pas être imprimé sur le document" in messages["guardians[0].last_name"]
     assert snapshot(ctx.db) == before
 
 

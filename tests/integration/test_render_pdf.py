@@ -72,6 +72,32 @@ def test_both_kinds_render_to_a_pdf_with_hidden_anchors_and_embedded_fonts(
     assert not orphans, f"a heading ends its page, its text on the next: {orphans}"
 
 
+@pytest.mark.libreoffice
+def test_chinese_arabic_and_hebrew_names_in_the_document_are_drawn_in_an_embedded_face(
+    make_request, school, today, converter
+) -> None:
+    """LibreOffice shapes them and falls back on the faces scripts/setup.sh installs (the CJK
+    one included): the names read back as typed (readers move the spaces around a
+    right-to-left run, so spaces are left out), every face embedded."""
+    body = make_request(
+        "parcours",
+        guardians__0__first_name="小明",
+        guardians__0__last_name="王",
+        guardians__1__first_name="علي",
+        guardians__1__last_name="محمد",
+        referent__last_name="כהן",
+    )
+
+    result = render_document("parcours", body["data"], school, today=today, converter=converter)
+
+    text = "".join(unicodedata.normalize("NFKC", _text(result.pdf)).split())
+    for name in ("小明王", "عليمحمد", "כהן"):
+        assert name in text, name
+    fonts = _fonts(result.pdf)
+    assert any("WenQuanYi" in name for name in fonts), fonts
+    assert all(fonts.values()), fonts
+
+
 def test_cli_lists_every_mistake_with_its_field_and_exits_2(tmp_path, make_request, school) -> None:
     body = make_request("convention")
     body["data"]["guardians"][0]["email"] = "pas-une-adresse"

@@ -6,13 +6,23 @@ import copy
 import io
 import itertools
 import subprocess
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pdftools import page_texts, pdffonts, qpdf_check, render_page, scribble_png, squash, tool
+from pdftools import (
+    drawn_characters,
+    page_texts,
+    pdffonts,
+    qpdf_check,
+    render_page,
+    scribble_png,
+    squash,
+    tool,
+)
 from PIL import Image, ImageStat
 from pypdf import PdfReader
 
@@ -170,6 +180,54 @@ def test_a_name_with_an_emoji_is_drawn_in_a_fallback_face(convention, tmp_path: 
     fonts = pdffonts(stamped, tmp_path)
     assert any("Symbola" in font for font in fonts), fonts
     assert all(fonts.values()), fonts  # every face embedded
+
+
+WORLD_NAMES = ("王小明", "محمد علي", "דוד כהן")
+"""A Chinese, an Arabic and a Hebrew name: ideographs, joined right-to-left letters, Hebrew."""
+
+
+def test_chinese_arabic_and_hebrew_names_are_drawn_with_real_glyphs(
+    convention, tmp_path: Path
+) -> None:
+    """Each name is drawn by an embedded face that has its glyphs (never .notdef), and reads
+    back in the order it was typed. (Readers put the space after a right-to-left name before
+    it, so spaces are left out of the comparison.)"""
+    frozen, anchors = convention
+    places = find_anchors(frozen)
+    marks = [
+        SignatureMark(anchor, name, SIGNED_AT, None)
+        for anchor, name in zip(anchors, WORLD_NAMES, strict=False)
+    ]
+
+    stamped = stamp(frozen, marks)
+
+    texts = page_texts(stamped)
+    for mark in marks:
+        page = places[mark.anchor].page_index
+        text = "".join(unicodedata.normalize("NFKC", texts[page]).split())
+        name = "".join(mark.name.split())
+        assert f"Signéélectroniquementpar{name}le28novembre2026" in text, text
+        assert text.count(name) == 2, text  # the caption, and the typed name drawn large
+        drawn = drawn_characters(stamped, tmp_path, page)
+        assert set(mark.name.replace(" ", "")) <= drawn, sorted(drawn)
+    fonts = pdffonts(stamped, tmp_path)
+    assert any("WenQuanYi" in font for font in fonts), fonts
+    assert all(fonts.values()), fonts
+    checked = qpdf_check(stamped, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_arabic_name_is_drawn_joined_and_right_to_left(convention, tmp_path: Path) -> None:
+    """Drawn, not only extracted: the letters of « محمد » take their joined forms, in the order
+    a reader of Arabic reads them from the right (the first letter, meem, on the right)."""
+    frozen, anchors = convention
+    page = find_anchors(frozen)[anchors[0]].page_index
+
+    stamped = stamp(frozen, [SignatureMark(anchors[0], "محمد", SIGNED_AT, None)])
+
+    text = squash(page_texts(stamped)[page])
+    assert "\ufee3\ufea4\ufee4\ufeaa" in text, text  # initial meem, medial hah, meem, final dal
+    assert "\u0645\u062d\u0645\u062f" not in text  # never the unjoined letters
 
 
 def test_stamping_is_deterministic(rendered) -> None:

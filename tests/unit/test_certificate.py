@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import qrcode
 import qrcode.constants
-from pdftools import page_texts, pdffonts, qpdf_check, squash
+from pdftools import drawn_characters, page_texts, pdffonts, qpdf_check, squash
 from pypdf import PdfReader
 from trails import CONSENT, ISSUED_AT, SEAL, SHA256, SIGNERS, TRAIL_HEAD, VERIFY_URL, make_trail
 
@@ -199,6 +200,35 @@ def test_names_with_markup_characters_are_printed_as_they_are() -> None:
     text = squash("\n".join(page_texts(audit_pages(make_trail(signers=signers)))))
 
     assert HOSTILE_NAME in text
+
+
+def test_chinese_arabic_and_hebrew_names_are_printed_with_real_glyphs(tmp_path: Path) -> None:
+    """Each name is drawn by an embedded face that has its glyphs (never .notdef) and reads
+    back as typed, Arabic joined and right to left (readers move the space after a
+    right-to-left run, so spaces are left out of the comparison)."""
+    names = ("王小明", "محمد علي", "דוד כהן")
+    trail = make_trail()
+    signers = tuple(
+        dataclasses.replace(signer, name=names[number], typed_name=names[number])
+        if number < len(names)
+        else signer
+        for number, signer in enumerate(trail.signers)
+    )
+
+    pdf = audit_pages(make_trail(signers=signers))
+
+    text = "".join(unicodedata.normalize("NFKC", "\n".join(page_texts(pdf))).split())
+    drawn: set[str] = set()
+    for page in range(len(PdfReader(io.BytesIO(pdf)).pages)):
+        drawn |= drawn_characters(pdf, tmp_path, page)
+    for number, name in enumerate(names):
+        title = "".join(f"{signers[number].role_label} — {name}".split())
+        assert title in text, text  # the signer's block
+        assert "".join(f"nom saisi : « {name} »".split()) in text, text
+        assert set(name.replace(" ", "")) <= drawn, sorted(drawn)
+    fonts = pdffonts(pdf, tmp_path)
+    assert any("WenQuanYi" in font for font in fonts), fonts
+    assert all(fonts.values()), fonts
 
 
 def test_the_certificate_uses_only_embedded_fonts_and_is_a_valid_a4_pdf(tmp_path: Path) -> None:

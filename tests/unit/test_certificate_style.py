@@ -10,7 +10,7 @@ import pytest
 
 from signing.kinds import Kind
 from signing.pdf import certificate_style
-from signing.pdf.fonts import DOCUMENT_MONO, DOCUMENT_SANS, MONO, SANS, SYMBOLS, markup
+from signing.pdf.fonts import CJK, DOCUMENT_MONO, DOCUMENT_SANS, MONO, SANS, SYMBOLS, markup
 
 
 def _template_colours(kind: Kind) -> set[str]:
@@ -41,3 +41,12 @@ def test_markup_escapes_and_falls_back_only_where_a_glyph_is_missing() -> None:
     assert markup("Lou 😀 M", DOCUMENT_SANS.name) == f'Lou <font name="{SANS.name}">😀 </font>M'
     assert markup("Lou 🌻", DOCUMENT_SANS.name) == f'Lou <font name="{SYMBOLS.name}">🌻</font>'
     assert markup("é ⟶", DOCUMENT_MONO.name) == f'é <font name="{MONO.name}">⟶</font>'
+    assert markup("Lou 王小明", DOCUMENT_SANS.name) == f'Lou <font name="{CJK.name}">王小明</font>'
+
+
+def test_right_to_left_names_are_set_joined_in_drawing_order() -> None:
+    """Hebrew letters reversed (Liberation has them); Arabic in its joined forms, reversed,
+    in DejaVu Sans (Liberation has no Arabic)."""
+    assert markup("par כהן", DOCUMENT_SANS.name) == "par \u05df\u05d4\u05db"  # nun, he, kaf
+    arabic = "\ufeaa\ufee4\ufea4\ufee3"  # final dal, medial meem, medial hah, initial meem
+    assert markup("par محمد", DOCUMENT_SANS.name) == f'par <font name="{SANS.name}">{arabic}</font>'
