@@ -189,6 +189,10 @@ class EventType(StrEnum):
     COMPLETED = "completed"
     DELIVERED = "delivered"
     BOUNCED = "bounced"
+    TIMESTAMP_DEFERRED = "timestamp_deferred"
+    """Sealed without a timestamp: no authority answered; one is to be added later."""
+    TIMESTAMPED = "timestamped"
+    """A document timestamp was added to the final PDF: a new file, the earlier one kept."""
 
     @property
     def label(self) -> str:
@@ -215,6 +219,14 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.COMPLETED: ("Document finalisé (scellé et archivé)", "Document finalisé"),
     EventType.DELIVERED: ("Courriel remis au serveur de messagerie", "Courriel remis"),
     EventType.BOUNCED: ("Courriel non remis", "Courriel non remis (rejeté)"),
+    EventType.TIMESTAMP_DEFERRED: (
+        "Horodatage en attente (aucune autorité d'horodatage n'a répondu)",
+        "Horodatage reporté",
+    ),
+    EventType.TIMESTAMPED: (
+        "Horodatage ajouté au PDF signé",
+        "Horodatage RFC 3161 du document ajouté",
+    ),
 }
 
 
