@@ -159,6 +159,11 @@ def test_with_every_authority_down_the_document_is_sealed_pending_then_timestamp
         .json["timestamp_pending"]
     )
 
+    evidence = app.test_client().get(f"/api/v1/documents/{document_id}/evidence", headers=bearer)
+    assert evidence.json["seal"]["timestamp_deferred"] is True
+    assert evidence.json["seal"]["timestamp_authority"] is None
+    assert evidence.json["seal"]["timestamp_authorities"] == [dead, tsa_up.url]
+
     # The worker's pass while the authorities are still down: nothing changes, no error.
     still = run_pass(ctx)
     assert still.errors == 0
