@@ -82,7 +82,18 @@ class Settings:
     seal_passphrase: str
     """COSIGNE_SEAL_PASSPHRASE: the PKCS#12 file's passphrase."""
     tsa_url: str
-    """COSIGNE_TSA_URL: an RFC 3161 timestamp authority; with it seals are PAdES B-T."""
+    """COSIGNE_TSA_URL: an RFC 3161 timestamp authority, asked first (kept from before
+    COSIGNE_TSA_URLS)."""
+    tsa_urls: tuple[str, ...] = ()
+    """COSIGNE_TSA_URLS: RFC 3161 timestamp authorities, comma-separated, asked in turn (after
+    COSIGNE_TSA_URL when it is set); the first that answers timestamps the seal (PAdES B-T).
+    When none answers, the document is sealed without, and the worker adds a document
+    timestamp later."""
+    tsa_timeout: float = 5.0
+    """COSIGNE_TSA_TIMEOUT: seconds each authority may take to answer (default 5)."""
+    tsa_roots: Path | None = None
+    """COSIGNE_TSA_ROOTS: a PEM file of the certificates the authorities' certificates chain to,
+    trusted (beside the seal's) when a file is verified."""
 
     @property
     def issued_dir(self) -> Path:
@@ -156,6 +167,9 @@ class Settings:
             seal_p12=_seal_file(get("SEAL_P12"), env),
             seal_passphrase=get("SEAL_PASSPHRASE"),
             tsa_url=get("TSA_URL"),
+            tsa_urls=_authorities(get("TSA_URL"), get("TSA_URLS")),
+            tsa_timeout=_positive_float(get("TSA_TIMEOUT", "5"), "TSA_TIMEOUT"),
+            tsa_roots=_existing_file(get("TSA_ROOTS"), "TSA_ROOTS"),
         )
 
 
@@ -207,6 +221,25 @@ def _seal_file(raw: str, env: str) -> Path | None:
     path = Path(raw).expanduser()
     if not path.is_file():
         raise SettingsError(f"COSIGNE_SEAL_P12 : fichier introuvable ({path})")
+    return path
+
+
+def _authorities(first: str, listed: str) -> tuple[str, ...]:
+    urls = [first, *listed.split(",")]
+    for url in (u.strip() for u in urls if u.strip()):
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"COSIGNE_TSA_URLS : {url!r} n'est pas une adresse http:// ou https://"
+            )
+    return tuple(dict.fromkeys(u.strip() for u in urls if u.strip()))
+
+
+def _existing_file(raw: str, name: str) -> Path | None:
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise SettingsError(f"COSIGNE_{name} : fichier introuvable ({path})")
     return path
 
 

@@ -129,6 +129,26 @@ class SealError(CosigneError):
         super().__init__(f"{prefix}{message}")
 
 
+class TimestampUnavailable(SealError):
+    """No timestamp authority answered (or each refused): `failures` holds each authority's
+    URL with its reason, in the order they were asked. The caller seals without a timestamp
+    and asks again later; nothing was written."""
+
+    def __init__(
+        self, failures: tuple[tuple[str, str], ...], document_id: int | None = None
+    ) -> None:
+        self.failures = failures
+        reasons = " ; ".join(f"{url} : {reason}" for url, reason in failures)
+        super().__init__(
+            f"aucune autorité d'horodatage n'a répondu ({reasons or 'aucune configurée'})",
+            document_id,
+        )
+
+    @property
+    def authorities(self) -> tuple[str, ...]:
+        return tuple(url for url, _ in self.failures)
+
+
 class ArchiveError(CosigneError):
     """The write-once archive refused or failed an operation."""
 

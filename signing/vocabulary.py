@@ -192,6 +192,10 @@ class EventType(StrEnum):
     SHARED_DEVICE = "shared_device"
     """A party signed from the browser and network another party had signed from just before
     (`signing.devices`): a flag, recorded after the signature."""
+    TIMESTAMP_DEFERRED = "timestamp_deferred"
+    """Sealed without a timestamp: no authority answered; one is to be added later."""
+    TIMESTAMPED = "timestamped"
+    """A document timestamp was added to the final PDF: a new file, the earlier one kept."""
 
     @property
     def label(self) -> str:
@@ -221,6 +225,14 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.SHARED_DEVICE: (
         "Même appareil qu'un autre signataire",
         "Signé depuis le même appareil qu'un autre signataire",
+    ),
+    EventType.TIMESTAMP_DEFERRED: (
+        "Horodatage en attente (aucune autorité d'horodatage n'a répondu)",
+        "Horodatage reporté",
+    ),
+    EventType.TIMESTAMPED: (
+        "Horodatage ajouté au PDF signé",
+        "Horodatage RFC 3161 du document ajouté",
     ),
 }
 

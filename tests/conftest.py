@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tsa import LocalTsa, start_local_tsa
 
 from signing.data.schema import example_school
 from signing.errors import ConverterUnavailable
@@ -72,3 +73,20 @@ def converter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterPoo
         pytest.skip(str(exc))
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def local_tsa() -> Iterator[LocalTsa]:
+    """A real RFC 3161 timestamp authority on 127.0.0.1 (tests/tsa.py), for the whole run;
+    a test that stops it must start it again. Stopped at the end."""
+    tsa = start_local_tsa()
+    yield tsa
+    tsa.stop()
+
+
+@pytest.fixture
+def tsa_up(local_tsa: LocalTsa) -> Iterator[LocalTsa]:
+    """The local authority, answering when the test starts and again when it ends."""
+    local_tsa.start()
+    yield local_tsa
+    local_tsa.start()

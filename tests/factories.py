@@ -144,6 +144,8 @@ def serving_app(
         "COSIGNE_TRAIL_KEY_FALLBACKS",
         "COSIGNE_SMTP_HOST",
         "COSIGNE_TSA_URL",
+        "COSIGNE_TSA_URLS",
+        "COSIGNE_TSA_ROOTS",
     ):
         if name not in env:
             monkeypatch.delenv(name, raising=False)

@@ -108,6 +108,12 @@ DOCUMENT = {
             "description": "SHA-256 du PDF figé à l'émission.",
         },
         "cancel_reason": {"type": ["string", "null"]},
+        "timestamp_pending": {
+            "type": "boolean",
+            "description": "Scellé sans horodatage (aucune autorité d'horodatage n'a répondu) : "
+            "un horodatage RFC 3161 du document sera ajouté automatiquement, ce qui produira un "
+            "nouveau fichier final ; le précédent reste valable.",
+        },
         "signers": {
             "type": "array",
             "items": ref("Signer"),

@@ -12,9 +12,9 @@ from signing.kinds import Kind
 Json = dict[str, Any]
 
 
-def verify_operation() -> Json:
-    """``POST /verify``: multipart upload, so its body is described here, not by `_operation`."""
-    report = {
+def _report() -> Json:
+    """The report's schema."""
+    return {
         "type": "object",
         "properties": {
             "is_pdf": {"type": "boolean"},
@@ -35,11 +35,31 @@ def verify_operation() -> Json:
             "completed_at": NULLABLE_TIME,
             "signed_by": {"type": ["string", "null"]},
             "sealed_at": NULLABLE_TIME,
+            "timestamped_at": {
+                **NULLABLE_TIME,
+                "description": "L'heure attestée par une autorité d'horodatage RFC 3161 reconnue "
+                "(jeton du cachet, ou horodatage du document ajouté après le cachet).",
+            },
+            "timestamped_by": {
+                "type": ["string", "null"],
+                "description": "Le certificat de cette autorité d'horodatage.",
+            },
+            "superseded": {
+                "type": "boolean",
+                "description": "Le fichier est un PDF final antérieur du document (scellé sans "
+                "horodatage, envoyé aux parties) : il reste valable ; l'archive détient la "
+                "version horodatée.",
+            },
             "signers": {"type": "array", "items": SIGNATURE},
             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "problems": {"type": "array", "items": {"type": "string"}},
         },
     }
+
+
+def verify_operation() -> Json:
+    """``POST /verify``: multipart upload, so its body is described here, not by `_operation`."""
+    report = _report()
     described = operation(
         "verifyPdf",
         "Vérifier un PDF : cachet, intégrité, et s'il s'agit d'un document de "

@@ -82,6 +82,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "amends_id": document.amends_id,
         "pathway_id": document.pathway_id,
         "cancel_reason": document.cancel_reason,
+        "timestamp_pending": document.timestamp_pending,
         "signers": [signer_json(s) for s in document.signers],
     }
 

@@ -108,4 +108,8 @@ def _findings(checked: checks.Verification) -> list[str]:
         integrity = "Intégrité : document modifié après le scellement"
     else:
         integrity = "Intégrité : non vérifiable sans cachet"
-    return [seal, integrity, f"Connu de Cosigne : {'oui' if checked.known else 'non'}"]
+    lines = [seal, integrity, f"Connu de Cosigne : {'oui' if checked.known else 'non'}"]
+    if report.timestamped_at:
+        by = f" par {report.timestamped_by}" if report.timestamped_by else ""
+        lines.insert(1, f"Horodatage : {_moment(checked, report.timestamped_at)}{by}")
+    return lines

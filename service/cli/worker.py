@@ -3,7 +3,8 @@
 Each pass sends the mail that is due (`service.mail.deliver`); every `JOBS_EVERY` seconds it
 first closes the documents past their deadline (`service.documents.expire`), reminds the
 signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`) and, once every
-`COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`), so the
+`COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`) and adds
+the timestamps that were deferred (`service.finalize.timestamp_later`), so the
 reminders and the archive's alerts go out in the same pass. Nothing is kept in memory between
 passes: several workers may run at once, each message is claimed by one of them, and the archive
 check is claimed in the database (`service.jobs.schedule`).
@@ -29,6 +30,7 @@ from service.cli.french import BadArgument, FrenchCommand
 from service.context import Context
 from service.documents.expire import expire_due
 from service.finalize.finalize import finalize_due
+from service.finalize.timestamp_later import timestamp_pending
 from service.jobs.archive_watch import watch_archive
 from service.mail.addresses import BadSender, sender_address
 from service.mail.deliver import DeliveryReport, deliver_due
@@ -56,6 +58,8 @@ class PassReport:
     errors: int
     damaged: int | None = None
     """Damaged or missing archived files found, when the archive check ran in this pass."""
+    timestamped: int | None = None
+    """Documents sealed without a timestamp that got one in this pass (timed jobs)."""
 
     def summary(self) -> str:
         d = self.delivery
@@ -68,6 +72,8 @@ class PassReport:
             parts.append(f"{self.expired} document(s) expiré(s)")
         if self.damaged is not None:
             parts.append(f"archives vérifiées : {self.damaged} fichier(s) endommagé(s)")
+        if self.timestamped:
+            parts.append(f"{self.timestamped} document(s) horodaté(s) après coup")
         if self.errors:
             parts.append(f"{self.errors} erreur(s), voir le journal")
         return "Passe terminée : " + ", ".join(parts) + "."
@@ -83,6 +89,7 @@ class PassReport:
             or self.expired
             or self.errors
             or self.damaged is not None
+            or self.timestamped
         )
 
 
@@ -105,7 +112,7 @@ def _step(name: str, action: Callable[[], T], default: T) -> tuple[T, int]:
 
 def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
     """One pass: the timed jobs (when `jobs`), then the delivery of every message due."""
-    reminded = expired = damaged = None
+    reminded = expired = damaged = timestamped = None
     errors = 0
     if jobs:
         expired, failed = _step("expiration", lambda: expire_due(ctx), None)
@@ -114,6 +121,8 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         errors += failed
         damaged, failed = _step("vérification des archives", lambda: watch_archive(ctx), None)
         errors += failed
+        timestamped, failed = _step("horodatage différé", lambda: timestamp_pending(ctx), None)
+        errors += failed
     _, failed = _step("finalisation", lambda: finalize_due(ctx), 0)
     errors += failed
     delivery, failed = _step(
@@ -121,7 +130,7 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         lambda: deliver_due(ctx.db, ctx.settings, now=ctx.now()),
         DeliveryReport(),
     )
-    report = PassReport(delivery, reminded, expired, errors + failed, damaged)
+    report = PassReport(delivery, reminded, expired, errors + failed, damaged, timestamped)
     if report.did_something:
         log.info("%s", report.summary())
     return report

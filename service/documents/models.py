@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,7 +61,12 @@ class Document(Base):
     """The sealed final PDF, stored once (compare-and-set on NULL) before it is archived, so a
     finalization that crashed is finished later with the same bytes: never a second seal."""
     final_pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    """Its SHA-256: the key of the archive, and how an uploaded file is recognised."""
+    """Its SHA-256: the key of the archive, and how an uploaded file is recognised. A document
+    timestamp added later moves it to the new file; the earlier ones stay known
+    (`EarlierFinalFile`)."""
+    timestamp_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Sealed without a timestamp (no authority answered): the worker adds a document
+    timestamp, then clears it. Never holds a signature or the completion back."""
     completed_at: Mapped[datetime | None]
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -94,6 +100,18 @@ class Document(Base):
         back_populates="document", order_by="Signer.position"
     )
     events: Mapped[list[Event]] = relationship(back_populates="document", order_by="Event.seq")
+
+
+class EarlierFinalFile(Base):
+    """A final PDF that was the document's before a document timestamp was added: it was
+    mailed to the parties and stays archived, so it is still recognised as the document's."""
+
+    __tablename__ = "earlier_final_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    replaced_by_sha256: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime]
 
 
 class Event(Base):

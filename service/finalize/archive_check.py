@@ -14,7 +14,7 @@ from sqlalchemy import select
 from service.context import Context
 from service.documents.models import Document
 from service.finalize.final_pdf import archive as final_archive
-from service.finalize.final_pdf import sealer
+from service.finalize.final_pdf import trust_roots
 from signing.errors import ArchiveCorrupted, ArchiveError, ArchiveMissing, VerificationUnavailable
 from signing.pdf.archive import Archive
 from signing.pdf.verify import verify_pdf
@@ -47,7 +47,7 @@ class ArchiveCheck:
 def check_archive(ctx: Context, *, school_id: int | None = None) -> ArchiveCheck:
     """Judge every completed document's final PDF (of one school, given `school_id`)."""
     archive = final_archive(ctx.settings)
-    roots = sealer(ctx.settings).trust_roots()
+    roots = trust_roots(ctx.settings)
     findings: list[ArchiveFinding] = []
     checked = 0
     for document_id, owner, sha256, frozen in _completed(ctx, school_id):

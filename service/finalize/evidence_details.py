@@ -3,9 +3,11 @@ bounce's reason, a signer's identification), and which seal will close the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
+from service.documents.models import Event
 from service.settings import Settings
 from signing.devices import shared_device_sentence
 from signing.pdf.certificate_records import SealRecord
@@ -48,16 +50,43 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]
         shown = data.get("pdf_sha256")
         return f"{method} ; fichier SHA-256 {shown}" if shown else method
+    return _timestamp_detail(type_, data)
+
+
+def _timestamp_detail(type_: str, data: Mapping[str, Any]) -> str | None:
+    if type_ == EventType.TIMESTAMP_DEFERRED:
+        failures = data.get("failures") or []
+        listed = " ; ".join(f"{f.get('url', '?')} : {f.get('reason', '?')}" for f in failures)
+        return f"Sans réponse : {listed or 'aucune autorité'}"
+    if type_ == EventType.TIMESTAMPED:
+        return (
+            f"Par {data.get('timestamp_authority', '?')} ; fichier SHA-256 "
+            f"{data.get('previous_final_pdf_sha256', '?')} remplacé par "
+            f"{data.get('final_pdf_sha256', '?')} (le précédent reste valable)"
+        )
     return None
 
 
-def seal_record(sealer: Sealer, settings: Settings) -> SealRecord:
+def seal_record(sealer: Sealer, settings: Settings, trail: Sequence[Event] = ()) -> SealRecord:
+    """The seal as the certificate names it. Once the document is sealed (its trail holds
+    `COMPLETED`), the timestamp is told as it happened, from the trail, not from today's
+    settings."""
     certificate = sealer.certificate
     validity = certificate["tbs_certificate"]["validity"]
-    return SealRecord(
+    record = SealRecord(
         holder=certificate.subject.human_friendly,
         issuer=certificate.issuer.human_friendly,
         serial=format(certificate.serial_number, "x"),
         valid_until=validity["not_after"].native,
-        timestamp_authorities=tuple(u for u in (settings.tsa_url or "").split(",") if u),
+        timestamp_authorities=settings.tsa_urls,
+    )
+    completed = next((e for e in trail if e.type == EventType.COMPLETED), None)
+    data = (completed.data or {}) if completed is not None else {}
+    if "timestamp_authorities" not in data:  # not sealed yet, or sealed before this was kept
+        return record
+    return replace(
+        record,
+        timestamp_authorities=tuple(data["timestamp_authorities"]),
+        timestamp_authority=data.get("timestamp_authority"),
+        timestamp_deferred=any(e.type == EventType.TIMESTAMP_DEFERRED for e in trail),
     )

@@ -27,6 +27,7 @@ from signing.pdf.dev_seal import ensure_dev_seal
 from signing.pdf.evidence_texts import identification_of
 from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
+from signing.pdf.timestamp import SealedFile, load_certificates, seal_trying
 from signing.vocabulary import EventType
 
 _DRAWING = threading.Lock()
@@ -34,11 +35,12 @@ _DRAWING = threading.Lock()
 
 
 @functools.cache
-def _sealer(p12: str, passphrase: str, tsa_url: str) -> Sealer:
+def _sealer(p12: str, passphrase: str, tsa_url: str, tsa_timeout: float) -> Sealer:
     settings = SealSettings(
         p12_path=Path(p12),
         passphrase=passphrase.encode() or None,
         tsa_url=tsa_url or None,
+        tsa_timeout=tsa_timeout,
     )
     return Sealer(settings)
 
@@ -46,11 +48,28 @@ def _sealer(p12: str, passphrase: str, tsa_url: str) -> Sealer:
 def sealer(settings: Settings) -> Sealer:
     """The process's sealer: the configured PKCS#12 seal, or a development seal generated
     once into the data folder. The key is loaded once per process."""
+    first = settings.tsa_urls[0] if settings.tsa_urls else ""
     if settings.seal_p12 is not None:
-        return _sealer(str(settings.seal_p12), settings.seal_passphrase, settings.tsa_url)
+        return _sealer(
+            str(settings.seal_p12), settings.seal_passphrase, first, settings.tsa_timeout
+        )
     dev = ensure_dev_seal(settings.data_dir / "seal")
     passphrase = dev.passphrase.decode() if dev.passphrase else ""
-    return _sealer(str(dev.p12_path), passphrase, settings.tsa_url)
+    return _sealer(str(dev.p12_path), passphrase, first, settings.tsa_timeout)
+
+
+@functools.cache
+def _tsa_roots(path: str) -> tuple[Any, ...]:
+    return tuple(load_certificates(Path(path)))
+
+
+def trust_roots(settings: Settings) -> list[Any]:
+    """The certificates a final PDF's seal and timestamps must chain to: the seal's, and the
+    timestamp authorities' (COSIGNE_TSA_ROOTS)."""
+    roots: list[Any] = sealer(settings).trust_roots()
+    if settings.tsa_roots is not None:
+        roots.extend(_tsa_roots(str(settings.tsa_roots)))
+    return roots
 
 
 def archive(settings: Settings) -> Archive:
@@ -125,7 +144,7 @@ def audit_trail(settings: Settings, document: Document, school: School) -> Audit
         trail_head=document.last_event_hash or "",
         trail_events=len(trail),
         trail_key_id=(trail[-1].key_id or "") if trail else "",
-        seal=seal_record(sealer(settings), settings),
+        seal=seal_record(sealer(settings), settings, trail),
     )
 
 
@@ -141,8 +160,9 @@ def _event_record(event: Event) -> TrailEvent:
     )
 
 
-def build_final_pdf(settings: Settings, document: Document, school: School) -> bytes:
-    """The frozen PDF with every signature at its anchor, the certificate, and the seal last."""
+def build_final_pdf(settings: Settings, document: Document, school: School) -> SealedFile:
+    """The frozen PDF with every signature at its anchor, the certificate, and the seal last,
+    timestamped by the first authority that answers (the certificate names it), or by none."""
     assert document.pdf is not None  # noqa: S101
     # The caption names the signer as registered (« Nadia Martin »), not as typed
     # (« nadia martin »): the typed name is kept in the trail, matched to this one.
@@ -160,9 +180,17 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> b
     trail = audit_trail(settings, document, school)
     with _DRAWING:
         stamped = stamp(document.pdf, marks)
-        trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())
-        certified = append_audit_pages(stamped, trail)
-    return sealer(settings).seal(certified, document_id=document.id)
+    trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())
+
+    def certify(authority: str | None, unanswered: tuple[str, ...]) -> bytes:
+        assert trail.seal is not None  # noqa: S101 — audit_trail always names the seal
+        seal = replace(
+            trail.seal, timestamp_authority=authority, timestamp_deferred=bool(unanswered)
+        )
+        with _DRAWING:
+            return append_audit_pages(stamped, replace(trail, seal=seal))
+
+    return seal_trying(sealer(settings), settings.tsa_urls, certify, document_id=document.id)
 
 
 def file_name(document: Document) -> str:

@@ -69,6 +69,9 @@ def verification_json(checked: checks.Verification) -> dict[str, Any]:
         "completed_at": iso_utc(checked.completed_at) if checked.completed_at else None,
         "signed_by": report.signed_by if report.seal_valid else None,
         "sealed_at": iso_utc(report.sealed_at) if report.sealed_at else None,
+        "timestamped_at": iso_utc(report.timestamped_at) if report.timestamped_at else None,
+        "timestamped_by": report.timestamped_by if report.timestamped_at else None,
+        "superseded": checked.superseded,
         "signers": [
             {
                 "role": signer.role,

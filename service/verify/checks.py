@@ -1,8 +1,9 @@
 """Verification of an uploaded PDF: what the file proves (`signing.pdf.verify`) and what our records
 say about it (is it one of our final PDFs, which document, who signed it and when).
 
-A file is *known* when its SHA-256 is the `final_pdf_sha256` of a completed document: the very
-bytes we sealed and archived. Its seal then proves them unchanged; the records add the signers,
+A file is *known* when its SHA-256 is the `final_pdf_sha256` of a completed document, or one of
+its earlier final files (sealed before its document timestamp was added): the very bytes we
+sealed and archived. Its seal then proves them unchanged; the records add the signers,
 which the PDF's audit page also carries but which nobody should take from an uploaded file.
 
 Three callers: the public page (no school: anyone holding the file may check it, and the page
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.documents.models import Document
-from service.finalize.final_pdf import sealer
+from service.documents.models import Document, EarlierFinalFile
+from service.finalize.final_pdf import trust_roots as final_trust_roots
 from service.settings import Settings
 from signing.data.french import format_date_fr, format_time_fr
 from signing.data.territory import METROPOLE, Territory, territory_of
@@ -76,6 +77,10 @@ class Verification:
     known: bool
     """The file is, byte for byte, the final PDF of a completed document (of the caller's
     school, when the caller has one)."""
+    superseded: bool = False
+    """The file is an earlier final PDF of the document, sealed while no timestamp authority
+    answered and mailed to the parties: still genuine; the archive's current file adds the
+    document timestamp."""
     document_id: int | None = None
     kind: str | None = None
     """``parcours`` or ``convention``."""
@@ -126,13 +131,7 @@ def verify_upload(
     report = verify_pdf(data, trust_roots=trust_roots, max_bytes=max_bytes, timeout_s=timeout_s)
     if not report.is_pdf or len(data) > max_bytes:
         return Verification(report=report, known=False)
-    candidates = session.scalars(
-        select(Document)
-        .where(Document.final_pdf_sha256 == report.sha256, Document.state == "completed")
-        .options(selectinload(Document.signers))
-        .order_by(Document.id)
-        .limit(5)
-    ).all()
+    candidates = _claiming(session, report.sha256)
     if not candidates:
         return Verification(report=report, known=False, extra_problems=(UNKNOWN,))
     sealed = report.sealed_document_id if report.seal_valid else None
@@ -157,6 +156,7 @@ def verify_upload(
     return Verification(
         report=report,
         known=True,
+        superseded=document.final_pdf_sha256 != report.sha256,
         document_id=document.id,
         kind=document.kind,
         kind_title=document.kind.spec.title,
@@ -164,6 +164,21 @@ def verify_upload(
         signers=signers,
         territory=territory_of(document.school.uai),
     )
+
+
+def _claiming(session: Session, sha256: str) -> Sequence[Document]:
+    """The completed documents whose final PDF, current or earlier, has this hash."""
+    earlier = select(EarlierFinalFile.document_id).where(EarlierFinalFile.sha256 == sha256)
+    return session.scalars(
+        select(Document)
+        .where(
+            or_(Document.final_pdf_sha256 == sha256, Document.id.in_(earlier)),
+            Document.state == "completed",
+        )
+        .options(selectinload(Document.signers))
+        .order_by(Document.id)
+        .limit(5)
+    ).all()
 
 
 def _mismatch(
@@ -210,8 +225,9 @@ def moment_fr(moment: datetime, territory: Territory = METROPOLE) -> str:
 
 
 def trust_roots(settings: Settings) -> list[Any]:
-    """The certificates a seal must chain to: those of the seal finalization applies."""
-    return sealer(settings).trust_roots()
+    """The certificates a seal must chain to: those of the seal finalization applies, and of
+    the timestamp authorities."""
+    return final_trust_roots(settings)
 
 
 __all__ = [

@@ -28,6 +28,7 @@ from signing.pdf.certificate_records import (
     AuditTrail,
     TrailEvent,
     short_user_agent,
+    timestamp_text,
 )
 from signing.pdf.certificate_signers import signer_blocks
 from signing.pdf.certificate_style import (
@@ -214,13 +215,7 @@ def _integrity_table(trail: AuditTrail) -> Table:
                 paragraph(f"{seal.serial} (valable jusqu'au {until})", Styles.cell_mono),
             )
         )
-        tsa = (
-            "Jeton d'horodatage RFC 3161 demandé à : "
-            + ", ".join(seal.timestamp_authorities)
-            + " ; le jeton figure dans le cachet."
-            if seal.timestamp_authorities
-            else "Aucune autorité d'horodatage configurée : l'heure du cachet est celle du serveur."
-        )
+        tsa = timestamp_text(seal)
         rows.append(("Horodatage", paragraph(tsa, Styles.cell)))
     table = Table(
         [[paragraph(label, Styles.label), value] for label, value in rows] or [["", ""]],

@@ -108,7 +108,38 @@ class SealRecord:
     """Hexadecimal."""
     valid_until: datetime
     timestamp_authorities: tuple[str, ...] = ()
-    """The RFC 3161 authorities asked in turn; none: the seal carries the server's time only."""
+    """The RFC 3161 authorities configured, asked in turn; none: the seal carries the server's
+    time only."""
+    timestamp_authority: str | None = None
+    """The authority whose token the seal carries, once known (the certificate is built for
+    each authority tried)."""
+    timestamp_deferred: bool = False
+    """No authority answered at sealing: the seal has the server's time, and a document
+    timestamp is added to the file later."""
+
+
+def timestamp_text(seal: SealRecord) -> str:
+    """What the certificate says of the seal's time: the authority whose token it carries, the
+    authorities that did not answer (a document timestamp follows), or the server's time."""
+    if seal.timestamp_authority is not None:
+        return (
+            f"Jeton d'horodatage RFC 3161 délivré par {seal.timestamp_authority} ; "
+            "le jeton figure dans le cachet."
+        )
+    if seal.timestamp_deferred:
+        return (
+            "Aucune autorité d'horodatage n'a répondu au scellement ("
+            + ", ".join(seal.timestamp_authorities)
+            + ") : l'heure du cachet est celle du serveur. Un horodatage RFC 3161 du document "
+            "sera ajouté au fichier, après le cachet, dès qu'une autorité répondra."
+        )
+    if seal.timestamp_authorities:
+        return (
+            "Jeton d'horodatage RFC 3161 demandé à : "
+            + ", ".join(seal.timestamp_authorities)
+            + " ; le jeton figure dans le cachet."
+        )
+    return "Aucune autorité d'horodatage configurée : l'heure du cachet est celle du serveur."
 
 
 EVENT_LABELS: dict[str, str] = {event.value: event.certificate_label for event in EventType}

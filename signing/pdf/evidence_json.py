@@ -9,7 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from signing.data.territory import Territory
-from signing.pdf.certificate_records import EVENT_LABELS, AuditTrail, SignerRecord
+from signing.pdf.certificate_records import (
+    EVENT_LABELS,
+    AuditTrail,
+    SignerRecord,
+    timestamp_text,
+)
 from signing.pdf.certificate_signers import consent_sha256
 from signing.pdf.evidence_texts import (
     IDENTIFICATION_NAMES,
@@ -117,5 +122,8 @@ def _seal(trail: AuditTrail) -> dict[str, Any] | None:
         "serial": seal.serial,
         "valid_until": seal.valid_until.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "timestamp_authorities": list(seal.timestamp_authorities),
+        "timestamp_authority": seal.timestamp_authority,
+        "timestamp_deferred": seal.timestamp_deferred,
+        "timestamp": timestamp_text(seal),
         "statement": seal_statement().text,
     }

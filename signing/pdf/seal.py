@@ -39,7 +39,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from signing.errors import SealError
+from signing.errors import SealError, TimestampUnavailable
 
 _MD_ALGORITHM = "sha256"
 _RESERVE_SLACK = 1024
@@ -55,7 +55,8 @@ class SealSettings:
     passphrase: bytes | None
     """Passphrase of the PKCS#12 file (``None`` when it has none)."""
     tsa_url: str | None = None
-    """RFC 3161 timestamp authority; when set, every seal is timestamped (PAdES B-T)."""
+    """RFC 3161 timestamp authority of `Sealer.seal`; when set, its seals are timestamped (PAdES
+    B-T). `Sealer.seal_with` names the authority of each seal itself."""
     reason: str = (
         "Document signé électroniquement par toutes les parties — cachet de l'établissement"
     )
@@ -65,7 +66,7 @@ class SealSettings:
     field_name: str = "CachetCosigne"
     """Name of the (invisible) signature field that holds the seal."""
     tsa_timeout: float = 10.0
-    """Seconds a request to the timestamp authority may take before sealing fails."""
+    """Seconds a request to a timestamp authority may take before it counts as unanswered."""
 
 
 class _KeptKeySigner(signers.SimpleSigner):
@@ -133,24 +134,19 @@ def _load_signer(settings: SealSettings) -> _KeptKeySigner:
 class Sealer:
     """Seals PDFs with one key, loaded once; one `Sealer` serves every document and thread.
 
-    Nothing is mutated while sealing except, once, the room reserved for timestamped seals
-    (under a lock); pyHanko runs each seal in its own event loop, so this object must not be
-    used from inside a running asyncio loop.
+    Nothing is mutated while sealing except, once per timestamp authority, its client and the
+    room reserved for the seals it timestamps (under a lock); pyHanko runs each seal in its own
+    event loop, so this object must not be used from inside a running asyncio loop.
     """
 
     def __init__(self, settings: SealSettings) -> None:
         self.settings = settings
         self._signer = _load_signer(settings)
-        self._timestamper = (
-            HTTPTimeStamper(settings.tsa_url, timeout=settings.tsa_timeout)
-            if settings.tsa_url
-            else None
-        )
         self._lock = threading.Lock()
-        self._bytes_reserved: int | None = None
-        if self._timestamper is None:
-            # Measured now, offline, so a broken key fails at start and never on a document.
-            self._bytes_reserved = self._measure_reserve()
+        self._timestampers: dict[str, HTTPTimeStamper] = {}
+        self._bytes_reserved: dict[str | None, int] = {}
+        # Measured now, offline, so a broken key fails at start and never on a document.
+        self._bytes_reserved[None] = self._measure_reserve(None)
 
     @property
     def certificate(self) -> asn1_x509.Certificate:
@@ -174,9 +170,20 @@ class Sealer:
     def seal(self, pdf: bytes, *, document_id: int | None = None) -> bytes:
         """Return `pdf` with the seal appended as an incremental update; `pdf` is not changed.
 
-        Raises `SealError` (with `document_id`) for an unreadable or already certified PDF, or an
-        unreachable timestamp authority; no pyHanko or cryptography exception gets out.
+        The seal is timestamped by the settings' authority, when there is one. Raises
+        `SealError` (with `document_id`) for an unreadable or already certified PDF, and
+        `TimestampUnavailable` for an authority that does not answer; no pyHanko or
+        cryptography exception gets out.
         """
+        return self.seal_with(
+            pdf, timestamp_authority=self.settings.tsa_url, document_id=document_id
+        )
+
+    def seal_with(
+        self, pdf: bytes, *, timestamp_authority: str | None, document_id: int | None = None
+    ) -> bytes:
+        """`seal`, timestamped by `timestamp_authority` (RFC 3161, PAdES B-T), or not at all
+        (PAdES B-B) when it is None."""
         reason = self.settings.reason
         if document_id is not None:
             reason = f"{reason} (document n° {document_id})"
@@ -189,20 +196,23 @@ class Sealer:
             reason=reason,
             location=self.settings.location,
         )
-        pdf_signer = signers.PdfSigner(metadata, self._signer, timestamper=self._timestamper)
+        timestamper = self._timestamper(timestamp_authority)
+        pdf_signer = signers.PdfSigner(metadata, self._signer, timestamper=timestamper)
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         except (PdfError, ValueError, KeyError, TypeError) as exc:
             raise SealError(f"le PDF à sceller est illisible : {exc}", document_id) from exc
         try:
-            reserved = self._reserve()
+            reserved = self._reserve(timestamp_authority)
             output = pdf_signer.sign_pdf(writer, bytes_reserved=reserved)
+        except TimestampUnavailable as exc:
+            raise TimestampUnavailable(exc.failures, document_id) from exc
         except SealError as exc:
             raise SealError(str(exc), document_id) from exc
         except (TimestampRequestError, OSError) as exc:
-            if self._timestamper is None:
+            if timestamp_authority is None:
                 raise SealError(f"échec du scellement : {exc}", document_id) from exc
-            raise SealError(self._tsa_failure(exc), document_id) from exc
+            raise _unanswered(timestamp_authority, exc, document_id) from exc
         except SigningError as exc:
             raise SealError(f"pyHanko refuse de sceller ce PDF : {exc}", document_id) from exc
         except Exception as exc:  # anything else pyHanko or cryptography raised, wrapped
@@ -210,17 +220,29 @@ class Sealer:
         result: bytes = output.getvalue()
         return result
 
-    def _reserve(self) -> int:
-        if self._bytes_reserved is None:
-            with self._lock:
-                if self._bytes_reserved is None:
-                    try:
-                        self._bytes_reserved = self._measure_reserve()
-                    except (TimestampRequestError, OSError) as exc:
-                        raise SealError(self._tsa_failure(exc)) from exc
-        return self._bytes_reserved
+    def _timestamper(self, url: str | None) -> HTTPTimeStamper | None:
+        if url is None:
+            return None
+        with self._lock:
+            if url not in self._timestampers:
+                self._timestampers[url] = HTTPTimeStamper(url, timeout=self.settings.tsa_timeout)
+            return self._timestampers[url]
 
-    def _measure_reserve(self) -> int:
+    def _reserve(self, url: str | None) -> int:
+        reserved = self._bytes_reserved.get(url)
+        if reserved is None:
+            with self._lock:
+                reserved = self._bytes_reserved.get(url)
+            if reserved is None:
+                try:
+                    reserved = self._measure_reserve(url)
+                except (TimestampRequestError, OSError) as exc:
+                    raise _unanswered(url or "", exc) from exc
+                with self._lock:
+                    self._bytes_reserved.setdefault(url, reserved)
+        return reserved
+
+    def _measure_reserve(self, url: str | None) -> int:
         """Hex characters to reserve for the signature container, from a dry run.
 
         The dry run builds a whole container for a dummy digest, with a sample timestamp token
@@ -228,6 +250,7 @@ class Sealer:
         the container is written in hexadecimal; tokens vary in size from one response to the
         next, so then pyHanko's own 50% margin is kept, otherwise a small fixed slack.
         """
+        timestamper = self._timestamper(url)
         try:
             sample = asyncio.run(
                 self._signer.async_sign(
@@ -235,7 +258,7 @@ class Sealer:
                     _MD_ALGORITHM,
                     dry_run=True,
                     use_pades=True,
-                    timestamper=self._timestamper,
+                    timestamper=timestamper,
                     signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)),
                 )
             )
@@ -244,12 +267,13 @@ class Sealer:
             raise
         except Exception as exc:
             raise SealError(f"la clé du cachet ne permet pas de signer : {exc!r}") from exc
-        margin = size // 2 if self._timestamper is not None else _RESERVE_SLACK
+        margin = size // 2 if timestamper is not None else _RESERVE_SLACK
         return size + margin + (size + margin) % 2
 
-    def _tsa_failure(self, exc: BaseException) -> str:
-        cause: Any = exc.__cause__ or exc
-        return (
-            f"l'autorité d'horodatage {self.settings.tsa_url} est injoignable "
-            f"ou a refusé la demande : {cause}"
-        )
+
+def _unanswered(
+    url: str, exc: BaseException, document_id: int | None = None
+) -> TimestampUnavailable:
+    cause: Any = exc.__cause__ or exc
+    reason = f"injoignable ou a refusé la demande ({cause or type(cause).__name__})"
+    return TimestampUnavailable(((url, reason),), document_id)

@@ -71,7 +71,8 @@ class VerificationReport:
     chains to one of the trusted roots."""
     intact: bool
     """Nothing changed since the seal: the bytes it covers hash as signed, and it covers the
-    whole file (no incremental update appended afterwards)."""
+    whole file (no incremental update appended afterwards), or only RFC 3161 document
+    timestamps were appended, the last one sound and covering the whole file."""
     signed_by: str | None
     """The seal certificate's subject (common name, organisation), as the certificate says it:
     to be believed only when `seal_valid`."""
@@ -85,6 +86,11 @@ class VerificationReport:
     sealed_document_id: int | None = None
     """The document number the seal itself names (its reason, « … (document n° 42) »): to be
     believed only when `seal_valid`, and compared with the document the file is taken for."""
+    timestamped_at: datetime | None = None
+    """The time a trusted RFC 3161 timestamp attests (UTC): the seal's token, or the document
+    timestamp added after the seal; None when neither is there or trusted."""
+    timestamped_by: str | None = None
+    """The timestamp authority's certificate subject, as it says it."""
 
     @property
     def trustworthy(self) -> bool:
@@ -121,6 +127,8 @@ def verify_pdf(
             sha256=sha256,
             problems=findings.problems,
             sealed_document_id=findings.sealed_document_id,
+            timestamped_at=findings.timestamped_at,
+            timestamped_by=findings.timestamped_by,
         )
 
     if len(data) > max_bytes:

@@ -8,18 +8,26 @@ import functools
 import io
 import json
 import re
-from datetime import UTC
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import (
+    SignatureCoverageLevel,
+    validate_pdf_signature,
+    validate_pdf_timestamp,
+)
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
 from signing.pdf.verify_findings import (
     ALTERED,
     APPENDED,
+    DOC_TIMESTAMP_BROKEN,
+    DOC_TIMESTAMP_UNTRUSTED,
     NO_SEAL,
     OUT_OF_VALIDITY,
     PARTIAL_COVERAGE,
@@ -63,17 +71,32 @@ def _analyse(data: bytes, roots: tuple[x509.Certificate, ...]) -> Findings:
     if not signatures:
         return Findings(problems=(NO_SEAL,))
     seal = next((sig for sig in signatures if sig.docmdp_level is not None), signatures[-1])
+    later = signatures[signatures.index(seal) + 1 :]
+    timestamped_after = bool(later) and all(sig.sig_object_type == "/DocTimeStamp" for sig in later)
     context = ValidationContext(trust_roots=list(roots))
     try:
-        # One signature, after which nothing may change: coverage says it all, and pyHanko's
-        # difference analysis (slow, and lenient by design) is not needed.
-        status = validate_pdf_signature(seal, context, skip_diff=True)
+        # A seal after which nothing may change: coverage says it all, and pyHanko's difference
+        # analysis (slow, and lenient by design) runs only for document timestamps appended
+        # after the seal, the one update its "no changes" permits (PAdES).
+        status = validate_pdf_signature(seal, context, skip_diff=not timestamped_after)
     except (SignatureValidationError, ValueError, KeyError, TypeError):
         return Findings(seal_present=True, problems=(SEAL_UNREADABLE,))
-    return _judge(status, seal)
+    findings = _judge(status, seal, timestamped_after=timestamped_after)
+    if timestamped_after and findings.intact:
+        return _with_document_timestamp(findings, later[-1], context)
+    return findings
 
 
-def _judge(status: Any, seal: Any) -> Findings:
+def _only_timestamps_appended(status: Any) -> bool:
+    return bool(
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.docmdp_ok
+        and status.modification_level is not None
+        and status.modification_level <= ModificationLevel.LTA_UPDATES
+    )
+
+
+def _judge(status: Any, seal: Any, *, timestamped_after: bool = False) -> Findings:
     problems: list[str] = []
     if not status.intact:
         problems.append(ALTERED)
@@ -81,16 +104,20 @@ def _judge(status: Any, seal: Any) -> Findings:
         problems.append(SIGNATURE_BROKEN)
     if status.intact and status.valid and not status.trusted:
         problems.append(_trust_problem(status.trust_problem_indic))
-    covers_all = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    covers_all = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        timestamped_after and _only_timestamps_appended(status)
+    )
     if status.intact and not covers_all:
         appended = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
         problems.append(APPENDED if appended else PARTIAL_COVERAGE)
 
     sealed_at = seal.self_reported_timestamp or status.signer_reported_dt
     timestamp = status.timestamp_validity
+    timestamped_at = timestamped_by = None
     if timestamp is not None:
         if timestamp.intact and timestamp.valid and timestamp.trusted:
-            sealed_at = timestamp.timestamp
+            sealed_at = timestamped_at = timestamp.timestamp
+            timestamped_by = _subject(timestamp.signing_cert)
         else:
             problems.append(TIMESTAMP_UNTRUSTED)
     return Findings(
@@ -98,10 +125,36 @@ def _judge(status: Any, seal: Any) -> Findings:
         seal_valid=bool(status.intact and status.valid and status.trusted),
         intact=bool(status.intact and covers_all),
         signed_by=_subject(status.signing_cert),
-        sealed_at=sealed_at.astimezone(UTC) if sealed_at is not None else None,
+        sealed_at=_utc(sealed_at),
         problems=tuple(problems),
         sealed_document_id=_document_number(seal),
+        timestamped_at=_utc(timestamped_at),
+        timestamped_by=timestamped_by,
     )
+
+
+def _with_document_timestamp(findings: Findings, last: Any, context: Any) -> Findings:
+    """The last document timestamp must be sound and cover the whole file; trusted, its time
+    and authority are the file's."""
+    try:
+        status = validate_pdf_timestamp(last, validation_context=context, skip_diff=True)
+    except (SignatureValidationError, ValueError, KeyError, TypeError):
+        return replace(findings, intact=False, problems=(*findings.problems, DOC_TIMESTAMP_BROKEN))
+    if not (status.intact and status.valid):
+        return replace(findings, intact=False, problems=(*findings.problems, DOC_TIMESTAMP_BROKEN))
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return replace(findings, intact=False, problems=(*findings.problems, APPENDED))
+    if not status.trusted:
+        return replace(findings, problems=(*findings.problems, DOC_TIMESTAMP_UNTRUSTED))
+    return replace(
+        findings,
+        timestamped_at=_utc(status.timestamp),
+        timestamped_by=_subject(status.signing_cert),
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 _DOCUMENT_NUMBER = re.compile(r"\(document n° ([0-9]{1,10})\)")

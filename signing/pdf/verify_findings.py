@@ -65,6 +65,18 @@ TIMESTAMP_UNTRUSTED = (
 )
 
 
+DOC_TIMESTAMP_BROKEN = (
+    "L'horodatage ajouté au fichier après le cachet est invalide : le fichier a été modifié "
+    "après cet horodatage."
+)
+
+
+DOC_TIMESTAMP_UNTRUSTED = (
+    "L'horodatage ajouté au fichier après le cachet vient d'une autorité non reconnue ; seule "
+    "la date déclarée lors du scellement est attestée."
+)
+
+
 @dataclass(frozen=True)
 class Findings:
     """What a worker sends back (plain values only)."""
@@ -77,10 +89,16 @@ class Findings:
     problems: tuple[str, ...] = ()
     sealed_document_id: int | None = None
     """The document number the seal's reason names (« … (document n° 42) »)."""
+    timestamped_at: datetime | None = None
+    """The time a trusted RFC 3161 authority attests: the seal's token, or the document
+    timestamp appended after the seal (the last one)."""
+    timestamped_by: str | None = None
+    """That authority's certificate subject."""
 
     def to_json(self) -> bytes:
         values = dataclasses.asdict(self)
         values["sealed_at"] = self.sealed_at.isoformat() if self.sealed_at else None
+        values["timestamped_at"] = self.timestamped_at.isoformat() if self.timestamped_at else None
         return json.dumps(values).encode()
 
     @classmethod
@@ -95,8 +113,18 @@ class Findings:
             sealed_at=None if sealed_at is None else datetime.fromisoformat(sealed_at),
             problems=tuple(str(problem) for problem in values["problems"]),
             sealed_document_id=_optional_int(values.get("sealed_document_id")),
+            timestamped_at=_optional_time(values.get("timestamped_at")),
+            timestamped_by=_optional_str(values.get("timestamped_by")),
         )
 
 
 def _optional_int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _optional_time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -109,6 +109,8 @@ def live_server(
         "COSIGNE_SMTP_PASSWORD",
         "COSIGNE_MAIL_FROM",
         "COSIGNE_TSA_URL",
+        "COSIGNE_TSA_URLS",
+        "COSIGNE_TSA_ROOTS",
     ):
         monkeypatch.delenv(name, raising=False)
     app = create_app()

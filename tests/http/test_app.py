@@ -89,11 +89,33 @@ def test_a_short_secret_is_refused(tmp_path) -> None:
         ("COSIGNE_ENV", "staging"),
         ("COSIGNE_CONVERTER_PROCESSES", "0"),
         ("COSIGNE_CONVERSION_TIMEOUT", "soon"),
+        ("COSIGNE_TSA_URLS", "tsa.example.org/tsa"),
+        ("COSIGNE_TSA_TIMEOUT", "0"),
+        ("COSIGNE_TSA_ROOTS", "/nulle/part/racines.pem"),
     ],
 )
 def test_bad_settings_are_refused_with_the_variable_named(tmp_path, name, value) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value, "COSIGNE_DATA_DIR": str(tmp_path)})
+
+
+def test_timestamp_authorities_are_asked_in_order_the_single_url_first(tmp_path) -> None:
+    settings = Settings.from_env(
+        {
+            "COSIGNE_DATA_DIR": str(tmp_path),
+            "COSIGNE_TSA_URL": "https://a.example.org/tsa",
+            "COSIGNE_TSA_URLS": " https://b.example.org/tsa,,https://a.example.org/tsa ,"
+            "http://c.example.org/tsa",
+        }
+    )
+
+    assert settings.tsa_urls == (
+        "https://a.example.org/tsa",
+        "https://b.example.org/tsa",
+        "http://c.example.org/tsa",
+    )
+    assert settings.tsa_timeout == 5.0
+    assert Settings.from_env({"COSIGNE_DATA_DIR": str(tmp_path)}).tsa_urls == ()
 
 
 def test_secret_from_the_environment_and_fallbacks_for_rotation(tmp_path) -> None:

@@ -178,7 +178,9 @@ def test_two_finalizers_at_once_complete_once_with_one_seal(ctx, head, make_requ
 
 def test_a_crash_after_sealing_is_finished_later_with_the_same_seal(ctx, head, make_request):
     document = _everyone_signs(ctx, head, make_request, kind="parcours")
-    digest, sealed = _store_seal(ctx, document.id)  # then the process "dies"
+    stored = _store_seal(ctx, document.id)  # then the process "dies"
+    assert stored is not None
+    digest, sealed = stored.digest, stored.pdf
     assert not ctx.settings.archive_dir.exists() or not any(ctx.settings.archive_dir.rglob("*"))
 
     assert finalize_due(ctx) == 1

@@ -42,6 +42,7 @@ TABLES = {
     "users",
     "api_tokens",
     "documents",
+    "earlier_final_files",
     "signers",
     "events",
     "job_runs",

@@ -71,7 +71,8 @@ def app(
     monkeypatch.setenv("COSIGNE_DATABASE_URL", database_url)
     for name, value in seal_env(seal).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("COSIGNE_TSA_URL", raising=False)
+    for name in ("COSIGNE_TSA_URL", "COSIGNE_TSA_URLS", "COSIGNE_TSA_ROOTS"):
+        monkeypatch.delenv(name, raising=False)
     app = create_app({"TESTING": True})
     yield app
     app.extensions["cosigne.db"].dispose()

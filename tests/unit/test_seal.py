@@ -7,35 +7,29 @@ import hashlib
 import io
 import os
 import shutil
-import socket
 import stat
 import subprocess
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
-from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfWriter
+from tsa import LocalTsa, dead_url
 
-from signing.errors import CosigneError, SealError
+from signing.errors import CosigneError, SealError, TimestampUnavailable
 from signing.pdf.dev_seal import DEV_P12_NAME, DEV_PASSPHRASE_NAME, ensure_dev_seal
 from signing.pdf.seal import Sealer, SealSettings
+from signing.pdf.timestamp import seal_trying, timestamp_document
 from signing.pdf.verify import verify_pdf
 
 
@@ -213,101 +207,21 @@ def test_a_garbage_key_file_is_a_seal_error(tmp_path: Path) -> None:
     assert isinstance(caught.value, CosigneError)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def test_an_unreachable_timestamp_authority_is_a_seal_error(seal_settings: SealSettings) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/tsa"
+def test_an_unreachable_timestamp_authority_is_a_timestamp_unavailable(
+    seal_settings: SealSettings,
+) -> None:
+    url = dead_url()
     sealer = Sealer(dataclasses.replace(seal_settings, tsa_url=url, tsa_timeout=2.0))
 
-    with pytest.raises(SealError, match="horodatage") as caught:
+    with pytest.raises(TimestampUnavailable, match="horodatage") as caught:
         sealer.seal(make_pdf(), document_id=3)
 
-    assert url in str(caught.value)
+    assert isinstance(caught.value, SealError)
+    assert caught.value.authorities == (url,)
     assert caught.value.document_id == 3
 
 
-# Timestamped seals (PAdES B-T), against a timestamp authority served locally
-
-
-@dataclasses.dataclass(frozen=True)
-class LocalTsa:
-    url: str
-    root: asn1_x509.Certificate
-    time: datetime
-
-
-def _tsa_identity() -> tuple[
-    asn1_x509.Certificate, asn1_x509.Certificate, asn1_keys.PrivateKeyInfo
-]:
-    now = datetime.now(UTC)
-    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Racine d'horodatage de test")])
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Horodatage de test")]))
-        .issuer_name(root_name)
-        .public_key(tsa_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )
-    der = serialization.Encoding.DER
-    key = tsa_key.private_bytes(
-        der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return (
-        asn1_x509.Certificate.load(root.public_bytes(der)),
-        asn1_x509.Certificate.load(tsa.public_bytes(der)),
-        asn1_keys.PrivateKeyInfo.load(key),
-    )
-
-
-@pytest.fixture(scope="module")
-def local_tsa() -> Iterator[LocalTsa]:
-    root, certificate, key = _tsa_identity()
-    moment = (datetime.now(UTC) - timedelta(seconds=30)).replace(microsecond=0)
-    stamper = DummyTimeStamper(tsa_cert=certificate, tsa_key=key, fixed_dt=moment)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            body = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 — stdlib name
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LocalTsa(f"http://127.0.0.1:{server.server_port}/tsa", root, moment)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+# Timestamped seals (PAdES B-T), against a timestamp authority served locally (tests/tsa.py)
 
 
 def test_with_a_timestamp_authority_the_seal_is_pades_b_t(
@@ -328,6 +242,8 @@ def test_with_a_timestamp_authority_the_seal_is_pades_b_t(
         assert report.seal_valid
         assert report.intact
         assert report.sealed_at == local_tsa.time  # the authority's time, not the sealer's
+        assert report.timestamped_at == local_tsa.time
+        assert report.timestamped_by == "Horodatage de test"
         assert report.problems == ()
 
 
@@ -348,3 +264,90 @@ def test_the_archive_key_of_a_seal_is_its_sha256(sealer: Sealer) -> None:
     sealed = sealer.seal(make_pdf())
     report = verify_pdf(sealed, trust_roots=sealer.trust_roots())
     assert report.sha256 == hashlib.sha256(sealed).hexdigest()
+
+
+# Sealed while no authority answered, timestamped later (signing.pdf.timestamp)
+
+
+def _sealed_pending(seal_settings: SealSettings) -> tuple[Sealer, bytes]:
+    sealer = Sealer(seal_settings)
+    outcome = seal_trying(
+        sealer, (dead_url(), dead_url()), lambda authority, unanswered: make_pdf(), document_id=7
+    )
+    assert outcome.timestamp_authority is None
+    assert outcome.timestamp_pending
+    assert len(outcome.unanswered) == 2
+    return sealer, outcome.pdf
+
+
+def test_a_document_timestamp_after_the_seal_keeps_it_intact_and_dates_it(
+    seal_settings: SealSettings, local_tsa: LocalTsa
+) -> None:
+    sealer, sealed = _sealed_pending(seal_settings)
+    roots = [*sealer.trust_roots(), local_tsa.root]
+    assert verify_pdf(sealed, trust_roots=roots).timestamped_at is None
+
+    stamped = timestamp_document(sealed, (dead_url(), local_tsa.url), timeout=2.0)
+
+    assert stamped.authority == local_tsa.url
+    assert stamped.pdf.startswith(sealed)
+    report = verify_pdf(stamped.pdf, trust_roots=roots)
+    assert report.trustworthy, report.problems
+    assert report.problems == ()
+    assert report.timestamped_at == local_tsa.time
+    assert report.timestamped_by == "Horodatage de test"
+    assert report.sealed_document_id == 7
+
+
+def test_a_document_timestamp_from_an_unknown_authority_is_said_so(
+    seal_settings: SealSettings, local_tsa: LocalTsa
+) -> None:
+    sealer, sealed = _sealed_pending(seal_settings)
+
+    stamped = timestamp_document(sealed, (local_tsa.url,))
+
+    report = verify_pdf(stamped.pdf, trust_roots=sealer.trust_roots())
+    assert report.seal_valid
+    assert report.intact
+    assert report.timestamped_at is None
+    assert any("autorité non reconnue" in problem for problem in report.problems)
+
+
+def _rotated(pdf: bytes) -> bytes:
+    """An incremental update that changes the page (turned a quarter)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_change_hidden_under_a_document_timestamp_is_not_intact(
+    seal_settings: SealSettings, local_tsa: LocalTsa
+) -> None:
+    sealer, sealed = _sealed_pending(seal_settings)
+    roots = [*sealer.trust_roots(), local_tsa.root]
+
+    for forged in (
+        timestamp_document(_rotated(sealed), (local_tsa.url,)).pdf,  # changed, then stamped
+        _rotated(timestamp_document(sealed, (local_tsa.url,)).pdf),  # stamped, then changed
+    ):
+        report = verify_pdf(forged, trust_roots=roots)
+        assert report.seal_valid
+        assert not report.intact
+        assert not report.trustworthy
+        assert report.problems
+
+
+def test_no_authority_answering_a_document_timestamp_is_timestamp_unavailable(
+    seal_settings: SealSettings,
+) -> None:
+    _, sealed = _sealed_pending(seal_settings)
+    first, second = dead_url(), dead_url()
+
+    with pytest.raises(TimestampUnavailable) as caught:
+        timestamp_document(sealed, (first, second), timeout=2.0)
+
+    assert caught.value.authorities == (first, second)
