@@ -29,6 +29,7 @@ from service.accounts.api_tokens import create_api_token
 from service.cli.worker import run_pass
 from service.context import Context
 from service.documents.models import Document, EarlierFinalFile, Event
+from service.documents.verify_trail import check_trail
 from service.finalize.final_pdf import archive, trust_roots
 from service.verify.checks import verify_upload
 from signing.pdf.verify import verify_pdf
@@ -204,6 +205,12 @@ def test_with_every_authority_down_the_document_is_sealed_pending_then_timestamp
         is False
     )
     assert run_pass(ctx).timestamped == 0  # done once
+    # The trail still matches the head the seal closed, read back from the timestamped file.
+    with ctx.db.new_session() as session:
+        checked = check_trail(ctx.settings, ctx.db.trail_keys, session.get(Document, document_id))
+    assert checked.breaks == []
+    assert checked.sealed is not None
+    assert checked.sealed.startswith("Conforme au PDF scellé")
 
     # Both files are the document's: the one mailed to the parties, and the timestamped one.
     with ctx.db.new_session() as session:
