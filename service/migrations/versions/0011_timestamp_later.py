@@ -22,10 +22,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("documents") as batch:
-        batch.add_column(
-            sa.Column("timestamp_pending", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN (SQLite has it): a batch would rebuild `documents`, which the rows of
+    # signers and events point at.
+    op.add_column(
+        "documents",
+        sa.Column("timestamp_pending", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "earlier_final_files",
         sa.Column("sha256", sa.String(length=64), nullable=False),
