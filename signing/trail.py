@@ -25,6 +25,7 @@ Values must survive a round trip through the database unchanged: strings, intege
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -55,7 +56,8 @@ MIN_KEY_BYTES = 32
 
 @dataclass(frozen=True)
 class TrailKey:
-    """One secret of the trail; `id` names it in each event without revealing it."""
+    """One secret of the trail; `id` names it in each event without revealing it (computed once:
+    every recorded event names it)."""
 
     secret: bytes
 
@@ -63,7 +65,7 @@ class TrailKey:
         if len(self.secret) < MIN_KEY_BYTES:
             raise ValueError(f"a trail key holds at least {MIN_KEY_BYTES} bytes")
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         """16 hex digits of an HMAC of a fixed label: stable, and useless to recover the key."""
         return hmac.new(self.secret, b"cosigne trail key id", hashlib.sha256).hexdigest()[:16]
