@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import converter, db, errors, pages, security
-from service.accounts import csrf, login_views, session, users_views
+from service.accounts import csrf, login_views, school_views, session, users_views
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
@@ -27,6 +27,7 @@ BLUEPRINTS = (
     api_views.bp,
     login_views.bp,
     users_views.bp,
+    school_views.bp,
     dev_outbox.bp,
     download.bp,
     verify_views.bp,

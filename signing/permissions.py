@@ -25,6 +25,9 @@ class StaffAction(StrEnum):
     """Cancel a document under way."""
     SIGN_FOR_SCHOOL = "sign_for_school"
     """Sign the school's part, logged in."""
+    SET_SIGNING_CHECKS = "set_signing_checks"
+    """Choose which signers type a one-time code (`signing.codes`): the evidence of every
+    signature to come depends on it, so it is the head's, who answers for it."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -36,6 +39,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.REMIND: _PREPARERS,
     StaffAction.CANCEL: _PREPARERS,
     StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
+    StaffAction.SET_SIGNING_CHECKS: frozenset({StaffRole.HEAD}),
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -47,6 +51,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.REMIND: "relancer un signataire",
     StaffAction.CANCEL: "annuler un document",
     StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
+    StaffAction.SET_SIGNING_CHECKS: "choisir les vérifications demandées aux signataires",
 }
 
 

@@ -196,6 +196,11 @@ class EventType(StrEnum):
     """Sealed without a timestamp: no authority answered; one is to be added later."""
     TIMESTAMPED = "timestamped"
     """A document timestamp was added to the final PDF: a new file, the earlier one kept."""
+    CODE_SENT = "code_sent"
+    """A one-time code was mailed to the signer (`signing.codes`)."""
+    CODE_ACCEPTED = "code_accepted"
+    CODE_REJECTED = "code_rejected"
+    """A code typed was wrong, expired, used or out of tries: the signature was refused."""
 
     @property
     def label(self) -> str:
@@ -234,6 +239,9 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
         "Horodatage ajouté au PDF signé",
         "Horodatage RFC 3161 du document ajouté",
     ),
+    EventType.CODE_SENT: ("Code de signature envoyé", "Code à usage unique envoyé par courriel"),
+    EventType.CODE_ACCEPTED: ("Code de signature accepté", "Code à usage unique vérifié"),
+    EventType.CODE_REJECTED: ("Code de signature refusé", "Code à usage unique refusé"),
 }
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +19,10 @@ from service.documents.create import create_document
 from service.documents.forms import build as build_form
 from service.documents.issue import issue_document
 from service.finalize.finalize import finalize
+from service.mail.models import OutboxMessage
 from service.settings import Settings
+from service.signers import codes
+from service.signers.codes import send_code
 from service.signers.models import Signer
 from service.signers.sign import sign
 from service.signers.sign_as_staff import sign_as_staff
@@ -158,8 +162,49 @@ def serving_app(
     return app
 
 
+def mailed_code(db: Database, signer_id: int | None = None) -> str:
+    """The one-time code in the latest code mail queued (for a signer), read from the outbox
+    as written for the mail server."""
+    query = select(OutboxMessage.text_body).where(OutboxMessage.purpose == "code")
+    if signer_id is not None:
+        query = query.where(OutboxMessage.signer_id == signer_id)
+    with db.new_session() as session:
+        text = session.scalars(query.order_by(OutboxMessage.id.desc())).first()
+    assert text is not None, "no code was mailed to this signer"
+    found = re.search(r"^\s+(\d{6})$", text, re.MULTILINE)
+    assert found is not None, text
+    return found.group(1)
+
+
+def signing_code(ctx: Context, token: str, origin: Origin | None = None) -> str | None:
+    """For a signer whose school asks them a code: one sent through their link, as read from
+    its mail; None for a signer who is asked none."""
+    claims = ctx.link_signer().read(token, now=ctx.now())
+    with ctx.db.new_session() as session:
+        signer = session.get(Signer, claims.subject_id)
+        assert signer is not None
+        if not codes.required(signer.document.school, signer):
+            return None
+    send_code(ctx, token, origin or Origin(ip="203.0.113.9", user_agent="test"))
+    return mailed_code(ctx.db, claims.subject_id)
+
+
+def code_through_page(client: FlaskClient, url: str, page: str) -> dict[str, str]:
+    """What a signer adds to the signing form: when their page (`page`, its HTML) offers a
+    one-time code, they ask for it there and copy it from the mail that comes; else nothing."""
+    if f'action="{url}/code"' not in page:
+        return {}
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    sent = client.post(f"{url}/code", data={"csrf_token": csrf.group(1)})
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    assert client.application is not None
+    return {"code": mailed_code(client.application.extensions["cosigne.db"])}
+
+
 def sign_all_but_head(ctx: Context, document_id: int) -> None:
-    """Every invited party but the head signs through their live link, with their typed name."""
+    """Every invited party but the head signs through their live link, with their typed name
+    (and the one-time code mailed to them, when their school asks one)."""
     with ctx.db.new_session() as session:
         links = [
             (ctx.link_signer().make(s.id, s.link_nonce, now=ctx.now()), s.full_name)
@@ -177,6 +222,7 @@ def sign_all_but_head(ctx: Context, document_id: int) -> None:
             full_name=name,
             signature_png=None,
             shown_pdf_sha256=None,
+            code=signing_code(ctx, token),
         )
 
 

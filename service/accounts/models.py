@@ -32,6 +32,9 @@ class School(Base):
     head_email: Mapped[str] = mapped_column(String(254))
     board_approval_date: Mapped[date | None] = mapped_column(Date)
     dpo_email: Mapped[str | None] = mapped_column(String(254))
+    code_roles: Mapped[str | None] = mapped_column(String(200))
+    """The roles asked a one-time code before signing, comma-separated (`signing.codes`);
+    None: the default (guardians and host representatives)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="school")

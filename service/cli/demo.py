@@ -12,6 +12,7 @@ Issuing needs LibreOffice; without it, the documents stay drafts and a warning s
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from service import context
 from service.accounts import passwords
@@ -36,8 +38,11 @@ from service.documents.issue import issue_document
 from service.documents.store import get_document
 from service.finalize.finalize import finalize
 from service.mail.addresses import find_links
+from service.mail.models import OutboxMessage
 from service.mail.outbox import messages_of
 from service.settings import Settings
+from service.signers import codes
+from service.signers.models import Signer
 from service.signers.sign import sign
 from service.signers.sign_as_staff import sign_as_staff
 from signing.data.schema import example_school
@@ -157,6 +162,25 @@ def _sample_documents(head: User) -> None:
         )
 
 
+def _code_from_mail(ctx: context.Context, token: str, origin: Origin) -> str | None:
+    """The one-time code a demo signer asks for and reads in the mail that comes (as the
+    outbox holds it); None when their school asks none."""
+    claims = ctx.link_signer().read(token, now=ctx.now())
+    with ctx.db.new_session() as session:
+        signer = session.get(Signer, claims.subject_id)
+        if signer is None or not codes.required(signer.document.school, signer):
+            return None
+    codes.send_code(ctx, token, origin)
+    with ctx.db.new_session() as session:
+        text = session.scalars(
+            select(OutboxMessage.text_body)
+            .where(OutboxMessage.signer_id == claims.subject_id, OutboxMessage.purpose == "code")
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    found = re.search(r"^\s+(\d{6})$", text or "", re.MULTILINE)
+    return found.group(1) if found else None
+
+
 def _sign_by_everyone(ctx: context.Context, head: User, document_id: int) -> None:
     """Every party signs through the link of their mail, then the head logged in; the document
     is sealed and archived (finalized) at once, so the demo shows a final PDF, its audit trail
@@ -181,6 +205,7 @@ def _sign_by_everyone(ctx: context.Context, head: User, document_id: int) -> Non
             full_name=name,
             signature_png=None,
             shown_pdf_sha256=None,
+            code=_code_from_mail(ctx, token, origin),
         )
     sign_as_staff(
         ctx, head, document_id, origin, consent=True, full_name=head.full_name, signature_png=None

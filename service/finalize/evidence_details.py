@@ -24,6 +24,19 @@ _PURPOSES = {
 }
 
 
+_CODE_DETAILS: dict[str, str] = {
+    EventType.CODE_SENT: "Code à 6 chiffres envoyé à {to}, valable 10 minutes",
+    EventType.CODE_ACCEPTED: "Code saisi exact, utilisé pour cette signature",
+    EventType.CODE_REJECTED: "Code refusé : {verdict} (essais : {tries})",
+}
+_VERDICTS = {
+    "wrong": "code inexact",
+    "expired": "code expiré",
+    "exhausted": "trop d'essais",
+    "used": "code déjà utilisé",
+}
+
+
 def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
     """French, one line or two; None when the event says it all."""
     data = data or {}
@@ -45,6 +58,12 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
             str(data.get("other_name") or "?"),
             str(data.get("other_role_label") or data.get("other_role") or "?"),
             int(data.get("minutes") or 0),
+        )
+    if type_ in _CODE_DETAILS:
+        return _CODE_DETAILS[type_].format(
+            to=data.get("to", "?"),
+            verdict=_VERDICTS.get(str(data.get("verdict")), "?"),
+            tries=data.get("tries", "—"),
         )
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]

@@ -130,6 +130,29 @@ def reminder(document: Document, signer: Signer, school: School, url: str) -> Me
     return _signing_message(document, signer, school, url, reminder=True)
 
 
+def signing_code(
+    document: Document, signer: Signer, school: School, code: str, expires: str
+) -> Message:
+    """The one-time code `signer` types before signing (`signing.codes`), valid until
+    `expires` (the school's local time, said in words)."""
+    doc, sch = _document(document), _school(school)
+    values = {
+        "document": doc,
+        "school": sch,
+        "signer_name": _plain(signer.full_name),
+        "code": code,
+        "expires": expires,
+    }
+    text, html = render("code", values)
+    return Message(
+        to=signer.email,
+        subject=header_text(f"Votre code pour signer : {code} – {sch['name']}")[:SUBJECT_MAX],
+        text=text,
+        html=html,
+        document_id=document.id,
+    )
+
+
 def cancelled(document: Document, signer: Signer, school: School, reason: str) -> Message:
     """Tells `signer` the document was cancelled, why, and that their link no longer works."""
     doc, sch = _document(document), _school(school)

@@ -37,9 +37,15 @@ class DeliveryReport:
 
 
 def deliver_due(
-    db: Database, settings: Settings, *, now: datetime, batch_size: int = BATCH_SIZE
+    db: Database,
+    settings: Settings,
+    *,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    only: int | None = None,
 ) -> DeliveryReport:
-    """Send every message due at `now`, each at most once even with several workers at once.
+    """Send every message due at `now` (or the message `only`, for a one-time code that must
+    arrive within seconds, worker or not), each at most once even with several workers at once.
 
     A failure keeps the message with its error and schedules the next attempt; when the SMTP
     server cannot be reached, the pass stops there and everything waits for a later pass.
@@ -52,7 +58,7 @@ def deliver_due(
     files: list[Path] = []
     unreachable: Unreachable | None = None
     try:
-        while unreachable is None and (claimed := claim(db, now, batch_size)):
+        while unreachable is None and (claimed := claim(db, now, batch_size, only=only)):
             for item in claimed:
                 error: BaseException | None = unreachable  # once unreachable, the rest waits
                 reply, message_id = "", ""

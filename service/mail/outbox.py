@@ -112,19 +112,23 @@ class Claimed:
     purpose: str | None = None
 
 
-def claim(db: Database, now: datetime, limit: int) -> list[Claimed]:
-    """Reserve up to `limit` due messages for this worker by pushing their next attempt past
-    the lease, in one short transaction. PostgreSQL skips rows another worker holds; SQLite's
-    write transactions (BEGIN IMMEDIATE) take turns. Either way a message goes to one worker."""
+def claim(db: Database, now: datetime, limit: int, *, only: int | None = None) -> list[Claimed]:
+    """Reserve up to `limit` due messages (or the message `only`, when due) for this worker by
+    pushing their next attempt past the lease, in one short transaction. PostgreSQL skips rows
+    another worker holds; SQLite's write transactions (BEGIN IMMEDIATE) take turns. Either way a
+    message goes to one worker."""
+    due = [
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+    ]
+    if only is not None:
+        due.append(OutboxMessage.id == only)
     with db.transaction() as session:
         ids = list(
             session.scalars(
                 select(OutboxMessage.id)
-                .where(
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.next_attempt_at <= now,
-                    OutboxMessage.attempts < MAX_ATTEMPTS,
-                )
+                .where(*due)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)

@@ -86,7 +86,7 @@ def live_signer(
 
 _SIGNER_COLUMNS = (
     *(Signer.id, Signer.document_id, Signer.role, Signer.first_name, Signer.last_name),
-    *(Signer.state, Signer.link_nonce, Signer.opened_at),
+    *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email),
 )
 
 
@@ -98,7 +98,7 @@ _DOCUMENT_COLUMNS = (
 
 _SCHOOL_COLUMNS = (
     *(School.id, School.name, School.email, School.phone, School.head_email),
-    *(School.head_first_name, School.head_last_name, School.head_title),
+    *(School.head_first_name, School.head_last_name, School.head_title, School.code_roles),
 )
 """What checking a link (`_link_dead_unless_live`, `_first_open`) and the signer's page read:
 these columns only, so the rendered page is kept under exactly the values it shows."""

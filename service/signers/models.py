@@ -69,3 +69,18 @@ class Signer(Base):
     def role_noun(self) -> str:
         """The label without its article: « représentante légale »."""
         return without_article(self.role_label)
+
+
+class SigningCode(Base):
+    """A one-time code mailed to a signer before they sign (`signing.codes`): only its HMAC
+    is kept. The latest row of a signer is their code; sending another makes the older dead."""
+
+    __tablename__ = "signing_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("signers.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    tries: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]

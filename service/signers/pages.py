@@ -14,9 +14,11 @@ from typing import Any
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
+from service import context
 from service.accounts.models import School
 from service.clock import PARIS, school_day, school_moment
 from service.documents.models import Document
+from service.signers.codes import CodeState, code_state
 from service.signers.links import SigningView
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
@@ -32,6 +34,7 @@ _FIELD_ANCHORS = {
     "signature": "signature-pad",
     "pdf": "document",
     "reason": "reason",
+    "code": "code",
 }
 
 
@@ -86,7 +89,12 @@ def signing_page(
     errors: Iterable[FieldIssue] = (),
     values: Mapping[str, Any] | None = None,
     declining: bool = False,
+    code: CodeState | None = None,
+    status: int | None = None,
 ) -> tuple[str, int]:
+    """The page (200), or the page with its errors (422, or `status`)."""
+    if code is None:
+        code = code_state(context.current(), view.school, view.signer)
     errors_by_field: dict[str, str] = {}
     for issue in errors:
         errors_by_field.setdefault(issue.field, issue.message)
@@ -99,12 +107,19 @@ def signing_page(
         anchors=_FIELD_ANCHORS,
         values=values or {},
         declining=declining,
+        code=code,
+        code_sent_at=(
+            school_moment(code.sent_at, view.school.uai) if code.sent_at is not None else None
+        ),
+        code_expires_at=(
+            school_moment(code.expires_at, view.school.uai) if code.expires_at else None
+        ),
         consent_text=CONSENT_TEXT,
         expires=school_moment(view.expires_at, view.school.uai),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
         **describe(view.document, view.signer, view.school),
     )
-    return page, (422 if errors_by_field else 200)
+    return page, (status or 422) if errors_by_field else 200
 
 
 def _phrase(document: Document, signer: Signer) -> str:

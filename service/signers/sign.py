@@ -12,6 +12,7 @@ from service.documents import trail
 from service.documents.models import Document
 from service.documents.store import set_document_state
 from service.errors import SignatureRefused
+from service.signers import codes
 from service.signers.invite import invite, set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
@@ -151,11 +152,20 @@ def sign(
     full_name: str,
     signature_png: bytes | None,
     shown_pdf_sha256: str | None,
+    code: str | None = None,
 ) -> Signer:
     """Record one signature (the POST uses the link up). When it is the last but the head's, the
     head is invited; when it is the last of all, the document becomes `signed`. The signer
-    comes back with its document and school loaded, for the page that thanks them."""
+    comes back with its document and school loaded, for the page that thanks them.
+
+    A signer whose school asks them a one-time code (`service.signers.codes`) signs only with
+    their latest code, which the signature uses up; a refused code is recorded (its try and its
+    event committed) and the signature refused. TooManyAttempts when this address typed too
+    many wrong codes lately."""
     now = ctx.now()
+    if code:
+        codes.check_address(ctx, origin)
+    judged = codes.Judgement(None, {})
     with ctx.db.transaction() as session:
         # The document is locked by this first query; a signer row read while waiting for the
         # lock may be older than it, which the compare-and-set on its state then refuses.
@@ -168,16 +178,25 @@ def sign(
             )
         if issues:
             raise SignatureRefused(issues)
-        record_signature(
-            ctx,
-            session,
-            document,
-            signer,
-            origin,
-            now=now,
-            full_name=full_name,
-            signature_png=signature_png,
-            extra={"identification": Identification.EMAIL_LINK.value},
-        )
+        method = Identification.EMAIL_LINK
+        if codes.required(document.school, signer):
+            method = Identification.EMAIL_LINK_CODE
+            judged = codes.judge_code(ctx, session, signer, code, origin=origin, now=now)
+        if judged.refusal is None:
+            record_signature(
+                ctx,
+                session,
+                document,
+                signer,
+                origin,
+                now=now,
+                full_name=full_name,
+                signature_png=signature_png,
+                extra={"identification": method.value, **judged.signed},
+            )
         _ = document.school  # the caller's page names it (reloaded if the state moved)
+    if judged.refusal is not None:
+        if judged.wrong:
+            codes.count_wrong(ctx, origin)
+        raise SignatureRefused([judged.refusal])
     return signer

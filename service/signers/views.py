@@ -8,7 +8,9 @@ what happened and whom to contact, and nothing changes.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from service import context
@@ -26,6 +28,8 @@ from service.errors import (
 )
 from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
+from service.signers.codes import code_state
+from service.signers.codes import send_code as send_signing_code
 from service.signers.decline import decline as decline_document
 from service.signers.links import signing_view
 from service.signers.open_link import open_link
@@ -41,6 +45,7 @@ from service.signers.sign import sign as sign_document
 from service.signers.signature_image import SignatureImageRefused, clean_signature
 from signing.errors import (
     CosigneError,
+    FieldIssue,
     LinkExpired,
     LinkInvalid,
     LinkRevoked,
@@ -83,13 +88,15 @@ def _guessing(ctx: Context) -> TooManyAttempts | None:
 
 @bp.get("/<token>")
 def page(token: str) -> ResponseReturnValue:
-    view = open_link(context.current(), token, context.origin())
+    ctx = context.current()
+    view = open_link(ctx, token, context.origin())
+    code = code_state(ctx, view.school, view.signer)
     if view.rows is None:  # the first visit: rendered for itself
-        return signing_page(view, token)
-    key = (token, view.rows)
+        return signing_page(view, token, code=code)
+    key = (token, view.rows + repr(code))
     html = rendered_pages.get(key)
     if html is None:
-        html, _ = signing_page(view, token)
+        html, _ = signing_page(view, token, code=code)
         rendered_pages.put(key, html)
     return html
 
@@ -125,14 +132,39 @@ def sign(token: str) -> ResponseReturnValue:
             full_name=full_name,
             signature_png=signature_png,
             shown_pdf_sha256=form.get("pdf_sha256") or None,
+            code=form.get("code"),
         )
     except SignatureRefused as exc:
         view = signing_view(ctx, token)
         return signing_page(view, token, errors=exc.issues, values=values)
+    except TooManyAttempts as exc:
+        return _code_waits(ctx, token, exc, values)
     document = signer.document
     if document.state == DocumentState.SIGNED:
         _finalize(ctx, document.id)
     return render_template("sign/signed.html", **describe(document, signer, document.school))
+
+
+@bp.post("/<token>/code")
+def send_code(token: str) -> ResponseReturnValue:
+    """Mail the signer a one-time code, then back to their page, at the code's field."""
+    ctx = context.current()
+    try:
+        send_signing_code(ctx, token, context.origin())
+    except SignatureRefused as exc:  # asked again too soon
+        view = signing_view(ctx, token)
+        return signing_page(view, token, errors=exc.issues, status=429)
+    return redirect(url_for("sign.page", token=token, _anchor="code"), 303)
+
+
+def _code_waits(
+    ctx: Context, token: str, exc: TooManyAttempts, values: dict[str, Any]
+) -> ResponseReturnValue:
+    """Too many wrong codes from this address: the page again, saying how long to wait."""
+    view = signing_view(ctx, token)
+    issue = FieldIssue("code", str(exc))
+    html, status = signing_page(view, token, errors=[issue], values=values, status=429)
+    return html, status, {"Retry-After": str(exc.retry_after or 60)}
 
 
 def _finalize(ctx: Context, document_id: int) -> None:

@@ -24,9 +24,10 @@ HEAD_EMAIL = "proviseure@example.edu"
 
 
 def make_head(live_server: Any) -> User:
-    """The school's head, with `PASSWORD`."""
+    """The school's head, with `PASSWORD`. Her school asks no one-time code: these pages are
+    driven by the link alone (the code's pages are driven in tests/http/test_sign_code.py)."""
     db = live_server.db
-    user = make_user(db, make_school(db), role="head", email=HEAD_EMAIL)
+    user = make_user(db, make_school(db, code_roles=""), role="head", email=HEAD_EMAIL)
     with db.transaction() as session:
         row = session.get(User, user.id)
         assert row is not None

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url
-from factories import FrozenClock, form_of, logged_in, make_school, make_user, serving_app
+from factories import (
+    FrozenClock,
+    code_through_page,
+    form_of,
+    logged_in,
+    make_school,
+    make_user,
+    serving_app,
+)
 from flask import Flask
 from pdftools import page_texts, squash
 from sqlalchemy import select
@@ -92,6 +100,7 @@ def _sign_from_mail(app: Flask, url: str, name: str, title: str) -> None:
     token = CSRF.search(page.get_data(as_text=True))
     assert token
     form = {"csrf_token": token.group(1), "consent": "oui", "full_name": name}
+    form |= code_through_page(signer_browser, url, page.get_data(as_text=True))
     signed = signer_browser.post(url, data=form)
     assert signed.status_code == 200, _text(signed)
     assert "Merci, votre signature est enregistrée" in _text(signed)

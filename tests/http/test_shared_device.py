@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url
-from factories import FrozenClock, logged_in, make_school, make_user, serving_app
+from factories import FrozenClock, code_through_page, logged_in, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
@@ -105,6 +105,7 @@ def sign_through_link(client: FlaskClient, ctx: Context, signer: Signer) -> None
     match = CSRF.search(page.get_data(as_text=True))
     assert match
     form = {"csrf_token": match.group(1), "consent": "oui", "full_name": signer.full_name}
+    form |= code_through_page(client, url, page.get_data(as_text=True))
     response = client.post(url, data=form)
     assert response.status_code == 200, text(response.get_data(as_text=True))
     assert "Merci, votre signature est enregistrée" in text(response.get_data(as_text=True))

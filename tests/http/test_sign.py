@@ -82,7 +82,9 @@ def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
 
 @pytest.fixture
 def head(ctx: Context) -> User:
-    return make_user(ctx.db, make_school(ctx.db), role="head")
+    """The head of a school that asks no one-time code: these tests are about the link alone
+    (`test_sign_code` signs with the code, the default)."""
+    return make_user(ctx.db, make_school(ctx.db, code_roles=""), role="head")
 
 
 @dataclass(frozen=True)
