@@ -9,7 +9,7 @@ import hashlib
 import re
 
 import pytest
-from factories import make_context, make_school, make_user
+from factories import make_context, make_school, make_user, signing_code
 from pdftools import page_texts, scribble_png, squash
 from sqlalchemy import select
 
@@ -57,6 +57,7 @@ def _deliver_and_sign(ctx, smtp_server, document_id: int, pdf_sha256: str) -> No
                 full_name=name,
                 signature_png=png,
                 shown_pdf_sha256=pdf_sha256,
+                code=signing_code(ctx, tokens[email]),
             )
 
 
@@ -77,9 +78,17 @@ def test_the_certificate_and_the_json_evidence_tell_a_judge_who_how_what_and_whe
     text = squash(" ".join(page_texts(final)[len(page_texts(document.pdf)) :]))
     flat = text.replace(" ", "")
 
-    # Who: every signer as registered; how: the emailed link; what: the consent and its hash.
+    # Who: every signer as registered; how: the emailed link, plus the one-time code for the
+    # guardian (the school's default); what: the consent and its hash.
+    coded = [s for s in signers if s.role == "guardian"]
+    assert coded
     link_method = squash(identification(Identification.EMAIL_LINK).text)
-    assert text.count(f"Identification {link_method}") == len(signers)
+    assert text.count(f"Identification {link_method}") == len(signers) - len(coded)
+    code_method = squash(identification(Identification.EMAIL_LINK_CODE).text)
+    assert text.count(f"Identification {code_method}") == len(coded)
+    for signer in coded:
+        assert f"Code à 6 chiffres envoyé à {signer.email}, valable 10 minutes" in text
+    assert text.count("Code saisi exact, utilisé pour cette signature") == len(coded)
     consent_hash = hashlib.sha256(CONSENT_TEXT.encode()).hexdigest()
     assert text.count(consent_hash) == len(signers)
     assert text.count(f"Fichier présenté (SHA-256) {document.pdf_sha256} identique") == len(signers)
@@ -90,7 +99,8 @@ def test_the_certificate_and_the_json_evidence_tell_a_judge_who_how_what_and_whe
     assert re.search(r"\(heure de Paris, UTC\+1\) soit 2026-11-28 \d\d:\d\d:\d\d UTC", text)
     # Delivered is its own event, with the server's answer and our Message-ID.
     delivered = [e for e in events if e.type == "delivered"]
-    assert len(delivered) == len(signers)
+    assert [e.data["purpose"] for e in delivered].count("invitation") == len(signers)
+    assert [e.data["purpose"] for e in delivered].count("code") == len(coded)
     ids = {m["Message-ID"] for m in smtp_server.messages}
     assert {e.data["message_id"] for e in delivered} <= ids
     assert "Courriel remis Invitation à signer pour" in text
@@ -111,8 +121,10 @@ def test_the_certificate_and_the_json_evidence_tell_a_judge_who_how_what_and_whe
     # The JSON export says the same, with every stored event's hash.
     assert evidence["document"]["final_pdf_sha256"] == hashlib.sha256(final).hexdigest()
     assert [e["hash"] for e in evidence["events"]] == [e.hash for e in events]
-    for entry in evidence["signers"]:
-        assert entry["identification"] == "email_link"
+    coded_ids = {s.id for s in coded}
+    for entry, signer in zip(evidence["signers"], signers, strict=True):
+        expected = "email_link_code" if signer.id in coded_ids else "email_link"
+        assert entry["identification"] == expected
         assert entry["consent_sha256"] == consent_hash
         assert entry["shown_pdf_sha256"] == document.pdf_sha256
         assert entry["ip"] == PHONE.ip

@@ -7,7 +7,7 @@ import io
 import threading
 
 import pytest
-from factories import make_context, make_school, make_user
+from factories import make_context, make_school, make_user, signing_code
 from pdftools import page_texts, pdffonts, qpdf_check, render_page, scribble_png, squash
 from PIL import ImageStat
 from pypdf import PdfReader
@@ -81,6 +81,7 @@ def _everyone_signs(ctx, head, make_request, kind="convention") -> Document:
                     full_name=signer.full_name,
                     signature_png=png if signer.role != "referent" else None,
                     shown_pdf_sha256=document.pdf_sha256,
+                    code=signing_code(ctx, token),
                 )
     return document
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from db import snapshot
-from factories import FrozenClock, make_context, make_school, make_user
+from factories import FrozenClock, make_context, make_school, make_user, signing_code
 from sqlalchemy import select
 
 from service.context import Origin
@@ -78,6 +78,7 @@ def sign_as(ctx, signer: Signer, token: str) -> Signer:
         full_name=signer.full_name.upper(),
         signature_png=None,
         shown_pdf_sha256=None,
+        code=signing_code(ctx, token),
     )
 
 
