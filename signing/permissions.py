@@ -25,6 +25,8 @@ class StaffAction(StrEnum):
     """Cancel a document under way."""
     SIGN_FOR_SCHOOL = "sign_for_school"
     """Sign the school's part, logged in."""
+    FOLLOW_UP = "follow_up"
+    """Note how a completed contract's objectives stand (the référent's follow-up)."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -36,6 +38,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.REMIND: _PREPARERS,
     StaffAction.CANCEL: _PREPARERS,
     StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
+    StaffAction.FOLLOW_UP: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -47,6 +50,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.REMIND: "relancer un signataire",
     StaffAction.CANCEL: "annuler un document",
     StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
+    StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
 }
 
 
