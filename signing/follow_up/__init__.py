@@ -18,7 +18,13 @@ from signing.follow_up.objectives import (
     follow,
     objectives_of,
 )
-from signing.follow_up.pathway import Period, pathway_state, period_of
+from signing.follow_up.pathway import (
+    Period,
+    is_followed,
+    pathway_state,
+    period_of,
+    require_followed,
+)
 
 __all__ = [
     "DueItem",
@@ -28,8 +34,10 @@ __all__ = [
     "Period",
     "check_note",
     "follow",
+    "is_followed",
     "next_due",
     "objectives_of",
     "pathway_state",
     "period_of",
+    "require_followed",
 ]

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from signing.vocabulary import PathwayState
+from signing.errors import TransitionRefused
+from signing.vocabulary import DocumentState, PathwayState
+
+FOLLOW_UP = "follow_up"
+"""The action a refusal names (`TransitionRefused.action`): following, not a state change."""
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,23 @@ def pathway_state(period: Period, today: date) -> PathwayState:
     if today > period.end:
         return PathwayState.ENDED
     return PathwayState.ONGOING
+
+
+def is_followed(followed_kind: bool, state: DocumentState) -> bool:
+    """A document is followed once completed, when its kind is (`KindSpec.followed`)."""
+    return followed_kind and state == DocumentState.COMPLETED
+
+
+def require_followed(followed_kind: bool, state: DocumentState) -> None:
+    """TransitionRefused (409, in French) unless the document is followed."""
+    if not followed_kind:
+        raise TransitionRefused(
+            FOLLOW_UP, state, "seul un contrat de parcours a un suivi de ses objectifs"
+        )
+    if state != DocumentState.COMPLETED:
+        raise TransitionRefused(
+            FOLLOW_UP,
+            state,
+            f"le suivi commence quand le contrat est signé par tous et finalisé "
+            f"(il est : « {state.label} »)",
+        )

@@ -49,6 +49,7 @@ TABLES = {
     "outbox",
     "login_attempts",
     "attempts",
+    "objective_notes",
 }
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
