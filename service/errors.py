@@ -61,6 +61,10 @@ class SignerNotFound(CosigneError):
     """The document (found, and the school's) has no signer of that id."""
 
 
+class ObjectiveNotFound(CosigneError):
+    """The contract (found, and the school's) has no objective of that number."""
+
+
 class Conflict(CosigneError):
     """Someone else changed the document at the same moment; nothing was changed."""
 
@@ -157,6 +161,11 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
             404,
             "Signataire introuvable",
             public_message="Ce document n'a pas de signataire de ce numéro.",
+        ),
+        ObjectiveNotFound: Answer(
+            404,
+            "Objectif introuvable",
+            public_message="Ce contrat n'a pas d'objectif de ce numéro.",
         ),
         LinkInvalid: Answer(404, "Ce lien n'est pas valide"),
         LinkExpired: Answer(410, "Ce lien a expiré"),

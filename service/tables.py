@@ -5,8 +5,9 @@ before it opens any session. Each table is declared in its concern's ``models.py
 from service.accounts import models as accounts
 from service.attempts import models as attempts
 from service.documents import models as documents
+from service.follow_up import models as follow_up
 from service.jobs import models as jobs
 from service.mail import models as mail
 from service.signers import models as signers
 
-__all__ = ["accounts", "attempts", "documents", "jobs", "mail", "signers"]
+__all__ = ["accounts", "attempts", "documents", "follow_up", "jobs", "mail", "signers"]

@@ -33,6 +33,11 @@ class ValidationFailed(CosigneError):
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
 
+class AmendmentNeeded(ValidationFailed):
+    """A follow-up note asks what only an amendment may change (a deadline beyond the
+    contract's end): the page offers the amendment instead."""
+
+
 class UnknownKind(CosigneError):
     """No document kind of that name."""
 

@@ -28,6 +28,8 @@ class StaffAction(StrEnum):
     SET_SIGNING_CHECKS = "set_signing_checks"
     """Choose which signers type a one-time code (`signing.codes`): the evidence of every
     signature to come depends on it, so it is the head's, who answers for it."""
+    FOLLOW_UP = "follow_up"
+    """Note how a completed contract's objectives stand (the référent's follow-up)."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -40,6 +42,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.CANCEL: _PREPARERS,
     StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
     StaffAction.SET_SIGNING_CHECKS: frozenset({StaffRole.HEAD}),
+    StaffAction.FOLLOW_UP: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -52,6 +55,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.CANCEL: "annuler un document",
     StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
     StaffAction.SET_SIGNING_CHECKS: "choisir les vérifications demandées aux signataires",
+    StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
 }
 
 

@@ -201,6 +201,11 @@ class EventType(StrEnum):
     CODE_ACCEPTED = "code_accepted"
     CODE_REJECTED = "code_rejected"
     """A code typed was wrong, expired, used or out of tries: the signature was refused."""
+    OBJECTIVE_STATUS_CHANGED = "objective_status_changed"
+    """A follow-up note gave an objective of a completed contract another status, or postponed
+    its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``."""
+    OBJECTIVE_NOTED = "objective_noted"
+    """A follow-up note on an objective that keeps its status."""
 
     @property
     def label(self) -> str:
@@ -242,6 +247,67 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.CODE_SENT: ("Code de signature envoyé", "Code à usage unique envoyé par courriel"),
     EventType.CODE_ACCEPTED: ("Code de signature accepté", "Code à usage unique vérifié"),
     EventType.CODE_REJECTED: ("Code de signature refusé", "Code à usage unique refusé"),
+    EventType.OBJECTIVE_STATUS_CHANGED: (
+        "Statut d'un objectif modifié",
+        "Suivi : statut d'un objectif modifié",
+    ),
+    EventType.OBJECTIVE_NOTED: (
+        "Note de suivi d'un objectif",
+        "Suivi : note sur un objectif",
+    ),
+}
+
+
+class PathwayState(StrEnum):
+    """Where a completed contrat de parcours stands in its period (`signing.follow_up`): not a
+    document state, a reading of its dates against the school's day."""
+
+    UPCOMING = "upcoming"
+    ONGOING = "ongoing"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        """« En cours »."""
+        return _PATHWAY_STATE_LABELS[self]
+
+
+_PATHWAY_STATE_LABELS: dict[PathwayState, str] = {
+    PathwayState.UPCOMING: "À venir",
+    PathwayState.ONGOING: "En cours",
+    PathwayState.ENDED: "Terminé",
+}
+
+
+class ObjectiveStatus(StrEnum):
+    """Where one objective of a contract stands, as the référent or the head last noted it."""
+
+    ONGOING = "ongoing"
+    """Every objective's status until a note says otherwise."""
+    REACHED = "reached"
+    PARTLY_REACHED = "partly_reached"
+    NOT_REACHED = "not_reached"
+    POSTPONED = "postponed"
+    """Its deadline moved to a later day inside the contract's period (beyond it: an
+    amendment)."""
+
+    @property
+    def label(self) -> str:
+        """« Partiellement atteint »."""
+        return _OBJECTIVE_STATUS_LABELS[self]
+
+    @property
+    def open(self) -> bool:
+        """Still to be reached: its deadline is still due."""
+        return self in (ObjectiveStatus.ONGOING, ObjectiveStatus.POSTPONED)
+
+
+_OBJECTIVE_STATUS_LABELS: dict[ObjectiveStatus, str] = {
+    ObjectiveStatus.ONGOING: "En cours",
+    ObjectiveStatus.REACHED: "Atteint",
+    ObjectiveStatus.PARTLY_REACHED: "Partiellement atteint",
+    ObjectiveStatus.NOT_REACHED: "Non atteint",
+    ObjectiveStatus.POSTPONED: "Reporté",
 }
 
 

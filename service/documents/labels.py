@@ -9,7 +9,14 @@ from types import MappingProxyType
 from typing import Any
 
 from signing.kinds import Kind
-from signing.vocabulary import DocumentState, EventType, Role, SignerState
+from signing.vocabulary import (
+    DocumentState,
+    EventType,
+    ObjectiveStatus,
+    PathwayState,
+    Role,
+    SignerState,
+)
 
 _D = DocumentState
 _S = SignerState
@@ -60,4 +67,6 @@ def template_labels() -> Mapping[str, Any]:
         "kinds": {kind: kind.spec.title for kind in Kind},
         "roles": {role: role.label for role in Role},
         "events": {event: event.label for event in EventType},
+        "objective_statuses": {status: status.label for status in ObjectiveStatus},
+        "pathway_states": {state: state.label for state in PathwayState},
     }

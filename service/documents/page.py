@@ -32,6 +32,7 @@ from service.documents.preview import document_pdf as pdf_of
 from service.documents.verify_trail import check_trail
 from service.errors import Conflict, public_message
 from service.finalize.evidence_export import evidence_of
+from service.follow_up.summary import follow_up_of
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from service.verify import checks
@@ -45,6 +46,7 @@ from signing.errors import (
     TransitionRefused,
 )
 from signing.kinds import children_of as child_kinds
+from signing.permissions import StaffAction, roles_allowed
 from signing.vocabulary import (
     DocumentAction,
     DocumentState,
@@ -64,9 +66,13 @@ def document(document_id: int) -> ResponseReturnValue:
 
 def document_page(
     document: Document,
+    *,
     cancel_error: str | None = None,
     sign_errors: Mapping[str, str] | None = None,
     sign_values: Mapping[str, Any] | None = None,
+    note_errors: Mapping[str, str] | None = None,
+    note_values: Mapping[str, Any] | None = None,
+    note_needs_amendment: bool = False,
 ) -> str:
     acts = staff_user().role in STAFF_ROLES
     session = db.session()
@@ -100,6 +106,11 @@ def document_page(
         sign_errors=sign_errors or {},
         sign_values=sign_values or {},
         consent_text=CONSENT_TEXT,
+        follow_up=follow_up_of(session, document, context.current().now()),
+        can_note=staff_user().role in roles_allowed(StaffAction.FOLLOW_UP),
+        note_errors=note_errors or {},
+        note_values=note_values or {},
+        note_needs_amendment=note_needs_amendment,
     )
 
 

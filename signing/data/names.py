@@ -20,6 +20,17 @@ def pupil_search(data: Mapping[str, Any]) -> str:
     return fold(f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}")[:250]
 
 
+def pupil_identity(data: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Who the pupil of a document is: first and last names folded, and the birth date. Two
+    documents with the same identity are the same pupil's (there is no pupil record)."""
+    pupil = data.get("pupil") or {}
+    return (
+        fold(str(pupil.get("first_name", ""))),
+        fold(str(pupil.get("last_name", ""))),
+        str(pupil.get("birth_date", "")),
+    )
+
+
 def names_match(typed: str, expected: str) -> bool:
     """The typed name is the signer's, case, accents, hyphens and word order aside."""
     words = sorted(fold(typed).split())

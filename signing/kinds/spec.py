@@ -153,6 +153,9 @@ class KindSpec:
     absent: Callable[[Data], frozenset[Role]] = _nobody_absent
     """The roles of `signing_order` that do not sign a document with this data (a tutor who
     is the representative signs once, as the representative)."""
+    followed: bool = False
+    """A completed document of this kind is followed over its period (`signing.follow_up`):
+    its objectives' statuses and notes, later its reviews and site visits."""
 
     @functools.cached_property
     def schema(self) -> Schema:

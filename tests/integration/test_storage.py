@@ -50,6 +50,7 @@ TABLES = {
     "login_attempts",
     "attempts",
     "signing_codes",
+    "objective_notes",
 }
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 

@@ -8,26 +8,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from signing.data.french import format_date_fr
-from signing.data.names import fold
+from signing.data.names import pupil_identity
 from signing.errors import FieldIssue
 
 Data = Mapping[str, Any]
-
-
-def _pupil(data: Data) -> tuple[str, str, str]:
-    pupil = data.get("pupil") or {}
-    return (
-        fold(str(pupil.get("first_name", ""))),
-        fold(str(pupil.get("last_name", ""))),
-        str(pupil.get("birth_date", "")),
-    )
 
 
 def fits_pathway(convention: Data, pathway: Data, pathway_id: int) -> list[FieldIssue]:
     """Why the convention cannot belong to pathway contract n° `pathway_id` (both validated
     data); empty when it can."""
     issues = []
-    if _pupil(convention) != _pupil(pathway):
+    if pupil_identity(convention) != pupil_identity(pathway):
         pupil = pathway.get("pupil") or {}
         born = format_date_fr(pupil["birth_date"])
         issues.append(

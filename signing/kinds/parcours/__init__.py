@@ -24,6 +24,7 @@ SPEC = KindSpec(
     role_labels=MappingProxyType({Role.REFERENT: "Le référent du parcours"}),
     mentions=MappingProxyType({Role.REFERENT: "Pour prise de connaissance"}),
     info=parcours_info,
+    followed=True,
     form_sections=(
         ("Dispositif", ("scheme", "reasons")),
         "objectives",
