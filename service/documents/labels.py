@@ -8,15 +8,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
 from signing.kinds import Kind
-from signing.vocabulary import (
-    DocumentState,
-    EventType,
-    ObjectiveStatus,
-    PathwayState,
-    Role,
-    SignerState,
-)
+from signing.vocabulary import DocumentState, EventType, Role, SignerState
 
 _D = DocumentState
 _S = SignerState

@@ -1,7 +1,9 @@
-"""`check_archive`: every completed document's archived final PDF read again and judged, as a
-court would rely on it — present, unchanged since archiving (its SHA-256), the document's own
-(it starts with the PDF the document issued, its seal names the document), its seal valid and
-covering the whole file. Reads only: a damaged file is reported, never repaired or regenerated.
+"""`check_archive`: every archived final PDF read again and judged, as a court would rely on
+it — present, unchanged since archiving (its SHA-256), the document's own (it starts with the
+PDF the document issued, its seal names the document), its seal valid and covering the whole
+file. That is each completed document's current final PDF and every earlier one it replaced
+(`EarlierFinalFile`: the file mailed to the parties before a timestamp was added, which they
+still hold). Reads only: a damaged file is reported, never repaired or regenerated.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from service.context import Context
-from service.documents.models import Document
+from service.documents.models import Document, EarlierFinalFile
 from service.finalize.final_pdf import archive as final_archive
 from service.finalize.final_pdf import trust_roots
 from signing.errors import ArchiveCorrupted, ArchiveError, ArchiveMissing, VerificationUnavailable
@@ -32,6 +34,8 @@ class ArchiveFinding:
     school_id: int
     sha256: str
     problem: str
+    earlier: bool = False
+    """The file is an earlier final PDF of the document (mailed before its timestamp)."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ class ArchiveCheck:
 
 
 def check_archive(ctx: Context, *, school_id: int | None = None) -> ArchiveCheck:
-    """Judge every completed document's final PDF (of one school, given `school_id`)."""
+    """Judge every archived final PDF, current and earlier (of one school, given
+    `school_id`)."""
     archive = final_archive(ctx.settings)
     roots = trust_roots(ctx.settings)
     findings: list[ArchiveFinding] = []
@@ -55,6 +60,12 @@ def check_archive(ctx: Context, *, school_id: int | None = None) -> ArchiveCheck
         problem = _problem(archive, roots, document_id, sha256, frozen)
         if problem:
             findings.append(ArchiveFinding(document_id, owner, sha256 or "", problem))
+    for document_id, owner, sha256, frozen in _earlier(ctx, school_id):
+        checked += 1
+        problem = _problem(archive, roots, document_id, sha256, frozen)
+        if problem:
+            problem = f"version envoyée aux parties avant l'horodatage : {problem}"
+            findings.append(ArchiveFinding(document_id, owner, sha256, problem, earlier=True))
     return ArchiveCheck(checked, tuple(findings))
 
 
@@ -77,6 +88,31 @@ def _completed(
             return
         yield from rows
         last = rows[-1][0]
+
+
+def _earlier(ctx: Context, school_id: int | None) -> Iterator[tuple[int, int, str, bytes | None]]:
+    last = ""
+    while True:
+        query = (
+            select(
+                EarlierFinalFile.document_id,
+                Document.school_id,
+                EarlierFinalFile.sha256,
+                Document.pdf,
+            )
+            .join(Document, Document.id == EarlierFinalFile.document_id)
+            .where(EarlierFinalFile.sha256 > last)
+            .order_by(EarlierFinalFile.sha256)
+            .limit(BATCH)
+        )
+        if school_id is not None:
+            query = query.where(Document.school_id == school_id)
+        with ctx.db.new_session() as session:
+            rows = [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][2]
 
 
 def _problem(

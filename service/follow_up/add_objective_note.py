@@ -26,8 +26,9 @@ from signing.follow_up import (
     objectives_of,
     require_followed,
 )
+from signing.follow_up.vocabulary import ObjectiveStatus
 from signing.permissions import StaffAction
-from signing.vocabulary import EventType, ObjectiveStatus
+from signing.vocabulary import EventType
 
 
 def add_objective_note(

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.orm import Base, EnumText, one_of, utcnow
-from signing.vocabulary import ObjectiveStatus
+from signing.follow_up.vocabulary import ObjectiveStatus
 
 if TYPE_CHECKING:
     from service.accounts.models import User

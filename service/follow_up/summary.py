@@ -25,7 +25,7 @@ from signing.follow_up import (
     pathway_state,
     period_of,
 )
-from signing.vocabulary import PathwayState
+from signing.follow_up.vocabulary import PathwayState
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from signing.data import typed_text
 from signing.data.french import format_date_fr
 from signing.errors import AmendmentNeeded, FieldIssue, ValidationFailed
 from signing.follow_up.pathway import Period
-from signing.vocabulary import ObjectiveStatus
+from signing.follow_up.vocabulary import ObjectiveStatus
 
 NOTE_MAX = 2000
 """The longest note, in characters."""

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from signing.errors import TransitionRefused
-from signing.vocabulary import DocumentState, PathwayState
+from signing.follow_up.vocabulary import PathwayState
+from signing.vocabulary import DocumentState
 
 FOLLOW_UP = "follow_up"
 """The action a refusal names (`TransitionRefused.action`): following, not a state change."""

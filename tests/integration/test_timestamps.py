@@ -30,6 +30,7 @@ from service.cli.worker import run_pass
 from service.context import Context
 from service.documents.models import Document, EarlierFinalFile, Event
 from service.documents.verify_trail import check_trail
+from service.finalize.archive_check import check_archive
 from service.finalize.final_pdf import archive, trust_roots
 from service.verify.checks import verify_upload
 from signing.pdf.verify import verify_pdf
@@ -232,4 +233,21 @@ def test_with_every_authority_down_the_document_is_sealed_pending_then_timestamp
     )
     assert "Document authentique" in shown
     assert f"par l’autorité d’horodatage {TSA_NAME}" in shown
+
+    # The archive check reads both files; a flipped byte in the earlier one is found and named.
+    assert check_archive(ctx).checked == 2
+    assert check_archive(ctx).sound
+    earlier_path = archive(ctx.settings).path(first.final_pdf_sha256)
+    damaged = bytearray(earlier_path.read_bytes())
+    damaged[len(damaged) // 3] ^= 0x01
+    earlier_path.chmod(0o644)
+    earlier_path.write_bytes(bytes(damaged))
+    found = check_archive(ctx)
+    assert [(f.document_id, f.sha256, f.earlier) for f in found.findings] == [
+        (document_id, first.final_pdf_sha256, True)
+    ]
+    assert found.findings[0].problem.startswith(
+        "version envoyée aux parties avant l'horodatage : le PDF final est altéré"
+    )
+    assert earlier_path.read_bytes() == bytes(damaged)  # reported, never repaired
     app.extensions["cosigne.db"].dispose()

@@ -20,8 +20,8 @@ from signing.follow_up import (
     period_of,
 )
 from signing.follow_up.objectives import NewNote
+from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
 from signing.kinds import spec_of
-from signing.vocabulary import ObjectiveStatus, PathwayState
 
 S = ObjectiveStatus
 DATA: dict[str, Any] = spec_of("parcours").example["data"]

@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 MOMENT = sa.DateTime(timezone=True)
 STATUSES = ("ongoing", "reached", "partly_reached", "not_reached", "postponed")
-"""`signing.vocabulary.ObjectiveStatus` as of this revision."""
+"""`signing.follow_up.vocabulary.ObjectiveStatus` as of this revision."""
 
 
 def upgrade() -> None:
