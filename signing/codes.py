@@ -137,7 +137,7 @@ def resend_wait(stored: StoredCode | None, now: datetime) -> timedelta | None:
 _MESSAGES = {
     CodeVerdict.MISSING: (
         "Saisissez le code à 6 chiffres reçu par courriel. Si vous ne l'avez pas, cliquez sur "
-        "« Recevoir un code »."
+        "« Recevoir mon code par courriel » (plus haut sur la page)."
     ),
     CodeVerdict.WRONG: "Ce code n'est pas le bon. Il vous reste {left} essai{s}.",
     CodeVerdict.EXPIRED: "Ce code a expiré (il était valable 10 minutes) : demandez-en un nouveau.",

@@ -4,6 +4,7 @@ of a received email."""
 
 from __future__ import annotations
 
+import re
 import time
 from email.message import EmailMessage
 from typing import Any
@@ -23,11 +24,12 @@ PASSWORD = "Un mot de passe solide 2026 !"  # noqa: S105 — a test account's pa
 HEAD_EMAIL = "proviseure@example.edu"
 
 
-def make_head(live_server: Any) -> User:
-    """The school's head, with `PASSWORD`. Her school asks no one-time code: these pages are
-    driven by the link alone (the code's pages are driven in tests/http/test_sign_code.py)."""
+def make_head(live_server: Any, code_roles: str | None = "") -> User:
+    """The school's head, with `PASSWORD`. By default her school asks no one-time code, so the
+    pages are driven by the link alone; ``code_roles=None`` keeps the schools' default (a code
+    for guardians and host representatives: tests/e2e/test_code_browser.py)."""
     db = live_server.db
-    user = make_user(db, make_school(db, code_roles=""), role="head", email=HEAD_EMAIL)
+    user = make_user(db, make_school(db, code_roles=code_roles), role="head", email=HEAD_EMAIL)
     with db.transaction() as session:
         row = session.get(User, user.id)
         assert row is not None
@@ -171,6 +173,19 @@ def by_recipient(messages: list[EmailMessage]) -> dict[str, EmailMessage]:
         assert address not in keyed, f"deux messages pour {address}"
         keyed[address] = message
     return keyed
+
+
+def mailed_code(message: EmailMessage) -> str:
+    """The one-time code of a code mail, as the reader sees it: in the subject and alone on its
+    line of the text part (the same in the HTML part)."""
+    found = re.search(r"^\s+(\d{6})\s*$", plain_text(message), re.MULTILINE)
+    assert found is not None, f"pas de code dans « {message['Subject']} »"
+    code = found.group(1)
+    assert code in str(message["Subject"])
+    html = message.get_body(("html",))
+    assert html is not None
+    assert code in str(html.get_content())  # type: ignore[attr-defined]
+    return code
 
 
 def signer_state(page: Any, name: str) -> str:
