@@ -1,5 +1,10 @@
 """A signer declines to sign, with a reason: the document is declined, every link dies, the head
-is told."""
+is told.
+
+A refusal asks no one-time code, even where the school asks one to sign: a refusal commits the
+family to nothing and the head can issue again, while a code would make saying no harder for
+the families least at ease with mail. The trail records that the refusal came through the link
+alone (``identification``), so the head's reading of it can weigh that."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from service.signers.links import live_signer
 from service.signers.models import Signer
 from signing.data import typed_text
 from signing.errors import FieldIssue
+from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import EventType
 from signing.workflow import ANSWERING_SIGNERS, decide_decline
 
@@ -57,7 +63,7 @@ def decline(ctx: Context, token: str, origin: Origin, *, reason: str) -> Signer:
             at=now,
             origin=origin,
             signer=signer,
-            data={"reason": reason},
+            data={"reason": reason, "identification": Identification.EMAIL_LINK.value},
         )
         outbox.queue(
             session, compose.declined_notice(document, signer, document.school, reason), now=now

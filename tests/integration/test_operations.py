@@ -236,6 +236,14 @@ def test_a_decline_closes_the_document(ctx, head, make_request) -> None:
 
     assert state(ctx, document.id) == "declined"
     assert all(s.link_nonce is None for s in signers(ctx, document.id))
+    with ctx.db.new_session() as session:
+        declined = session.scalars(
+            select(Event).where(Event.document_id == document.id, Event.type == "declined")
+        ).one()
+    # No code is asked to refuse (the guardian's school asks one to sign): the trail says the
+    # refusal came through the link alone.
+    assert declined.signer_id == guardian.id
+    assert declined.data == {"reason": "Nous voulons en parler", "identification": "email_link"}
 
 
 def test_another_school_sees_nothing(ctx, head, make_request, database) -> None:
