@@ -118,12 +118,15 @@ def _flag_shared_device(
     earlier: list[Signature],
     now: datetime,
 ) -> None:
-    """A `shared_device` event per earlier party whose browser and network this signature
-    shares (`signing.devices`): naming them, for the staff's page and the certificate."""
+    """A `shared_device` event when an earlier party signed from this signature's browser and
+    network (`signing.devices`), naming the most recent of them, for the staff's page and the
+    certificate. One event, not one per earlier party: a family of three on one phone reads as
+    a chain (the guardian after the pupil, the other guardian after the first), which names
+    every link without a line for each pair."""
     new = Signature(signer.id, origin.ip, origin.user_agent, now)
     within = timedelta(minutes=ctx.settings.shared_device_minutes)
     by_id = {s.id: s for s in document.signers}
-    for shared in shared_devices(earlier, new, within):
+    for shared in shared_devices(earlier, new, within)[:1]:
         other = by_id[shared.signer_id]
         data = {
             "other_signer_id": other.id,

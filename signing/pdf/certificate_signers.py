@@ -106,6 +106,9 @@ def _signed_rows(
     drawn = "tracée à l'écran" if signer.drawn else "nom saisi, qui tient lieu de signature"
     typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name else ""
     agent = signer.user_agent or ""
+    short = short_user_agent(agent)
+    # The full string under its short name, unless it is that name already ("cosigne demo").
+    full = paragraph(agent[:300], Styles.small) if agent and agent != short else Spacer(1, 0)
     return [
         ("Identification", paragraph(method.text if method else "non enregistrée", Styles.cell)),
         ("Consentement accepté", consent_cell),
@@ -116,8 +119,8 @@ def _signed_rows(
         (
             "Navigateur",
             [
-                paragraph(short_user_agent(agent) or "inconnu", Styles.cell),
-                paragraph(agent[:300], Styles.small) if agent else Spacer(1, 0),
+                paragraph(short or "inconnu", Styles.cell),
+                full,
             ],
         ),
     ]

@@ -201,3 +201,19 @@ def test_another_browser_or_a_later_signature_is_not_flagged(
     assert flags(ctx.db, document.id) == []
     page = text(logged_in(app, head).get(f"/documents/{document.id}").get_data(as_text=True))
     assert "même appareil" not in page.lower()
+
+
+def test_three_parties_on_one_phone_read_as_a_chain_one_flag_each(
+    app: Flask, ctx: Context, document: Document, clock: FrozenClock
+) -> None:
+    """The pupil, the guardian, then the référent on one phone: the guardian is flagged after
+    the pupil, the référent after the guardian only (the most recent), not once per pair."""
+    parties = signers_of(ctx.db, document.id)
+    order = [parties["pupil"], parties["guardian"], parties["referent"]]
+
+    for signer in order:
+        sign_through_link(device(app, HOME, PHONE), ctx, signer)
+        clock.advance(minutes=1)
+
+    pairs = [(f.signer_id, f.data["other_signer_id"]) for f in flags(ctx.db, document.id)]
+    assert pairs == [(order[1].id, order[0].id), (order[2].id, order[1].id)]
