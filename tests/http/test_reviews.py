@@ -29,6 +29,7 @@ from pdftools import page_texts, squash
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from service.accounts.api_tokens import create_api_token
 from service.accounts.models import School, User
 from service.context import Context
 from service.documents.create import create_document
@@ -205,4 +206,89 @@ def test_a_review_of_a_contract_not_completed_is_refused_and_nothing_is_stored(
         create_document(ctx, head, body)
 
     assert "finalisé" in str(refused.value)
+    assert snapshot(ctx.db) == before
+
+
+def _api(app: Flask, ctx: Context, user: User) -> FlaskClient:
+    with ctx.db.new_session() as session:
+        secret = create_api_token(session, session.get(User, user.id)).secret  # type: ignore[arg-type]
+        session.commit()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client
+
+
+API_BODY = {
+    "date": "2027-02-01",
+    "attendees": [{"name": "Claire Dubois", "capacity": "CPE"}],
+    "objectives": [
+        {"number": 1, "assessment": "Assiduité retrouvée.", "status": "reached"},
+        {"number": 2, "assessment": "Stage à trouver.", "status": "ongoing"},
+    ],
+    "decision": "continue",
+    "observations": "Bon investissement.",
+}
+
+
+def test_the_api_creates_a_reviews_draft_from_the_contract(
+    app: Flask, ctx: Context, head: User, make_request, clock: FrozenClock
+) -> None:
+    contract = _contract(ctx, head, make_request, clock)
+    api = _api(app, ctx, head)
+
+    created = api.post(f"/api/v1/documents/{contract}/reviews", json=API_BODY)
+
+    assert created.status_code == 201, created.get_json()
+    answer = created.get_json()
+    assert answer["kind"] == "bilan"
+    assert answer["pathway_id"] == contract
+    assert answer["data"]["objectives"][0]["label"] == "Retrouver une assiduité régulière"
+    assert answer["data"]["pupil"]["last_name"] == "Martin-Lefèvre"
+    spec = api.get("/api/v1/openapi.json").get_json()
+    assert "post" in spec["paths"]["/documents/{document_id}/reviews"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"date": "2027-13-01"}, "date"),
+        ({"decision": "partir"}, "decision"),
+        ({"decision": "end"}, "early_end_date"),
+        ({"final": True}, "outcome"),
+        ({"objectives": [{"number": 9, "assessment": "x", "status": "reached"}]}, "objectives[0]"),
+        ({"couleur": "bleu"}, "couleur"),
+    ],
+)
+def test_bad_input_gets_its_field_in_french_and_nothing_is_stored(
+    app: Flask, ctx: Context, head: User, make_request, clock: FrozenClock, change, field
+) -> None:
+    contract = _contract(ctx, head, make_request, clock)
+    api = _api(app, ctx, head)
+    assert api.get(f"/api/v1/documents/{contract}").status_code == 200  # the token is used
+    before = snapshot(ctx.db)
+
+    refused = api.post(f"/api/v1/documents/{contract}/reviews", json={**API_BODY, **change})
+
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]
+    assert any(e["field"].startswith(field) for e in errors), errors
+    assert snapshot(ctx.db) == before
+
+
+def test_another_schools_contract_is_not_found_and_a_draft_is_a_conflict(
+    app: Flask, ctx: Context, head: User, make_request, clock: FrozenClock
+) -> None:
+    draft = create_document(ctx, head, make_request("parcours")).id
+    other = make_user(ctx.db, make_school(ctx.db, uai="0440001M"), role="head", email="o@x.fr")
+    theirs, ours = _api(app, ctx, other), _api(app, ctx, head)
+    for api in (theirs, ours):
+        assert api.get("/api/v1/documents").status_code == 200  # each token is used
+    before = snapshot(ctx.db)
+
+    missing = theirs.post(f"/api/v1/documents/{draft}/reviews", json=API_BODY)
+    conflict = ours.post(f"/api/v1/documents/{draft}/reviews", json=API_BODY)
+
+    assert missing.status_code == 404
+    assert conflict.status_code == 409
+    assert "finalisé" in conflict.get_json()["errors"][0]["message"]
     assert snapshot(ctx.db) == before
