@@ -34,6 +34,7 @@ from service.accounts.models import School, User
 from service.context import Context
 from service.documents.create import create_document
 from service.documents.models import Document
+from service.mail.models import OutboxMessage
 from service.signers.models import Signer
 from signing.errors import TransitionRefused
 from signing.kinds import Kind
@@ -187,11 +188,31 @@ def test_a_pupil_of_18_on_the_review_signs_it_alone(
         signed = session.scalars(select(Signer.role).where(Signer.document_id == contract)).all()
     assert "guardian" in signed
 
-    review = complete_document(ctx, head, _review_body(ctx, contract))
+    silent = complete_document(ctx, head, _review_body(ctx, contract))
+    agreed = complete_document(ctx, head, _review_body(ctx, contract, inform_guardians=True))
 
     with ctx.db.new_session() as session:
-        roles = session.scalars(select(Signer.role).where(Signer.document_id == review)).all()
+        roles = session.scalars(select(Signer.role).where(Signer.document_id == silent)).all()
         assert list(roles) == ["pupil", "referent", "head"]
+
+        def mailed(review: int) -> set[str]:
+            return set(
+                session.scalars(
+                    select(OutboxMessage.to_address).where(OutboxMessage.document_id == review)
+                )
+            )
+
+        guardians = {"nadia.martin@example.org", "k.lefevre@example.net"}
+        assert not mailed(silent) & guardians  # no copy without the pupil's agreement
+        assert mailed(agreed) & guardians == guardians  # the final PDF, with it
+        copies = session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.document_id == agreed,
+                OutboxMessage.to_address == "nadia.martin@example.org",
+            )
+        ).all()
+        assert len(copies) == 1
+        assert copies[0].attachment_sha256 is not None
 
 
 def test_a_review_of_a_contract_not_completed_is_refused_and_nothing_is_stored(
