@@ -33,13 +33,14 @@ from service.accounts.api_tokens import create_api_token
 from service.accounts.models import School, User
 from service.context import Context
 from service.documents.create import create_document
-from service.documents.models import Document
+from service.documents.models import Document, Event
 from service.mail.models import OutboxMessage
 from service.signers.models import Signer
 from signing.errors import TransitionRefused
 from signing.kinds import Kind
 from signing.kinds.bilan.contract import from_contract
 from signing.pdf.convert import ConverterPool
+from signing.vocabulary import EventType
 
 __all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
 
@@ -194,6 +195,12 @@ def test_a_pupil_of_18_on_the_review_signs_it_alone(
     with ctx.db.new_session() as session:
         roles = session.scalars(select(Signer.role).where(Signer.document_id == silent)).all()
         assert list(roles) == ["pupil", "referent", "head"]
+        switches = session.scalars(
+            select(Event).where(
+                Event.document_id == contract, Event.type == EventType.PUPIL_CAME_OF_AGE
+            )
+        ).all()
+        assert [(e.data["birthday"], e.data["act"]) for e in switches] == [("2027-01-15", silent)]
 
         def mailed(review: int) -> set[str]:
             return set(
