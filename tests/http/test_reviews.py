@@ -181,7 +181,7 @@ def test_a_completed_review_is_sealed_and_changes_the_contract(
 
 
 def test_a_pupil_of_18_on_the_review_signs_it_alone(
-    ctx: Context, head: User, make_request, clock: FrozenClock
+    app: Flask, ctx: Context, head: User, make_request, clock: FrozenClock
 ) -> None:
     # Zoé turns 18 on 15 January 2027: a minor when the contract is signed, not at the review.
     contract = _contract(ctx, head, make_request, clock, pupil__birth_date="2009-01-15")
@@ -220,6 +220,8 @@ def test_a_pupil_of_18_on_the_review_signs_it_alone(
         ).all()
         assert len(copies) == 1
         assert copies[0].attachment_sha256 is not None
+    pupil_page = text(logged_in(app, head).get(f"/documents/{contract}/eleve"))
+    assert "Majeur(e) depuis le 15/01/2027 : signe seul(e)" in pupil_page
 
 
 def test_a_review_of_a_contract_not_completed_is_refused_and_nothing_is_stored(
