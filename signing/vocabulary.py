@@ -206,6 +206,10 @@ class EventType(StrEnum):
     its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``."""
     OBJECTIVE_NOTED = "objective_noted"
     """A follow-up note on an objective that keeps its status."""
+    PUPIL_CAME_OF_AGE = "pupil_came_of_age"
+    """The pupil of a followed contract signed with guardians turned 18: the guardians are no
+    longer parties to its new acts (`signing.follow_up.majority`); written once, when the
+    first such act is created."""
 
     @property
     def label(self) -> str:
@@ -254,6 +258,10 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.OBJECTIVE_NOTED: (
         "Note de suivi d'un objectif",
         "Suivi : note sur un objectif",
+    ),
+    EventType.PUPIL_CAME_OF_AGE: (
+        "Élève devenu majeur : il signe seul les actes suivants",
+        "Suivi : élève devenu majeur, représentants légaux plus parties aux actes suivants",
     ),
 }
 

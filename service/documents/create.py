@@ -16,6 +16,7 @@ from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.series import check_series
 from service.documents.validation import reserved_emails, school_territory, validate_request
+from service.follow_up.majority import note_coming_of_age
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.kinds import Kind
@@ -73,5 +74,11 @@ def add_document(
         role=user.role,
         actor_name=user.full_name,
         data={"amends": amends.id} if amends else None,
+    )
+    contract = amends or (
+        session.get(Document, document.pathway_id) if document.pathway_id else None
+    )
+    note_coming_of_age(
+        session, document, contract, now, school_territory(session, user.school_id).day(now)
     )
     return document

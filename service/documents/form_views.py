@@ -94,7 +94,8 @@ def _prefill(kind: Kind, user: User) -> dict[str, Any]:
         abort(404)
     if parent.kind != link.parent:
         abort(404)
-    return link.prefill(parent.data, parent.id)
+    chosen = {key: request.args[key][:40] for key in link.from_query if request.args.get(key)}
+    return {**link.prefill(parent.data, parent.id), **chosen}
 
 
 def _flash_warnings(document: Document) -> None:

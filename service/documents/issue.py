@@ -24,7 +24,7 @@ from service.errors import Conflict
 from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
 from service.signers.models import Signer
-from signing.data.parties import AgeRule, SignerPlan, informed_guardians
+from signing.data.parties import AgeRule, SignerPlan, copied_guardians, informed_guardians
 from signing.data.school_identity import missing_identity
 from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
@@ -85,6 +85,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
                 "pdf_sha256": document.pdf_sha256,
                 "age_rule": _age_rule(plan.age_rule),
                 "informed": [person.full_name for person in informed],
+                **_copied(data, plan),
             },
         )
         inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf)
@@ -122,6 +123,12 @@ def _revalidated(
         {"kind": kind, "data": snapshot}, today, territory, reserved
     )
     return data, warnings, today
+
+
+def _copied(data: dict[str, Any], plan: SignerPlan) -> dict[str, list[str]]:
+    """The guardians who get the final PDF of a pupil who signs alone and agreed (`copied`)."""
+    copied = [person.full_name for person in copied_guardians(data, plan)]
+    return {"copied": copied} if copied else {}
 
 
 def _age_rule(rule: AgeRule) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from service.clock import school_day
 from service.documents.models import Document
 from signing.errors import FieldIssue, ValidationFailed
+from signing.follow_up import require_followed
 from signing.kinds import Kind
 
 
@@ -37,6 +38,8 @@ def parent_of(session: Session, school_id: int, kind: Kind, data: dict[str, Any]
                 )
             ]
         )
+    if link.requires_followed:
+        require_followed(parent.kind.spec.followed, parent.state)
     misfits = link.fits(data, parent.data, parent.id)
     if misfits:
         raise ValidationFailed(misfits)

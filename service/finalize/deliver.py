@@ -20,7 +20,9 @@ def informed_of(document: Document) -> list[Informed]:
     """The guardians informed when the document was issued (its `issued` event names them),
     with their address from the frozen data."""
     issued = next((e for e in document.events if e.type == EventType.ISSUED), None)
-    names = set((issued.data or {}).get("informed") or []) if issued else set()
+    told = (issued.data or {}) if issued else {}
+    # « copied »: the guardians of a pupil who signs alone and agreed (the final PDF only).
+    names = set(told.get("informed") or []) | set(told.get("copied") or [])
     return [
         Informed(g["first_name"], g["last_name"], g["email"])
         for g in document.data.get("guardians") or []

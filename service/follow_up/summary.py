@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from service.clock import school_day
+from service.documents.links import children_of
 from service.documents.models import Document
 from service.follow_up.models import ObjectiveNote
 from service.follow_up.queries import note_view, notes_of
@@ -25,7 +26,17 @@ from signing.follow_up import (
     pathway_state,
     period_of,
 )
-from signing.follow_up.vocabulary import PathwayState
+from signing.follow_up.reviews import (
+    ReviewView,
+    ended_early_on,
+    held_dates,
+    outcome_of,
+    review_notes,
+    review_view,
+)
+from signing.follow_up.vocabulary import PathwayOutcome, PathwayState
+from signing.kinds import children_of as child_kinds
+from signing.vocabulary import DocumentState
 
 
 @dataclass(frozen=True)
@@ -43,14 +54,34 @@ class FollowUp:
     today: date
     objectives: list[ObjectiveFollowUp]
     due: list[DueItem]
-    reviews: list[Any] = field(default_factory=list)
+    reviews: list[ReviewView] = field(default_factory=list)
+    outcome: PathwayOutcome | None = None
+    review_kind: str | None = None
+    """The kind of the contract's reviews, which its page offers to hold (« Tenir un bilan »)."""
+    planned_reviews: list[tuple[date, str]] = field(default_factory=list)
+    """The reviews the contract planned and none was held for: (day, review type)."""
     visits: list[Any] = field(default_factory=list)
 
 
+def completed_reviews(document: Document) -> list[ReviewView]:
+    """The contract's completed reviews (documents whose parent link `reviews_parent`), oldest
+    first; none for a document outside a session."""
+    session = object_session(document)
+    if session is None:
+        return []
+    return [
+        review_view(child.id, child.data)
+        for child in children_of(session, document)
+        if child.state == DocumentState.COMPLETED
+        and (link := child.kind.spec.parent) is not None
+        and link.reviews_parent
+    ]
+
+
 def early_end_of(document: Document) -> date | None:
-    """The day the pathway ended before its end date: none yet. A review's decision « mettre
-    fin » (issue 13 §3) will set it, and every reading of the period takes it from here."""
-    return None
+    """The day the pathway ended before its end date: a completed review's « mettre fin »
+    (`signing.follow_up.reviews.ended_early_on`); every reading of the period takes it here."""
+    return ended_early_on(completed_reviews(document))
 
 
 def contract_period(document: Document) -> Period:
@@ -63,12 +94,39 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
     if not is_followed(document.kind.spec.followed, document.state):
         return None
     today = school_day(now, document.school.uai)
-    period = contract_period(document)
+    reviews = completed_reviews(document)
+    period = period_of(document.data, ended_early_on=ended_early_on(reviews))
     notes = notes_of(session, document.id)
     objectives = []
     for objective in objectives_of(document.data):
         own = [n for n in notes if n.objective == objective.number]
-        followed = follow(objective, [note_view(n) for n in own])
+        views = [note_view(n) for n in own] + review_notes(reviews, objective.number)
+        followed = follow(objective, views)
         objectives.append(ObjectiveFollowUp(followed, own, followed.overdue(today)))
-    due = next_due(document.data, period, [o.followed for o in objectives], today)
-    return FollowUp(period, pathway_state(period, today), today, objectives, due)
+    all_followed = [o.followed for o in objectives]
+    due = next_due(document.data, period, all_followed, today, held_dates(reviews))
+    state = pathway_state(period, today)
+    return FollowUp(
+        period,
+        state,
+        today,
+        objectives,
+        due,
+        reviews,
+        outcome=outcome_of(reviews),
+        review_kind=next(
+            (k for k, link in child_kinds(document.kind) if link.reviews_parent), None
+        ),
+        planned_reviews=_planned(document.data, held_dates(reviews)),
+    )
+
+
+def _review_kind(document: Document) -> str | None:
+    return next((k for k, link in child_kinds(document.kind) if link.reviews_parent), None)
+
+
+def _planned(data: dict[str, Any], held: frozenset[date]) -> list[tuple[date, str]]:
+    planned = [(date.fromisoformat(str(d)), "intermediate") for d in data.get("reviews") or []]
+    if data.get("final_review"):
+        planned.append((date.fromisoformat(str(data["final_review"])), "final"))
+    return [(day, kind) for day, kind in planned if day not in held]

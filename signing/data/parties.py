@@ -85,6 +85,19 @@ def informed_guardians(data: Mapping[str, Any], plan: SignerPlan) -> tuple[Infor
     )
 
 
+def copied_guardians(data: Mapping[str, Any], plan: SignerPlan) -> tuple[Informed, ...]:
+    """The guardians of a pupil who signs alone (of age, or an emancipated minor) who get a copy
+    of the final PDF: every one with an email, only when the pupil agreed (the data's
+    ``inform_guardians``, no by default; issue 13 §6)."""
+    if plan.age_rule.guardian_required or data.get("inform_guardians") is not True:
+        return ()
+    return tuple(
+        Informed(g["first_name"], g["last_name"], g["email"])
+        for g in data.get("guardians") or []
+        if g.get("email")
+    )
+
+
 ANCHOR_PREFIX = "sig-"
 """A signer's place is a bookmark of the template, which LibreOffice exports as a PDF named
 destination: nothing printed, so nothing in the text a reader copies or a screen reader reads.

@@ -29,9 +29,10 @@ def next_due(
     period: Period,
     objectives: Iterable[FollowedObjective],
     today: date,
+    held: frozenset[date] = frozenset(),
 ) -> list[DueItem]:
     """The dates still to come (today included), and the open objectives whose deadline passed
-    (`overdue`), in date order."""
+    (`overdue`), in date order; a planned review in `held` was held (`reviews.held_dates`)."""
     items = [
         DueItem(
             f.deadline,
@@ -52,5 +53,6 @@ def next_due(
             DueItem(date.fromisoformat(str(data["final_review"])), "final_review", "Bilan final")
         )
     items.append(DueItem(period.end, "end", "Fin du contrat"))
-    kept = [i for i in items if i.overdue or i.day >= today]
+    items = [i for i in items if not (i.what in ("review", "final_review") and i.day in held)]
+    kept = [i for i in items if (i.overdue or i.day >= today) and i.day <= period.end]
     return sorted(kept, key=lambda i: (i.day, i.objective or 0, i.what))

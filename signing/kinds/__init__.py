@@ -19,6 +19,7 @@ class Kind(StrEnum):
 
     PARCOURS = "parcours"
     CONVENTION = "convention"
+    REVIEW = "bilan"
 
     @property
     def spec(self) -> KindSpec:

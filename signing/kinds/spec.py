@@ -106,6 +106,15 @@ class ParentLink:
     fits: Callable[[Data, Data, int], list[FieldIssue]] = lambda child, parent, number: []
     """Why a document of this kind with its data cannot belong to the parent document n°
     `number` with its data (empty when it can)."""
+    requires_followed: bool = False
+    """A document of this kind belongs only to a parent being followed (a completed contract,
+    `signing.follow_up.require_followed`): any other is refused (409)."""
+    reviews_parent: bool = False
+    """A completed document of this kind is a review of its parent: its assessments, decision
+    and outcome become the parent's follow-up (`signing.follow_up.reviews`)."""
+    from_query: tuple[str, ...] = ()
+    """Top-level fields the « create from it » address may set beyond the prefill
+    (``?parcours=12&planned_date=2027-02-01``: the planned review being held)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""What a contract's completed reviews (bilans, kind « bilan ») make of its follow-up, derived
+from their data alone: each assessment is a note on its objective (dated the review's day), a
+« mettre fin » ends the pathway early, a final review gives its outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from signing.follow_up.objectives import NoteView
+from signing.follow_up.vocabulary import (
+    ObjectiveStatus,
+    PathwayOutcome,
+    ReviewDecision,
+    ReviewType,
+)
+
+REVIEW_ORDER = 10**9
+"""A review's notes come after the notes written by hand on the same day."""
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """What the follow-up needs of a completed review."""
+
+    number: int
+    day: date
+    type: ReviewType
+    decision: ReviewDecision
+    statuses: Mapping[int, ObjectiveStatus]
+    """Objective number → the status the review gives it."""
+    planned_date: date | None = None
+    early_end: date | None = None
+    outcome: PathwayOutcome | None = None
+
+
+def review_view(number: int, data: Mapping[str, Any]) -> ReviewView:
+    """The view of review n° `number` from its validated data."""
+
+    def day(key: str) -> date | None:
+        value = data.get(key)
+        return date.fromisoformat(str(value)) if value else None
+
+    held = day("review_date")
+    assert held is not None  # noqa: S101  # a required field of validated data
+    return ReviewView(
+        number,
+        held,
+        ReviewType(str(data["review_type"])),
+        ReviewDecision(str(data["decision"])),
+        {int(o["number"]): ObjectiveStatus(str(o["status"])) for o in data.get("objectives") or []},
+        day("planned_date"),
+        day("early_end_date"),
+        PathwayOutcome(str(data["outcome"])) if data.get("outcome") else None,
+    )
+
+
+def review_notes(reviews: Iterable[ReviewView], objective: int) -> list[NoteView]:
+    """The notes the reviews give objective n° `objective`."""
+    return [
+        NoteView(r.statuses[objective], r.day, None, REVIEW_ORDER + r.number)
+        for r in reviews
+        if objective in r.statuses
+    ]
+
+
+def ended_early_on(reviews: Iterable[ReviewView]) -> date | None:
+    """The first day a review ended the pathway on (« mettre fin »), if any."""
+    days = [r.early_end for r in reviews if r.decision == ReviewDecision.END and r.early_end]
+    return min(days) if days else None
+
+
+def outcome_of(reviews: Iterable[ReviewView]) -> PathwayOutcome | None:
+    """The outcome of the pathway: the latest final review's, if one was held."""
+    finals = sorted((r for r in reviews if r.type == ReviewType.FINAL), key=lambda r: r.day)
+    return finals[-1].outcome if finals else None
+
+
+def held_dates(reviews: Iterable[ReviewView]) -> frozenset[date]:
+    """The planned review dates a review was held for (`signing.follow_up.due` drops them)."""
+    return frozenset(r.planned_date for r in reviews if r.planned_date is not None)
