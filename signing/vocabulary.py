@@ -206,6 +206,12 @@ class EventType(StrEnum):
     its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``."""
     OBJECTIVE_NOTED = "objective_noted"
     """A follow-up note on an objective that keeps its status."""
+    VISIT_PLANNED = "visit_planned"
+    """The site visit of a completed convention got its first date (``site_visits``)."""
+    VISIT_MOVED = "visit_moved"
+    """The site visit was moved to another date, for a reason."""
+    VISIT_DONE = "visit_done"
+    """The site visit was recorded as done: who, when, the tutor met, a short report."""
 
     @property
     def label(self) -> str:
@@ -255,6 +261,9 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
         "Note de suivi d'un objectif",
         "Suivi : note sur un objectif",
     ),
+    EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
+    EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),
+    EventType.VISIT_DONE: ("Visite du lieu de stage faite", "Suivi : visite faite"),
 }
 
 

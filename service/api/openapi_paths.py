@@ -7,6 +7,7 @@ from typing import Any
 from service.api.openapi_data import ref, values
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
 from service.api.openapi_verify import verify_operation
+from service.api.openapi_visits import visit_paths
 from signing.kinds import Kind
 from signing.vocabulary import DocumentState
 
@@ -20,6 +21,7 @@ def paths() -> Json:
         **_document_paths(),
         **_action_paths(),
         "/verify": {"post": verify_operation()},
+        **visit_paths(),
     }
 
 
