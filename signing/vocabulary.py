@@ -210,6 +210,12 @@ class EventType(StrEnum):
     """The pupil of a followed contract signed with guardians turned 18: the guardians are no
     longer parties to its new acts (`signing.follow_up.majority`); written once, when the
     first such act is created."""
+    VISIT_PLANNED = "visit_planned"
+    """The site visit of a completed convention got its first date (``site_visits``)."""
+    VISIT_MOVED = "visit_moved"
+    """The site visit was moved to another date, for a reason."""
+    VISIT_DONE = "visit_done"
+    """The site visit was recorded as done: who, when, the tutor met, a short report."""
 
     @property
     def label(self) -> str:
@@ -263,6 +269,9 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
         "Élève devenu majeur : il signe seul les actes suivants",
         "Suivi : élève devenu majeur, représentants légaux plus parties aux actes suivants",
     ),
+    EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
+    EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),
+    EventType.VISIT_DONE: ("Visite du lieu de stage faite", "Suivi : visite faite"),
 }
 
 

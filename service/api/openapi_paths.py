@@ -8,6 +8,7 @@ from service.api.openapi_data import ref, values
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
 from service.api.openapi_reviews import review_paths
 from service.api.openapi_verify import verify_operation
+from service.api.openapi_visits import visit_paths
 from signing.kinds import Kind
 from signing.vocabulary import DocumentState
 
@@ -22,6 +23,7 @@ def paths() -> Json:
         **_action_paths(),
         "/verify": {"post": verify_operation()},
         **review_paths(),
+        **visit_paths(),
     }
 
 

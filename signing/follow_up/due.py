@@ -17,11 +17,14 @@ from signing.follow_up.pathway import Period
 class DueItem:
     day: date
     what: str
-    """``objective``, ``review``, ``final_review`` or ``end``."""
+    """``objective``, ``review``, ``final_review``, ``end`` or ``visit`` (a convention's site
+    visit, `signing.follow_up.visits.visit_due`)."""
     label: str
     """In French: « Échéance de l'objectif 2 », « Bilan intermédiaire »."""
     objective: int | None = None
     overdue: bool = False
+    document_id: int | None = None
+    """The document the item belongs to, when it is not the contract itself (a visit)."""
 
 
 def next_due(
