@@ -30,6 +30,8 @@ class StaffAction(StrEnum):
     signature to come depends on it, so it is the head's, who answers for it."""
     FOLLOW_UP = "follow_up"
     """Note how a completed contract's objectives stand (the référent's follow-up)."""
+    FOLLOW_UP_WEEK = "follow_up_week"
+    """« Mon suivi »: the pupils one follows and what falls due (page, API, digest mails)."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -43,6 +45,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
     StaffAction.SET_SIGNING_CHECKS: frozenset({StaffRole.HEAD}),
     StaffAction.FOLLOW_UP: _PREPARERS,
+    StaffAction.FOLLOW_UP_WEEK: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -56,6 +59,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
     StaffAction.SET_SIGNING_CHECKS: "choisir les vérifications demandées aux signataires",
     StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
+    StaffAction.FOLLOW_UP_WEEK: "suivre des élèves (« Mon suivi »)",
 }
 
 
