@@ -15,14 +15,25 @@ import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
 from factories import FrozenClock, complete_document, logged_in, make_school, make_user, serving_app
 from flask import Flask
+from smtp import SmtpServer, smtp_server, smtp_server_session
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from service.accounts.api_tokens import create_api_token
 from service.accounts.models import School, User
+from service.cli.worker import run_pass
 from service.context import Context
+from service.follow_up.notice_models import FollowUpNotice
 from signing.pdf.convert import ConverterPool
 
-__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+__all__ = [  # fixtures used below
+    "database",
+    "database_url",
+    "postgres_server",
+    "postgres_url",
+    "smtp_server",
+    "smtp_server_session",
+]
 
 pytestmark = pytest.mark.libreoffice
 
@@ -47,8 +58,11 @@ def app(
     converter: ConverterPool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    smtp_server: SmtpServer,
 ) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
+    app = serving_app(
+        database_url, tmp_path, monkeypatch, clock=clock, converter=converter, **smtp_server.env
+    )
     yield app
     app.extensions["cosigne.db"].dispose()
 
@@ -212,3 +226,62 @@ def test_the_api_is_in_the_openapi_document(app: Flask) -> None:
     operation = described["paths"]["/follow-up/due"]["get"]
     assert operation["parameters"][0]["name"] == "within_days"
     assert "422" in operation["responses"]
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T10:00:00+00:00")
+
+
+def test_the_worker_mails_the_referent_once_before_the_deadline_and_once_when_overdue(
+    ctx: Context,
+    head: User,
+    referent: User,
+    make_request,
+    clock: FrozenClock,
+    smtp_server: SmtpServer,
+) -> None:
+    contract = complete_document(ctx, head, make_request("parcours"))
+    run_pass(ctx)  # the signing mails go out; nothing of the follow-up is near
+    smtp_server.clear()
+    clock.now = at("2027-02-22")  # four days before objective 1's deadline: not yet
+    assert run_pass(ctx).follow_up_digests == 0
+    assert smtp_server.messages == []
+
+    clock.now = at("2027-02-23")  # three days before (COSIGNE_FOLLOW_UP_LEAD_DAYS)
+    report = run_pass(ctx)
+    assert report.follow_up_digests == 1
+    assert "1 récapitulatif(s) de suivi" in report.summary()
+    (digest,) = smtp_server.wait_for(1)
+    assert digest["To"] == REFERENT_EMAIL
+    assert digest["Subject"].startswith("Mon suivi – À venir : 1 échéance(s)")
+    body = digest.get_body(("plain",)).get_content()
+    assert "Bonjour Claire Dubois," in body
+    assert "26 février 2027 : Zoé Martin-Lefèvre — Échéance de l'objectif 1" in body
+    assert f"http://cosigne.test/documents/{contract}#objectif-1" in body
+    assert "En retard" not in body
+    html_body = digest.get_body(("html",)).get_content()
+    assert f'href="http://cosigne.test/documents/{contract}#objectif-1"' in html_body
+
+    clock.now = at("2027-02-24")  # the next day, the job due again: nothing new to say
+    assert run_pass(ctx).follow_up_digests == 0
+    clock.now = at("2027-02-26")  # the day itself
+    assert run_pass(ctx).follow_up_digests == 0
+    assert len(smtp_server.messages) == 1
+
+    clock.now = at("2027-03-01")  # past it, still « en cours »: one reminder
+    assert run_pass(ctx).follow_up_digests == 1
+    _, reminder = smtp_server.wait_for(2)
+    assert reminder["Subject"].startswith("Mon suivi – En retard : 1 échéance(s)")
+    reminded = reminder.get_body(("plain",)).get_content()
+    assert "En retard" in reminded
+    assert "Échéance de l'objectif 1" in reminded
+    clock.now = at("2027-03-02")
+    assert run_pass(ctx).follow_up_digests == 0
+    assert len(smtp_server.messages) == 2
+    with ctx.db.new_session() as session:
+        kept = session.scalars(select(FollowUpNotice).order_by(FollowUpNotice.id)).all()
+        assert [(n.what, n.objective, n.item_day.isoformat(), n.notice) for n in kept] == [
+            ("objective", 1, "2027-02-26", "upcoming"),
+            ("objective", 1, "2027-02-26", "overdue"),
+        ]
+        assert {n.recipient for n in kept} == {REFERENT_EMAIL}

@@ -51,6 +51,7 @@ TABLES = {
     "attempts",
     "signing_codes",
     "objective_notes",
+    "follow_up_notices",
 }
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
