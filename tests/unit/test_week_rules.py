@@ -1,5 +1,6 @@
 """The référent's week (`signing.follow_up.week`): the window, overdue items, who follows a
-contract, the anchor of each item, the window asked of the API."""
+contract, the anchor of each item, the window asked of the API; and when an item is mailed
+(`signing.follow_up.notices`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 import pytest
 
 from signing.follow_up import DueItem
+from signing.follow_up.notices import NoticeKind, item_key, notice_due
 from signing.follow_up.week import (
     WeekItem,
     anchor_of,
@@ -75,3 +77,21 @@ def test_the_window_asked() -> None:
         refused = parse_within_days(bad)
         assert isinstance(refused, str)
         assert refused.startswith("nombre entier de jours entre 0 et 366")
+
+
+def test_a_notice_comes_from_the_lead_day_to_the_day_then_once_overdue() -> None:
+    deadline = date(2027, 2, 26)
+    assert notice_due(item(deadline), date(2027, 2, 22), 3) is None
+    assert notice_due(item(deadline), date(2027, 2, 23), 3) == NoticeKind.UPCOMING
+    assert notice_due(item(deadline), deadline, 3) == NoticeKind.UPCOMING
+    assert notice_due(item(deadline), deadline, 0) == NoticeKind.UPCOMING
+    assert notice_due(item(deadline), date(2027, 2, 25), 0) is None
+    assert notice_due(item(deadline, overdue=True), date(2027, 3, 1), 3) == NoticeKind.OVERDUE
+    assert notice_due(item(deadline, "visit", overdue=True), date(2027, 3, 1), 3) == "overdue"
+
+
+def test_an_item_is_named_by_its_kind_objective_and_day() -> None:
+    assert item_key(item(TODAY)) == ("objective", 1, TODAY)
+    assert item_key(item(TODAY, "visit")) == ("visit", 0, TODAY)
+    moved = DueItem(date(2027, 3, 5), "objective", "Échéance de l'objectif 1", 1)
+    assert item_key(moved) != item_key(item(TODAY))  # a postponed deadline is noticed again
