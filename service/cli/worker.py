@@ -4,8 +4,9 @@ Each pass sends the mail that is due (`service.mail.deliver`); every `JOBS_EVERY
 first closes the documents past their deadline (`service.documents.expire`), reminds the
 signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`) and, once every
 `COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`) and adds
-the timestamps that were deferred (`service.finalize.timestamp_later`), so the
-reminders and the archive's alerts go out in the same pass. Nothing is kept in memory between
+the timestamps that were deferred (`service.finalize.timestamp_later`), and mails the référents
+their digest of due items (`service.follow_up.notify_due`, hourly), so the reminders and the
+archive's alerts go out in the same pass. Nothing is kept in memory between
 passes: several workers may run at once, each message is claimed by one of them, and the archive
 check is claimed in the database (`service.jobs.schedule`).
 """

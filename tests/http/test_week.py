@@ -165,8 +165,15 @@ def test_the_head_sees_the_schools_and_another_referent_or_school_sees_nothing(
         page = text(logged_in(app, user).get("/suivi"))
         assert "Aucun parcours suivi pour l’instant." in page
         assert "Zoé" not in page
+        headers = {"Authorization": f"Bearer {token_of(ctx, user)}"}
+        answer = app.test_client().get("/api/v1/follow-up/due?within_days=366", headers=headers)
+        assert answer.get_json()["items"] == []
     admin = make_user(ctx.db, school, role="admin", session_version="v6")
     assert logged_in(app, admin).get("/suivi").status_code == 403
+    headers = {"Authorization": f"Bearer {token_of(ctx, admin)}"}
+    refused = app.test_client().get("/api/v1/follow-up/due", headers=headers)
+    assert refused.status_code == 403
+    assert "« Mon suivi »" in refused.get_json()["errors"][0]["message"]
 
 
 def test_the_api_answers_the_same_items(
