@@ -1,1 +1,3 @@
 """The JSON API (``/api/v1``): its routes, the shapes of its answers, its OpenAPI description."""
+
+from service.api import due  # noqa: F401 — registers GET /follow-up/due on views.bp

@@ -185,6 +185,3 @@ def document_evidence(document_id: int) -> ResponseReturnValue:
     """The evidence file as JSON: the certificate's facts, with every event's hash."""
     document = _reread(document_id)
     return jsonify(evidence_of(context.current().settings, document, document.school))
-
-
-from service.api import due  # noqa: E402, F401 — registers GET /follow-up/due on views.bp
