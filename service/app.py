@@ -15,7 +15,7 @@ from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
 from service.follow_up import pages as follow_up_pages
-from service.follow_up import visit_pages
+from service.follow_up import visit_pages, week_pages
 from service.isolate import bdi
 from service.mail import dev_outbox
 from service.settings import Settings
@@ -37,6 +37,7 @@ BLUEPRINTS = (
     document_views.bp,
     follow_up_pages.bp,
     visit_pages.bp,
+    week_pages.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

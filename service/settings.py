@@ -94,6 +94,10 @@ class Settings:
     tsa_roots: Path | None = None
     """COSIGNE_TSA_ROOTS: a PEM file of the certificates the authorities' certificates chain to,
     trusted (beside the seal's) when a file is verified."""
+    follow_up_lead_days: int = 3
+    """COSIGNE_FOLLOW_UP_LEAD_DAYS: how many days before a followed contract's due item (a
+    deadline, a review, a visit, its end) the worker mails its référent (default 3; 0: on the
+    day)."""
 
     @property
     def issued_dir(self) -> Path:
@@ -170,6 +174,9 @@ class Settings:
             tsa_urls=_authorities(get("TSA_URL"), get("TSA_URLS")),
             tsa_timeout=_positive_float(get("TSA_TIMEOUT", "5"), "TSA_TIMEOUT"),
             tsa_roots=_existing_file(get("TSA_ROOTS"), "TSA_ROOTS"),
+            follow_up_lead_days=_positive_int(
+                get("FOLLOW_UP_LEAD_DAYS", "3"), "FOLLOW_UP_LEAD_DAYS", zero=True
+            ),
         )
 
 

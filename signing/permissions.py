@@ -33,6 +33,8 @@ class StaffAction(StrEnum):
     VISIT = "visit"
     """Plan, move or record the site visit of a completed convention (the référent or the
     head: the one who visits, or who answers for the school's follow-up)."""
+    FOLLOW_UP_WEEK = "follow_up_week"
+    """« Mon suivi »: the pupils one follows and what falls due (page, API, digest mails)."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -47,6 +49,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.SET_SIGNING_CHECKS: frozenset({StaffRole.HEAD}),
     StaffAction.FOLLOW_UP: _PREPARERS,
     StaffAction.VISIT: _PREPARERS,
+    StaffAction.FOLLOW_UP_WEEK: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -61,6 +64,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.SET_SIGNING_CHECKS: "choisir les vérifications demandées aux signataires",
     StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
     StaffAction.VISIT: "noter la visite d'un lieu de stage",
+    StaffAction.FOLLOW_UP_WEEK: "suivre des élèves (« Mon suivi »)",
 }
 
 

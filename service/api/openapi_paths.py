@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.openapi_data import ref, values
+from service.api.openapi_due import due_operation
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
 from service.api.openapi_reviews import review_paths
 from service.api.openapi_verify import verify_operation
@@ -24,6 +25,7 @@ def paths() -> Json:
         "/verify": {"post": verify_operation()},
         **review_paths(),
         **visit_paths(),
+        "/follow-up/due": {"get": due_operation()},
     }
 
 

@@ -4,8 +4,9 @@ Each pass sends the mail that is due (`service.mail.deliver`); every `JOBS_EVERY
 first closes the documents past their deadline (`service.documents.expire`), reminds the
 signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`) and, once every
 `COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`) and adds
-the timestamps that were deferred (`service.finalize.timestamp_later`), so the
-reminders and the archive's alerts go out in the same pass. Nothing is kept in memory between
+the timestamps that were deferred (`service.finalize.timestamp_later`), and mails the référents
+their digest of due items (`service.follow_up.notify_due`, hourly), so the reminders and the
+archive's alerts go out in the same pass. Nothing is kept in memory between
 passes: several workers may run at once, each message is claimed by one of them, and the archive
 check is claimed in the database (`service.jobs.schedule`).
 """
@@ -31,6 +32,7 @@ from service.context import Context
 from service.documents.expire import expire_due
 from service.finalize.finalize import finalize_due
 from service.finalize.timestamp_later import timestamp_pending
+from service.follow_up.notify_due import notify_due
 from service.jobs.archive_watch import watch_archive
 from service.mail.addresses import BadSender, sender_address
 from service.mail.deliver import DeliveryReport, deliver_due
@@ -60,6 +62,8 @@ class PassReport:
     """Damaged or missing archived files found, when the archive check ran in this pass."""
     timestamped: int | None = None
     """Documents sealed without a timestamp that got one in this pass (timed jobs)."""
+    follow_up_digests: int | None = None
+    """Digests of due items queued for référents, when that job ran (`notify_due`)."""
 
     def summary(self) -> str:
         d = self.delivery
@@ -74,6 +78,8 @@ class PassReport:
             parts.append(f"archives vérifiées : {self.damaged} fichier(s) endommagé(s)")
         if self.timestamped:
             parts.append(f"{self.timestamped} document(s) horodaté(s) après coup")
+        if self.follow_up_digests:
+            parts.append(f"{self.follow_up_digests} récapitulatif(s) de suivi")
         if self.errors:
             parts.append(f"{self.errors} erreur(s), voir le journal")
         return "Passe terminée : " + ", ".join(parts) + "."
@@ -90,6 +96,7 @@ class PassReport:
             or self.errors
             or self.damaged is not None
             or self.timestamped
+            or self.follow_up_digests
         )
 
 
@@ -112,7 +119,7 @@ def _step(name: str, action: Callable[[], T], default: T) -> tuple[T, int]:
 
 def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
     """One pass: the timed jobs (when `jobs`), then the delivery of every message due."""
-    reminded = expired = damaged = timestamped = None
+    reminded = expired = damaged = timestamped = digests = None
     errors = 0
     if jobs:
         expired, failed = _step("expiration", lambda: expire_due(ctx), None)
@@ -123,6 +130,8 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         errors += failed
         timestamped, failed = _step("horodatage différé", lambda: timestamp_pending(ctx), None)
         errors += failed
+        digests, failed = _step("échéances du suivi", lambda: notify_due(ctx), None)
+        errors += failed
     _, failed = _step("finalisation", lambda: finalize_due(ctx), 0)
     errors += failed
     delivery, failed = _step(
@@ -130,7 +139,7 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         lambda: deliver_due(ctx.db, ctx.settings, now=ctx.now()),
         DeliveryReport(),
     )
-    report = PassReport(delivery, reminded, expired, errors + failed, damaged, timestamped)
+    report = PassReport(delivery, reminded, expired, errors + failed, damaged, timestamped, digests)
     if report.did_something:
         log.info("%s", report.summary())
     return report

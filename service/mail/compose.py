@@ -288,3 +288,12 @@ def archive_damaged(
         text=text,
         html=html,
     )
+
+
+def follow_up_digest(school: School, to: str, name: str, items: dict[str, list[Any]]) -> Message:
+    """The référent's digest: `items` "upcoming" and "overdue" (day, pupil, label, url)."""
+    sch, count = _school(school), len(items["upcoming"]) + len(items["overdue"])
+    text, html = render("follow_up_digest", {"school": sch, "name": _plain(name), **items})
+    head = "En retard" if items["overdue"] else "À venir"
+    subject = header_text(f"Mon suivi – {head} : {count} échéance(s) – {sch['name']}")
+    return Message(to=to, subject=subject[:SUBJECT_MAX], text=text, html=html)

@@ -52,6 +52,7 @@ TABLES = {
     "signing_codes",
     "objective_notes",
     "site_visits",
+    "follow_up_notices",
 }
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
