@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.openapi_data import ref, values
+from service.api.openapi_follow_up import follow_up_paths
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
 from service.api.openapi_verify import verify_operation
 from signing.kinds import Kind
@@ -20,6 +21,7 @@ def paths() -> Json:
         **_document_paths(),
         **_action_paths(),
         "/verify": {"post": verify_operation()},
+        **follow_up_paths(),
     }
 
 
