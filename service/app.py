@@ -14,6 +14,7 @@ from service.accounts import csrf, login_views, school_views, session, users_vie
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
+from service.follow_up import figures_pages
 from service.follow_up import pages as follow_up_pages
 from service.isolate import bdi
 from service.mail import dev_outbox
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     verify_api.bp,
     document_views.bp,
     follow_up_pages.bp,
+    figures_pages.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

@@ -30,6 +30,9 @@ class StaffAction(StrEnum):
     signature to come depends on it, so it is the head's, who answers for it."""
     FOLLOW_UP = "follow_up"
     """Note how a completed contract's objectives stand (the référent's follow-up)."""
+    READ_FIGURES = "read_figures"
+    """Read the school year in figures (issue 13 §7): the head and the référent décrochage, who
+    answer for the school's pathways; an admin manages accounts, not pathways."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -43,6 +46,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.SIGN_FOR_SCHOOL: frozenset({StaffRole.HEAD}),
     StaffAction.SET_SIGNING_CHECKS: frozenset({StaffRole.HEAD}),
     StaffAction.FOLLOW_UP: _PREPARERS,
+    StaffAction.READ_FIGURES: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -56,6 +60,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.SIGN_FOR_SCHOOL: "signer pour l'établissement",
     StaffAction.SET_SIGNING_CHECKS: "choisir les vérifications demandées aux signataires",
     StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
+    StaffAction.READ_FIGURES: "consulter l'année en chiffres",
 }
 
 
