@@ -185,6 +185,3 @@ def document_evidence(document_id: int) -> ResponseReturnValue:
     """The evidence file as JSON: the certificate's facts, with every event's hash."""
     document = _reread(document_id)
     return jsonify(evidence_of(context.current().settings, document, document.school))
-
-
-from service.api import follow_up_views  # noqa: E402, F401 — registers its routes on bp
