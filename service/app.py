@@ -11,11 +11,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import converter, db, errors, pages, security
 from service.accounts import csrf, login_views, school_views, session, users_views
+from service.api import follow_up_views  # noqa: F401 — registers its routes on api_views.bp
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
+from service.follow_up import figures_pages, visit_pages, week_pages
 from service.follow_up import pages as follow_up_pages
-from service.follow_up import visit_pages, week_pages
 from service.isolate import bdi
 from service.mail import dev_outbox
 from service.settings import Settings
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     follow_up_pages.bp,
     visit_pages.bp,
     week_pages.bp,
+    figures_pages.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

@@ -35,6 +35,9 @@ class StaffAction(StrEnum):
     head: the one who visits, or who answers for the school's follow-up)."""
     FOLLOW_UP_WEEK = "follow_up_week"
     """« Mon suivi »: the pupils one follows and what falls due (page, API, digest mails)."""
+    READ_FIGURES = "read_figures"
+    """Read the school year in figures (issue 13 §7): the head and the référent décrochage, who
+    answer for the school's pathways; an admin manages accounts, not pathways."""
 
 
 _PREPARERS = frozenset({StaffRole.HEAD, StaffRole.REFERENT})
@@ -50,6 +53,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.FOLLOW_UP: _PREPARERS,
     StaffAction.VISIT: _PREPARERS,
     StaffAction.FOLLOW_UP_WEEK: _PREPARERS,
+    StaffAction.READ_FIGURES: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -65,6 +69,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.FOLLOW_UP: "noter le suivi d'un parcours",
     StaffAction.VISIT: "noter la visite d'un lieu de stage",
     StaffAction.FOLLOW_UP_WEEK: "suivre des élèves (« Mon suivi »)",
+    StaffAction.READ_FIGURES: "consulter l'année en chiffres",
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from service.api.openapi_data import ref, values
 from service.api.openapi_due import due_operation
+from service.api.openapi_follow_up import follow_up_paths
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
 from service.api.openapi_reviews import review_paths
 from service.api.openapi_verify import verify_operation
@@ -26,6 +27,7 @@ def paths() -> Json:
         **review_paths(),
         **visit_paths(),
         "/follow-up/due": {"get": due_operation()},
+        **follow_up_paths(),
     }
 
 

@@ -1,0 +1,83 @@
+"""The shapes of the follow-up's API answers: a followed contract (`service.follow_up.summary`)
+and one note on an objective. Dates are ISO days, times ISO UTC, like the rest of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.follow_up.models import ObjectiveNote
+from service.follow_up.summary import FollowUp, ObjectiveFollowUp
+from signing.follow_up import DueItem
+from signing.trail import iso_utc
+
+
+def note_json(note: ObjectiveNote) -> dict[str, Any]:
+    """One note: who wrote it (their name and role then), when, what it says."""
+    return {
+        "id": note.id,
+        "objective": note.objective,
+        "status": note.status.value,
+        "status_label": note.status.label,
+        "date": note.note_date.isoformat(),
+        "new_deadline": note.new_deadline.isoformat() if note.new_deadline else None,
+        "note": note.note,
+        "author": {"name": note.author_name, "role": note.author_role},
+        "created_at": iso_utc(note.created_at),
+    }
+
+
+def _objective_json(item: ObjectiveFollowUp) -> dict[str, Any]:
+    followed = item.followed
+    return {
+        "number": followed.objective.number,
+        "label": followed.objective.label,
+        "indicator": followed.objective.indicator,
+        "status": followed.status.value,
+        "status_label": followed.status.label,
+        "deadline": followed.deadline.isoformat(),
+        "planned_deadline": followed.objective.deadline.isoformat(),
+        "overdue": item.overdue,
+        "notes": [note_json(n) for n in item.notes],
+    }
+
+
+def _due_json(item: DueItem) -> dict[str, Any]:
+    return {
+        "date": item.day.isoformat(),
+        "what": item.what,
+        "label": item.label,
+        "objective": item.objective,
+        "overdue": item.overdue,
+    }
+
+
+def follow_up_json(document_id: int, follow_up: FollowUp) -> dict[str, Any]:
+    """The follow-up of a contract as its page shows it. `reviews` and `visits` are filled by
+    `_reviews_json` and `_visits_json` (issue 13 §3–4), empty lists until they exist."""
+    period = follow_up.period
+    return {
+        "document_id": document_id,
+        "today": follow_up.today.isoformat(),
+        "state": follow_up.state.value,
+        "state_label": follow_up.state.label,
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "planned_end": period.planned_end.isoformat(),
+            "ended_early_on": period.ended_early_on.isoformat() if period.ended_early_on else None,
+        },
+        "objectives": [_objective_json(o) for o in follow_up.objectives],
+        "due": [_due_json(d) for d in follow_up.due],
+        "reviews": _reviews_json(follow_up),
+        "visits": _visits_json(follow_up),
+    }
+
+
+def _reviews_json(follow_up: FollowUp) -> list[dict[str, Any]]:
+    """The contract's reviews (bilans): the one place the reviews' branch fills."""
+    return [dict(r) if isinstance(r, dict) else {"value": str(r)} for r in follow_up.reviews]
+
+
+def _visits_json(follow_up: FollowUp) -> list[dict[str, Any]]:
+    """The site visits of the pathway: the one place the visits' branch fills."""
+    return [dict(v) if isinstance(v, dict) else {"value": str(v)} for v in follow_up.visits]

@@ -1,0 +1,105 @@
+"""The school year in figures (issue 13 §7): the facts of every completed contrat de parcours
+of the school whose start date falls in the year, counted by `signing.follow_up.figures`.
+
+A contract replaced by a completed amendment counts once, as its amendment. The outcome, the
+reviews held on time and the visits done each come from one function here (`outcome_of`,
+`reviews_on_time_of`, `visits_done_of`): None until reviews and visits exist (issue 13 §3–4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.accounts.models import User
+from service.accounts.permissions import require
+from service.clock import school_day
+from service.documents.models import Document
+from service.follow_up.queries import note_view, notes_of
+from service.follow_up.summary import contract_period
+from signing.follow_up import follow, objectives_of, pathway_state
+from signing.follow_up.figures import PathwayFacts, YearFigures, count_year
+from signing.kinds import Kind, spec_of
+from signing.permissions import StaffAction
+from signing.vocabulary import DocumentState
+
+
+@dataclass(frozen=True)
+class YearPathway:
+    """One counted contract, for the CSV's detail lines."""
+
+    document_id: int
+    pupil: str
+    facts: PathwayFacts
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: int
+    figures: YearFigures
+    pathways: list[YearPathway]
+
+
+def scheme_labels() -> dict[str, str]:
+    """Every scheme of the contract's schema, in its order, with its French label."""
+    return dict(spec_of(Kind.PARCOURS).schema.field("scheme").choices)
+
+
+def outcome_of(document: Document) -> str | None:
+    """The final review's outcome: none recorded until reviews exist (issue 13 §3)."""
+    return None
+
+
+def reviews_on_time_of(document: Document) -> int | None:
+    """The contract's reviews held by their planned date: not available before reviews."""
+    return None
+
+
+def visits_done_of(document: Document) -> int | None:
+    """The pathway's site visits done: not available before visits exist (issue 13 §4)."""
+    return None
+
+
+def year_report(session: Session, user: User, year: int, now: datetime) -> YearReport:
+    """The figures of `year` (its first year: 2026 for 2026-2027) for the user's school, the
+    pathways' states read on the school's day at `now`."""
+    require(user, StaffAction.READ_FIGURES)
+    documents = list(
+        session.scalars(
+            select(Document)
+            .where(
+                Document.school_id == user.school_id,
+                Document.kind == Kind.PARCOURS,
+                Document.state == DocumentState.COMPLETED,
+                Document.school_year == year,
+            )
+            .order_by(Document.id)
+        )
+    )
+    replaced = {d.amends_id for d in documents if d.amends_id is not None}
+    pathways = [_pathway(session, d, now) for d in documents if d.id not in replaced]
+    figures = count_year((p.facts for p in pathways), list(scheme_labels()))
+    return YearReport(year, figures, pathways)
+
+
+def _pathway(session: Session, document: Document, now: datetime) -> YearPathway:
+    notes = notes_of(session, document.id)
+    statuses = tuple(
+        follow(o, [note_view(n) for n in notes if n.objective == o.number]).status
+        for o in objectives_of(document.data)
+    )
+    period = contract_period(document)
+    today = school_day(now, document.school.uai)
+    pupil = document.data.get("pupil") or {}
+    facts = PathwayFacts(
+        scheme=str(document.data.get("scheme") or ""),
+        state=pathway_state(period, today),
+        objectives=statuses,
+        outcome=outcome_of(document),
+        reviews_on_time=reviews_on_time_of(document),
+        visits_done=visits_done_of(document),
+    )
+    name = f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}".strip()
+    return YearPathway(document.id, name, facts)
