@@ -16,11 +16,12 @@ from service.accounts.permissions import require
 from service.clock import school_day
 from service.documents.models import Document
 from service.follow_up.summary import follow_up_of
+from service.follow_up.visits_due import visits_due
 from signing.follow_up.vocabulary import PathwayState
 from signing.follow_up.week import WITHIN_DAYS, Week, WeekItem, follows, week_of
 from signing.kinds import Kind
 from signing.permissions import StaffAction
-from signing.vocabulary import DocumentState
+from signing.vocabulary import DocumentState, StaffRole
 
 
 @dataclass(frozen=True)
@@ -88,5 +89,19 @@ def my_week(session: Session, user: User, now: datetime, within_days: int = WITH
     require(user, StaffAction.FOLLOW_UP_WEEK)
     today = school_day(now, user.school.uai)
     followed = followed_by(session, user, now)
-    week = week_of([i for f in followed for i in f.items], today, within_days)
+    items = [i for f in followed for i in f.items] + _visits(session, user, today, within_days)
+    week = week_of(items, today, within_days)
     return MyWeek(today, within_days, followed, week)
+
+
+def _visits(session: Session, user: User, today: date, within_days: int) -> list[WeekItem]:
+    """The site visits due of the conventions `user` follows (the head: the school's)."""
+    mine = None if user.role == StaffRole.HEAD else user
+    found = []
+    for item in visits_due(
+        session, user.school_id, user=mine, today=today, within_days=within_days
+    ):
+        document = session.get(Document, item.document_id)
+        if document is not None:
+            found.append(WeekItem(document.id, pupil_name(document), item))
+    return found

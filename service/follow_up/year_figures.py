@@ -18,9 +18,10 @@ from service.accounts.permissions import require
 from service.clock import school_day
 from service.documents.models import Document
 from service.follow_up.queries import note_view, notes_of
-from service.follow_up.summary import contract_period
+from service.follow_up.summary import completed_reviews, contract_period
 from signing.follow_up import follow, objectives_of, pathway_state
 from signing.follow_up.figures import PathwayFacts, YearFigures, count_year
+from signing.follow_up.reviews import outcome_of as final_outcome
 from signing.kinds import Kind, spec_of
 from signing.permissions import StaffAction
 from signing.vocabulary import DocumentState
@@ -48,13 +49,18 @@ def scheme_labels() -> dict[str, str]:
 
 
 def outcome_of(document: Document) -> str | None:
-    """The final review's outcome: none recorded until reviews exist (issue 13 §3)."""
-    return None
+    """The latest completed final review's outcome; None while none was held."""
+    outcome = final_outcome(completed_reviews(document))
+    return outcome.value if outcome is not None else None
 
 
 def reviews_on_time_of(document: Document) -> int | None:
-    """The contract's reviews held by their planned date: not available before reviews."""
-    return None
+    """The contract's completed reviews held for a planned date, on that day or before it."""
+    return sum(
+        1
+        for review in completed_reviews(document)
+        if review.planned_date is not None and review.day <= review.planned_date
+    )
 
 
 def visits_done_of(document: Document) -> int | None:

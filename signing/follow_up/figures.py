@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
+from signing.follow_up.vocabulary import ObjectiveStatus, PathwayOutcome, PathwayState
 
 NOT_GIVEN = "Non renseignée"
 NOT_AVAILABLE = "non disponible"
@@ -77,7 +77,7 @@ def figure_rows(
     outcome_labels: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(section, line, value) in French, in the order of the page and of the CSV."""
-    outcomes = outcome_labels or {}
+    outcomes = outcome_labels or {o.value: o.label for o in PathwayOutcome}
     rows = [("Parcours", "Contrats de parcours suivis", str(figures.pathways))]
     rows += [
         ("Par dispositif", scheme_labels.get(scheme, scheme), str(count))

@@ -37,6 +37,8 @@ def anchor_of(item: DueItem) -> str:
         return f"objectif-{item.objective}"
     if item.what in ("review", "final_review", "end"):
         return "prochaines-echeances"
+    if item.what == "visit":
+        return "visite"  # the convention's « Visite du lieu de stage » section
     return "suivi"
 
 

@@ -349,3 +349,25 @@ def test_another_schools_convention_is_not_found(
     assert page.post(f"/documents/{convention}/visite/faite", data=data).status_code == 404
     assert page.get(f"/documents/{convention}").status_code == 404
     assert snapshot(ctx.db) == before
+
+
+def test_the_visit_falls_due_on_mon_suivi_until_it_is_done(
+    client: FlaskClient, convention: int, clock: FrozenClock
+) -> None:
+    """The head's « Mon suivi » lists the visit a week ahead, then overdue, linked to the
+    convention's visit section; recorded done, it leaves the page."""
+    link = f'href="/documents/{convention}#visite"'
+    clock.now = datetime(2027, 1, 20, 10, 0, tzinfo=UTC)
+    assert link not in client.get("/suivi").get_data(as_text=True)  # 14 days ahead
+    clock.now = datetime(2027, 1, 30, 10, 0, tzinfo=UTC)
+    ahead = client.get("/suivi").get_data(as_text=True)
+    assert link in ahead
+
+    clock.now = AFTER_VISIT
+    overdue = client.get("/suivi").get_data(as_text=True)
+    late = overdue[overdue.index("En retard") :]
+    assert link in late
+    token = csrf_of(client, convention)
+    done = client.post(f"/documents/{convention}/visite/faite", data={**DONE, "csrf_token": token})
+    assert done.status_code == 302
+    assert link not in client.get("/suivi").get_data(as_text=True)

@@ -153,7 +153,7 @@ EXPECTED = {
     ("Objectifs", "Non atteint"): "1",
     ("Objectifs", "Partiellement atteint"): "1",
     ("Objectifs", "Reporté"): "0",
-    ("Bilans", "Bilans tenus à la date prévue"): "non disponible",
+    ("Bilans", "Bilans tenus à la date prévue"): "0",
     ("Visites", "Visites de stage effectuées"): "non disponible",
 }
 
