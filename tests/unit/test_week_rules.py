@@ -51,7 +51,8 @@ def test_the_week_splits_due_and_overdue_of_any_kind_and_leaves_later_out() -> N
 def test_each_item_lands_where_the_contracts_page_shows_it() -> None:
     assert anchor_of(item(TODAY)) == "objectif-1"
     assert anchor_of(item(TODAY, "final_review")) == "prochaines-echeances"
-    assert anchor_of(item(TODAY, "visit")) == "suivi"  # a kind the rules do not know yet
+    assert anchor_of(item(TODAY, "visit")) == "visite"  # the convention's visit section
+    assert anchor_of(item(TODAY, "something_new")) == "suivi"  # a kind the rules do not know
 
 
 @pytest.mark.parametrize(
