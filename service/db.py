@@ -238,14 +238,29 @@ class Database:
                 raise
 
     @contextmanager
-    def write_connection(self) -> Iterator[Connection]:
+    def write_connection(self, *, copying_tables: bool = False) -> Iterator[Connection]:
         """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite), committed when
-        the block ends, rolled back if it raises. For schema changes and bulk work."""
-        with (
-            self.engine.connect().execution_options(**{_WRITE: True}) as connection,
-            connection.begin(),
-        ):
-            yield connection
+        the block ends, rolled back if it raises. For schema changes and bulk work.
+
+        `copying_tables` (migrations): SQLite changes a constraint by copying a table and
+        dropping the old one, which its foreign keys forbid under the rows that reference it,
+        even deferred. They are switched off for the transaction (only possible outside one),
+        every reference is checked before the commit, and they are on again after."""
+        with self.engine.connect().execution_options(**{_WRITE: True}) as connection:
+            raw = None
+            if copying_tables and connection.dialect.name == "sqlite":
+                raw = connection.connection.driver_connection
+                raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            try:
+                with connection.begin():
+                    yield connection
+                    if raw is not None:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise RuntimeError(f"références cassées après la migration : {broken}")
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys = ON")
 
     def dispose(self) -> None:
         """Close the pooled connections (tests, and before a process forks)."""

@@ -43,7 +43,7 @@ def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to `revision`, in one transaction. Doing it again changes nothing; two
     processes doing it at once take turns (SQLite's write lock, PostgreSQL's advisory lock)."""
     config = alembic_config()
-    with database.write_connection() as connection:
+    with database.write_connection(copying_tables=True) as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
         config.attributes["connection"] = connection

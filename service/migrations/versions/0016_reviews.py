@@ -15,6 +15,7 @@ _AFTER = "kind IN ('parcours', 'convention', 'bilan')"
 
 
 def _check(condition: str) -> None:
+    # On SQLite the table is copied: `migrations.upgrade` holds its foreign keys meanwhile.
     with op.batch_alter_table("documents") as batch:
         batch.drop_constraint("kind", type_="check")
         batch.create_check_constraint("kind", condition)
