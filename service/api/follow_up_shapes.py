@@ -74,8 +74,20 @@ def follow_up_json(document_id: int, follow_up: FollowUp) -> dict[str, Any]:
 
 
 def _reviews_json(follow_up: FollowUp) -> list[dict[str, Any]]:
-    """The contract's reviews (bilans): the one place the reviews' branch fills."""
-    return [dict(r) if isinstance(r, dict) else {"value": str(r)} for r in follow_up.reviews]
+    """The contract's completed reviews (bilans), oldest first: each its document's number."""
+    return [
+        {
+            "document_id": r.number,
+            "date": r.day.isoformat(),
+            "type": r.type.value,
+            "decision": r.decision.value,
+            "planned_date": r.planned_date.isoformat() if r.planned_date else None,
+            "early_end": r.early_end.isoformat() if r.early_end else None,
+            "outcome": r.outcome.value if r.outcome else None,
+            "statuses": {str(n): status.value for n, status in sorted(r.statuses.items())},
+        }
+        for r in follow_up.reviews
+    ]
 
 
 def _visits_json(follow_up: FollowUp) -> list[dict[str, Any]]:

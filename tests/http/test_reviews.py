@@ -179,6 +179,15 @@ def test_a_completed_review_is_sealed_and_changes_the_contract(
     assert "Atteint" in section
     assert "Bilan final" not in page[page.index('id="prochaines-echeances"') :].split("</ul>")[0]
 
+    # The follow-up API tells the same: the review, its decision, the outcome, the early end.
+    follow_up = _api(client.application, ctx, head).get(f"/api/v1/documents/{contract}/follow-up")
+    assert follow_up.status_code == 200, follow_up.json
+    (held,) = follow_up.json["reviews"]
+    assert held["document_id"] == review
+    assert (held["type"], held["decision"]) == ("final", "end")
+    assert (held["early_end"], held["outcome"]) == ("2027-02-12", "apprenticeship")
+    assert held["statuses"]["1"] == "reached"
+
 
 def test_a_pupil_of_18_on_the_review_signs_it_alone(
     app: Flask, ctx: Context, head: User, make_request, clock: FrozenClock
