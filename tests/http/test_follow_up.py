@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user, serving_app
+from factories import FrozenClock, complete_document, logged_in, make_school, make_user
 from flask import Flask
 from flask.testing import FlaskClient
+from served import app, ctx
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -26,9 +25,15 @@ from service.documents.amend import create_amendment
 from service.documents.create import create_document
 from service.documents.models import Document, Event
 from service.follow_up.models import ObjectiveNote
-from signing.pdf.convert import ConverterPool
 
-__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+__all__ = [
+    "app",
+    "ctx",
+    "database",
+    "database_url",
+    "postgres_server",
+    "postgres_url",
+]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
 
@@ -41,30 +46,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def app(
-    database,
-    database_url: str,
-    clock: FrozenClock,
-    converter: ConverterPool,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
-    yield app
-    app.extensions["cosigne.db"].dispose()
-
-
-@pytest.fixture
-def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
-    return Context(
-        db=app.extensions["cosigne.db"],
-        settings=app.config["COSIGNE"],
-        converter=lambda: converter,
-        clock=clock,
-    )
 
 
 @pytest.fixture

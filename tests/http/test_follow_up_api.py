@@ -6,16 +6,15 @@ leaves every table as it was."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user, serving_app
+from factories import FrozenClock, complete_document, logged_in, make_school, make_user
 from flask import Flask
 from flask.testing import FlaskClient
+from served import app, ctx
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -25,9 +24,15 @@ from service.context import Context
 from service.documents.create import create_document
 from service.documents.models import Event
 from service.follow_up.models import ObjectiveNote
-from signing.pdf.convert import ConverterPool
 
-__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+__all__ = [
+    "app",
+    "ctx",
+    "database",
+    "database_url",
+    "postgres_server",
+    "postgres_url",
+]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
 
@@ -39,30 +44,6 @@ FOLLOWED_ON = datetime(2027, 2, 1, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def app(
-    database,
-    database_url: str,
-    clock: FrozenClock,
-    converter: ConverterPool,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
-    yield app
-    app.extensions["cosigne.db"].dispose()
-
-
-@pytest.fixture
-def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
-    return Context(
-        db=app.extensions["cosigne.db"],
-        settings=app.config["COSIGNE"],
-        converter=lambda: converter,
-        clock=clock,
-    )
 
 
 @pytest.fixture

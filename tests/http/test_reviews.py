@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +19,11 @@ from factories import (
     logged_in,
     make_school,
     make_user,
-    serving_app,
 )
 from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
+from served import app, ctx
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -39,10 +37,16 @@ from service.signers.models import Signer
 from signing.errors import TransitionRefused
 from signing.kinds import Kind
 from signing.kinds.bilan.contract import from_contract
-from signing.pdf.convert import ConverterPool
 from signing.vocabulary import EventType
 
-__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+__all__ = [
+    "app",
+    "ctx",
+    "database",
+    "database_url",
+    "postgres_server",
+    "postgres_url",
+]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
 
@@ -55,30 +59,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def app(
-    database,
-    database_url: str,
-    clock: FrozenClock,
-    converter: ConverterPool,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
-    yield app
-    app.extensions["cosigne.db"].dispose()
-
-
-@pytest.fixture
-def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
-    return Context(
-        db=app.extensions["cosigne.db"],
-        settings=app.config["COSIGNE"],
-        converter=lambda: converter,
-        clock=clock,
-    )
 
 
 @pytest.fixture

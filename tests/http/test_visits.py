@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user, serving_app
+from factories import FrozenClock, complete_document, logged_in, make_school, make_user
 from flask import Flask
 from flask.testing import FlaskClient
+from served import app, ctx
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -29,10 +28,16 @@ from service.documents.create import create_document
 from service.documents.models import Event
 from service.follow_up.visit_model import SiteVisit
 from service.follow_up.visits_due import visits_due
-from signing.pdf.convert import ConverterPool
 from signing.vocabulary import EventType
 
-__all__ = ["database", "database_url", "postgres_server", "postgres_url"]  # fixtures used below
+__all__ = [
+    "app",
+    "ctx",
+    "database",
+    "database_url",
+    "postgres_server",
+    "postgres_url",
+]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
 
@@ -52,30 +57,6 @@ DONE = {
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def app(
-    database,
-    database_url: str,
-    clock: FrozenClock,
-    converter: ConverterPool,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Flask]:
-    app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, converter=converter)
-    yield app
-    app.extensions["cosigne.db"].dispose()
-
-
-@pytest.fixture
-def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
-    return Context(
-        db=app.extensions["cosigne.db"],
-        settings=app.config["COSIGNE"],
-        converter=lambda: converter,
-        clock=clock,
-    )
 
 
 @pytest.fixture
