@@ -12,6 +12,19 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
+from signing.event_types import EventType
+
+__all__ = [
+    "DocumentAction",
+    "DocumentState",
+    "EventType",
+    "LinkEnd",
+    "Role",
+    "SignerAction",
+    "SignerState",
+    "StaffRole",
+]
+
 
 class Role(StrEnum):
     """A signer's part in a document."""
@@ -171,108 +184,6 @@ class SignerAction(StrEnum):
     REMIND = "remind"
     SIGN = "sign"
     DECLINE = "decline"
-
-
-class EventType(StrEnum):
-    """A line of a document's audit trail."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    ISSUED = "issued"
-    INVITED = "invited"
-    OPENED = "opened"
-    SIGNED = "signed"
-    DECLINED = "declined"
-    REMINDED = "reminded"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    COMPLETED = "completed"
-    DELIVERED = "delivered"
-    BOUNCED = "bounced"
-    SHARED_DEVICE = "shared_device"
-    """A party signed from the browser and network another party had signed from just before
-    (`signing.devices`): a flag, recorded after the signature."""
-    TIMESTAMP_DEFERRED = "timestamp_deferred"
-    """Sealed without a timestamp: no authority answered; one is to be added later."""
-    TIMESTAMPED = "timestamped"
-    """A document timestamp was added to the final PDF: a new file, the earlier one kept."""
-    CODE_SENT = "code_sent"
-    """A one-time code was mailed to the signer (`signing.codes`)."""
-    CODE_ACCEPTED = "code_accepted"
-    CODE_REJECTED = "code_rejected"
-    """A code typed was wrong, expired, used or out of tries: the signature was refused."""
-    OBJECTIVE_STATUS_CHANGED = "objective_status_changed"
-    """A follow-up note gave an objective of a completed contract another status, or postponed
-    its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``."""
-    OBJECTIVE_NOTED = "objective_noted"
-    """A follow-up note on an objective that keeps its status."""
-    PUPIL_CAME_OF_AGE = "pupil_came_of_age"
-    """The pupil of a followed contract signed with guardians turned 18: the guardians are no
-    longer parties to its new acts (`signing.follow_up.majority`); written once, when the
-    first such act is created."""
-    VISIT_PLANNED = "visit_planned"
-    """The site visit of a completed convention got its first date (``site_visits``)."""
-    VISIT_MOVED = "visit_moved"
-    """The site visit was moved to another date, for a reason."""
-    VISIT_DONE = "visit_done"
-    """The site visit was recorded as done: who, when, the tutor met, a short report."""
-
-    @property
-    def label(self) -> str:
-        """As the staff's pages name it."""
-        return _EVENT_LABELS[self][0]
-
-    @property
-    def certificate_label(self) -> str:
-        """As the certificate of signature, appended to the final PDF, names it."""
-        return _EVENT_LABELS[self][1]
-
-
-_EVENT_LABELS: dict[EventType, tuple[str, str]] = {
-    EventType.CREATED: ("Brouillon créé", "Document créé"),
-    EventType.UPDATED: ("Brouillon modifié", "Brouillon modifié"),
-    EventType.ISSUED: ("Document émis", "Document émis pour signature"),
-    EventType.INVITED: ("Invitation envoyée", "Invitation mise en file d'envoi"),
-    EventType.OPENED: ("Lien de signature ouvert", "Document ouvert"),
-    EventType.SIGNED: ("Signature", "Document signé"),
-    EventType.DECLINED: ("Refus de signer", "Signature refusée"),
-    EventType.REMINDED: ("Relance envoyée", "Relancé par courriel"),
-    EventType.CANCELLED: ("Document annulé", "Document annulé"),
-    EventType.EXPIRED: ("Délai de signature dépassé", "Délai de signature expiré"),
-    EventType.COMPLETED: ("Document finalisé (scellé et archivé)", "Document finalisé"),
-    EventType.DELIVERED: ("Courriel remis au serveur de messagerie", "Courriel remis"),
-    EventType.BOUNCED: ("Courriel non remis", "Courriel non remis (rejeté)"),
-    EventType.SHARED_DEVICE: (
-        "Même appareil qu'un autre signataire",
-        "Signé depuis le même appareil qu'un autre signataire",
-    ),
-    EventType.TIMESTAMP_DEFERRED: (
-        "Horodatage en attente (aucune autorité d'horodatage n'a répondu)",
-        "Horodatage reporté",
-    ),
-    EventType.TIMESTAMPED: (
-        "Horodatage ajouté au PDF signé",
-        "Horodatage RFC 3161 du document ajouté",
-    ),
-    EventType.CODE_SENT: ("Code de signature envoyé", "Code à usage unique envoyé par courriel"),
-    EventType.CODE_ACCEPTED: ("Code de signature accepté", "Code à usage unique vérifié"),
-    EventType.CODE_REJECTED: ("Code de signature refusé", "Code à usage unique refusé"),
-    EventType.OBJECTIVE_STATUS_CHANGED: (
-        "Statut d'un objectif modifié",
-        "Suivi : statut d'un objectif modifié",
-    ),
-    EventType.OBJECTIVE_NOTED: (
-        "Note de suivi d'un objectif",
-        "Suivi : note sur un objectif",
-    ),
-    EventType.PUPIL_CAME_OF_AGE: (
-        "Élève devenu majeur : il signe seul les actes suivants",
-        "Suivi : élève devenu majeur, représentants légaux plus parties aux actes suivants",
-    ),
-    EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
-    EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),
-    EventType.VISIT_DONE: ("Visite du lieu de stage faite", "Suivi : visite faite"),
-}
 
 
 class LinkEnd(StrEnum):
