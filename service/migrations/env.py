@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from service import tables  # noqa: F401 — every table
-from service.db import create_database_engine
+from service.db_engine import create_database_engine
 from service.orm import Base
 from service.settings import Settings
 
