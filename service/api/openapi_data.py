@@ -25,7 +25,10 @@ def _nullable(schema: Json) -> Json:
     """`schema`, or null: an optional field may be sent as null (or left out)."""
     if "$ref" in schema or "oneOf" in schema or "type" not in schema:
         return {"anyOf": [schema, {"type": "null"}]}
-    return {**schema, "type": [schema["type"], "null"]}
+    nullable = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:  # an enum without null would refuse the null the type allows
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
 
 
 def _field_schema(schema: Schema, spec: FieldSpec) -> Json:

@@ -8,6 +8,7 @@ from typing import Any
 
 from service.api.openapi_data import values
 from service.api.openapi_operations import DOCUMENT_ID, json_response, operation
+from service.api.openapi_reviews import REVIEW
 from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
 
 Json = dict[str, Any]
@@ -113,7 +114,11 @@ FOLLOW_UP: Json = {
         },
         "objectives": {"type": "array", "items": _OBJECTIVE},
         "due": {"type": "array", "items": _DUE, "description": "Prochaines échéances."},
-        "reviews": {"type": "array", "items": {"type": "object"}, "description": "Bilans."},
+        "reviews": {
+            "type": "array",
+            "items": REVIEW,
+            "description": "Les bilans signés et scellés, les plus anciens d'abord.",
+        },
         "visits": {"type": "array", "items": {"type": "object"}, "description": "Visites."},
     },
 }

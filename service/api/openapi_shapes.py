@@ -97,9 +97,9 @@ DOCUMENT = {
     "properties": {
         **COMMON_DOCUMENT,
         "data": {
-            "description": "Les données du document, normalisées (voir ParcoursData, "
-            "ConventionData).",
-            "oneOf": [ref("ParcoursData"), ref("ConventionData")],
+            "description": "Les données du document, normalisées, selon son type (voir "
+            "ParcoursData, ConventionData, BilanData).",
+            "oneOf": [ref(f"{kind.value.capitalize()}Data") for kind in Kind],
         },
         "warnings": {"type": "array", "items": ref("FieldIssue")},
         "pdf_sha256": {
