@@ -95,6 +95,7 @@ def _prepare(env: dict[str, str], documents: int, work: Path) -> list[tuple[str,
             head_title="Proviseure",
             head_email="anne.leroy@example.edu",
             board_approval_date=date(2026, 9, 22),
+            code_roles="",  # no one-time code: the POST measured is the signature alone
         )
         session.add(school)
         session.flush()
