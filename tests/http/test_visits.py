@@ -352,3 +352,42 @@ def test_the_visit_falls_due_on_mon_suivi_until_it_is_done(
     done = client.post(f"/documents/{convention}/visite/faite", data={**DONE, "csrf_token": token})
     assert done.status_code == 302
     assert link not in client.get("/suivi").get_data(as_text=True)
+
+
+def contract_visits_part(page: str) -> str:
+    """The « Visites de stage » block of a contract's « Suivi du parcours » section."""
+    assert 'id="suivi"' in page
+    found = page.split('id="visites-stage"', 1)[1].split("</ul>", 1)[0]
+    return re.sub(r"</?bdi>", "", found)
+
+
+def test_the_contracts_page_lists_its_conventions_visits_and_flags_an_overdue_one(
+    client: FlaskClient, ctx: Context, head: User, make_request, clock: FrozenClock
+) -> None:
+    contract = complete_document(ctx, head, make_request("parcours"))
+    assert 'id="visites-stage"' not in text(client.get(f"/documents/{contract}"))  # none yet
+    convention = complete_document(ctx, head, make_request("convention", parcours_id=contract))
+    complete_document(ctx, head, make_request("convention"))  # of no contract: not listed
+
+    clock.now = datetime(2027, 1, 30, 10, 0, tzinfo=UTC)
+    listed = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert listed.count("<li") == 1
+    assert f'href="/documents/{convention}#visite">Convention n° {convention}</a>' in listed
+    assert "Prévue</span> — prévue le 03/02/2027 (Paul Garnier)" in listed
+    assert "cosigne-overdue" not in listed
+
+    clock.now = AFTER_VISIT
+    late = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert re.search(r'cosigne-overdue">Visite non faite</span>', late)
+    assert "(date passée sans compte rendu)" in late
+
+    token = csrf_of(client, convention)
+    response = client.post(
+        f"/documents/{convention}/visite/faite", data={**DONE, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    done = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert "Faite</span> le 04/02/2027 (Paul Garnier)" in done
+    assert "cosigne-overdue" not in done
+    landing = text(client.get(f"/documents/{convention}"))
+    assert 'id="visite"' in landing  # where the link lands
