@@ -1,8 +1,9 @@
 """The site visits of a pathway contract (issue 13 §4): one per completed convention de stage
-that belongs to the contract (its child documents with an internship, `children_of`), each with
-its state on the school's day and its moves, read from the convention's trail (the visit's row
-keeps the last reason only). The contract's follow-up (`service.follow_up.summary`), its page,
-its API and the year's figures all read them here."""
+that belongs to the contract (its child documents with an internship, `children_of`), or to a
+contract it amends (a convention made before the amendment stays linked to the contract it was
+made for), each with its state on the school's day and its moves, read from the convention's
+trail (the visit's row keeps the last reason only). The contract's follow-up
+(`service.follow_up.summary`), its page, its API and the year's figures all read them here."""
 
 from __future__ import annotations
 
@@ -45,14 +46,16 @@ class ContractVisit:
 
 
 def contract_visits(session: Session, contract: Document, today: date) -> list[ContractVisit]:
-    """The visits of the contract's completed conventions, by convention, oldest first. A
+    """The visits of the completed conventions of the contract and of the contracts it amends,
+    by convention, oldest first. A
     convention completed before visits were followed has no visit's task yet: none is shown
     for it (its page plans it at the first record or move)."""
-    conventions = [
+    conventions = sorted(
         child.id
-        for child in children_of(session, contract)
+        for version in _versions(contract)
+        for child in children_of(session, version)
         if child.state == DocumentState.COMPLETED and has_internship(child.kind, child.data)
-    ]
+    )
     if not conventions:
         return []
     visits = session.scalars(
@@ -70,6 +73,14 @@ def contract_visits(session: Session, contract: Document, today: date) -> list[C
         )
         for visit in visits
     ]
+
+
+def _versions(contract: Document) -> list[Document]:
+    """The contract and every contract it amends, newest first."""
+    found = [contract]
+    while found[-1].amends is not None and found[-1].amends not in found:
+        found.append(found[-1].amends)
+    return found
 
 
 def _moves(session: Session, conventions: list[int]) -> dict[int, list[VisitMove]]:
