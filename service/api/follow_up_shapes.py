@@ -3,6 +3,7 @@ and one note on an objective. Dates are ISO days, times ISO UTC, like the rest o
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from service.follow_up.models import ObjectiveNote
@@ -52,8 +53,8 @@ def _due_json(item: DueItem) -> dict[str, Any]:
 
 
 def follow_up_json(document_id: int, follow_up: FollowUp) -> dict[str, Any]:
-    """The follow-up of a contract as its page shows it. `reviews` and `visits` are filled by
-    `_reviews_json` and `_visits_json` (issue 13 §3–4), empty lists until they exist."""
+    """The follow-up of a contract as its page shows it, with its completed reviews
+    (`_reviews_json`) and its conventions' site visits (`_visits_json`)."""
     period = follow_up.period
     return {
         "document_id": document_id,
@@ -91,5 +92,33 @@ def _reviews_json(follow_up: FollowUp) -> list[dict[str, Any]]:
 
 
 def _visits_json(follow_up: FollowUp) -> list[dict[str, Any]]:
-    """The site visits of the pathway: the one place the visits' branch fills."""
-    return [dict(v) if isinstance(v, dict) else {"value": str(v)} for v in follow_up.visits]
+    """The site visits of the contract's conventions (`FollowUp.visits`), by convention: each
+    its state on the school's day, what was planned and what was done, and every move."""
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return [
+        {
+            "convention_id": v.convention_id,
+            "state": v.state.value,
+            "state_label": v.state.label,
+            "overdue": v.overdue,
+            "planned_date": day(v.visit.planned_date),
+            "visitor": v.visit.visitor_name,
+            "done_date": day(v.visit.done_date),
+            "visited_by": v.visit.visited_by,
+            "tutor_met": v.visit.tutor_met,
+            "report": v.visit.report,
+            "moves": [
+                {
+                    "date": m.day.isoformat(),
+                    "previous_date": day(m.previous),
+                    "reason": m.reason,
+                    "moved_at": iso_utc(m.at),
+                }
+                for m in v.moves
+            ],
+        }
+        for v in follow_up.visits
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from service.api.openapi_data import values
 from service.api.openapi_operations import DOCUMENT_ID, json_response, operation
 from service.api.openapi_reviews import REVIEW
+from signing.follow_up.visits import VisitState
 from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
 
 Json = dict[str, Any]
@@ -94,6 +95,45 @@ _DUE: Json = {
     },
 }
 
+_TEXT: Json = {"type": ["string", "null"]}
+
+_MOVE: Json = {
+    "type": "object",
+    "description": "Un déplacement d'une visite déjà datée.",
+    "required": ["date", "previous_date", "reason", "moved_at"],
+    "properties": {
+        "date": {**_DAY, "description": "La nouvelle date prévue."},
+        "previous_date": {**_OPTIONAL_DAY, "description": "La date prévue avant."},
+        "reason": {**_TEXT, "description": "La raison du déplacement."},
+        "moved_at": {"type": "string", "format": "date-time", "description": "Déplacée le."},
+    },
+}
+
+_VISIT: Json = {
+    "type": "object",
+    "description": "La visite du lieu de stage d'une convention finalisée du contrat.",
+    "required": ["convention_id", "state", "overdue", "planned_date", "done_date", "moves"],
+    "properties": {
+        "convention_id": {"type": "integer", "description": "Numéro de la convention."},
+        "state": {
+            "type": "string",
+            "enum": values(VisitState),
+            "description": "État de la visite : "
+            + ", ".join(f"`{s.value}` ({s.label})" for s in VisitState)
+            + ".",
+        },
+        "state_label": {"type": "string", "description": "L'état en français."},
+        "overdue": {"type": "boolean", "description": "Date passée sans compte rendu."},
+        "planned_date": {**_OPTIONAL_DAY, "description": "Date prévue ; null : à planifier."},
+        "visitor": {**_TEXT, "description": "Qui doit venir (le référent de la convention)."},
+        "done_date": {**_OPTIONAL_DAY, "description": "Date de la visite faite."},
+        "visited_by": {**_TEXT, "description": "La personne venue."},
+        "tutor_met": {**_TEXT, "description": "Le tuteur rencontré."},
+        "report": {**_TEXT, "description": "Le compte rendu (court)."},
+        "moves": {"type": "array", "items": _MOVE, "description": "Les plus anciens d'abord."},
+    },
+}
+
 FOLLOW_UP: Json = {
     "type": "object",
     "description": "Le suivi d'un contrat de parcours finalisé, comme sa page le montre.",
@@ -119,7 +159,11 @@ FOLLOW_UP: Json = {
             "items": REVIEW,
             "description": "Les bilans signés et scellés, les plus anciens d'abord.",
         },
-        "visits": {"type": "array", "items": {"type": "object"}, "description": "Visites."},
+        "visits": {
+            "type": "array",
+            "items": _VISIT,
+            "description": "Visites du lieu de stage des conventions du contrat.",
+        },
     },
 }
 

@@ -1,12 +1,15 @@
 """`notify_due` (run by `cosigne worker`): once an hour, by one worker only (`claim_run`), each
-référent is mailed one digest of the items of the contracts they follow that come due within
-COSIGNE_FOLLOW_UP_LEAD_DAYS, and of those that became overdue. Each item is mailed once per
-notice (`signing.follow_up.notices`): the notices are kept in ``follow_up_notices`` in the
-transaction that queues the mail, and the table's unique key refuses a second one.
+référent is mailed one digest of the items of the contracts they follow, and of the site visits
+of the conventions they follow (`service.follow_up.visits_due`, what « Mon suivi » lists), that
+come due within COSIGNE_FOLLOW_UP_LEAD_DAYS, and of those that became overdue. Each item is
+mailed once per notice (`signing.follow_up.notices`): the notices are kept in
+``follow_up_notices`` in the transaction that queues the mail, and the table's unique key
+refuses a second one.
 
-The digest goes to the staff account of the contract's school whose address is the contract's
-référent's, when that account is active; a contract whose référent has no account is shown on
-the head's « Mon suivi » page and mailed to no one."""
+The digest goes to the staff account of the document's school whose address is the document's
+référent's (the contract's, or the convention's for its visit), when that account is active; a
+document whose référent has no account is shown on the head's « Mon suivi » page and mailed to
+no one."""
 
 from __future__ import annotations
 
@@ -20,9 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.accounts.models import School, User
+from service.clock import school_day
 from service.context import Context
+from service.documents.models import Document
 from service.follow_up.notice_models import FollowUpNotice
 from service.follow_up.summary import follow_up_of
+from service.follow_up.visits_due import visits_due
 from service.follow_up.week import current_contracts, pupil_name
 from service.jobs.schedule import claim_run
 from service.mail import compose, outbox
@@ -72,7 +78,8 @@ def _pending(ctx: Context, session: Session) -> dict[tuple[int, int], list[Pendi
     """What each référent's account is to be told, by (school, account)."""
     found: dict[tuple[int, int], list[Pending]] = defaultdict(list)
     lead = ctx.settings.follow_up_lead_days
-    for school_id in session.scalars(select(School.id).order_by(School.id)):
+    for school in session.scalars(select(School).order_by(School.id)).all():
+        school_id = school.id
         for document in current_contracts(session, school_id):
             user_id = _referent_account(session, school_id, document.data.get("referent"))
             follow_up = follow_up_of(session, document, ctx.now())
@@ -85,7 +92,27 @@ def _pending(ctx: Context, session: Session) -> dict[tuple[int, int], list[Pendi
                     found[(school_id, user_id)].append(
                         Pending(document.id, pupil_name(document), item, notice)
                     )
+        _visits_pending(ctx, session, school, found)
     return found
+
+
+def _visits_pending(
+    ctx: Context, session: Session, school: School, found: dict[tuple[int, int], list[Pending]]
+) -> None:
+    """The school's open site visits within the lead time or overdue, each for the account of
+    its convention's référent, added to `found`."""
+    lead = ctx.settings.follow_up_lead_days
+    today = school_day(ctx.now(), school.uai)
+    for item in visits_due(session, school.id, today=today, within_days=lead):
+        document = session.get_one(Document, item.document_id)
+        user_id = _referent_account(session, school.id, document.data.get("referent"))
+        notice = notice_due(item, today, lead)
+        if user_id is None or notice is None:
+            continue
+        if (*item_key(item), notice) not in _sent(session, document.id):
+            found[(school.id, user_id)].append(
+                Pending(document.id, pupil_name(document), item, notice)
+            )
 
 
 def _referent_account(session: Session, school_id: int, referent: object) -> int | None:

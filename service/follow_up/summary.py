@@ -1,6 +1,6 @@
 """A followed contract as the page and the API show it: its state today, each objective with its
-status, deadline and notes, what falls due next. Reviews and visits are empty lists until they
-exist (issue 13 §3–4)."""
+status, deadline and notes, what falls due next, its completed reviews and its conventions' site
+visits (issue 13 §3–4)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, object_session
 from service.clock import school_day
 from service.documents.links import children_of
 from service.documents.models import Document
+from service.follow_up.contract_visits import ContractVisit, contract_visits
 from service.follow_up.models import ObjectiveNote
 from service.follow_up.queries import note_view, notes_of
 from signing.follow_up import (
@@ -60,7 +61,8 @@ class FollowUp:
     """The kind of the contract's reviews, which its page offers to hold (« Tenir un bilan »)."""
     planned_reviews: list[tuple[date, str]] = field(default_factory=list)
     """The reviews the contract planned and none was held for: (day, review type)."""
-    visits: list[Any] = field(default_factory=list)
+    visits: list[ContractVisit] = field(default_factory=list)
+    """The site visits of the contract's conventions (`contract_visits`), by convention."""
 
 
 def completed_reviews(document: Document) -> list[ReviewView]:
@@ -118,6 +120,7 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
             (k for k, link in child_kinds(document.kind) if link.reviews_parent), None
         ),
         planned_reviews=_planned(document.data, held_dates(reviews)),
+        visits=contract_visits(session, document, today),
     )
 
 

@@ -2,11 +2,13 @@
 of the school whose start date falls in the year, counted by `signing.follow_up.figures`.
 
 A contract replaced by a completed amendment counts once, as its amendment. The outcome, the
-reviews held on time and the visits done each come from one function here (`outcome_of`,
-`reviews_on_time_of`, `visits_done_of`): None until reviews and visits exist (issue 13 §3–4)."""
+reviews held on time and the visits each come from one function here (`outcome_of`,
+`reviews_on_time_of`, `visits_done_of` and `visits_open_of`): the contract's completed reviews
+and the site visits of its conventions (`service.follow_up.contract_visits`, issue 13 §3–4)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,11 +19,13 @@ from service.accounts.models import User
 from service.accounts.permissions import require
 from service.clock import school_day
 from service.documents.models import Document
+from service.follow_up.contract_visits import ContractVisit, contract_visits
 from service.follow_up.queries import note_view, notes_of
 from service.follow_up.summary import completed_reviews, contract_period
 from signing.follow_up import follow, objectives_of, pathway_state
 from signing.follow_up.figures import PathwayFacts, YearFigures, count_year
 from signing.follow_up.reviews import outcome_of as final_outcome
+from signing.follow_up.visits import VisitState
 from signing.kinds import Kind, spec_of
 from signing.permissions import StaffAction
 from signing.vocabulary import DocumentState
@@ -63,9 +67,16 @@ def reviews_on_time_of(document: Document) -> int | None:
     )
 
 
-def visits_done_of(document: Document) -> int | None:
-    """The pathway's site visits done: not available before visits exist (issue 13 §4)."""
-    return None
+def visits_done_of(visits: Sequence[ContractVisit]) -> int:
+    """The visits of the contract's conventions recorded as done."""
+    return sum(1 for visit in visits if visit.state == VisitState.DONE)
+
+
+def visits_open_of(visits: Sequence[ContractVisit]) -> tuple[int, int]:
+    """The visits still to do (planned, or to plan) and those overdue (their date passed
+    without a report), on the day the visits were read."""
+    to_do = sum(1 for v in visits if v.state in (VisitState.PLANNED, VisitState.TO_PLAN))
+    return to_do, sum(1 for v in visits if v.state == VisitState.OVERDUE)
 
 
 def year_report(session: Session, user: User, year: int, now: datetime) -> YearReport:
@@ -99,13 +110,17 @@ def _pathway(session: Session, document: Document, now: datetime) -> YearPathway
     period = contract_period(document)
     today = school_day(now, document.school.uai)
     pupil = document.data.get("pupil") or {}
+    visits = contract_visits(session, document, today)
+    to_do, overdue = visits_open_of(visits)
     facts = PathwayFacts(
         scheme=str(document.data.get("scheme") or ""),
         state=pathway_state(period, today),
         objectives=statuses,
         outcome=outcome_of(document),
         reviews_on_time=reviews_on_time_of(document),
-        visits_done=visits_done_of(document),
+        visits_done=visits_done_of(visits),
+        visits_to_do=to_do,
+        visits_overdue=overdue,
     )
     name = f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}".strip()
     return YearPathway(document.id, name, facts)

@@ -2,9 +2,10 @@
 contrat de parcours of the year (`PathwayFacts`; `service.follow_up.year_figures` reads them).
 The page and the CSV export show the same rows (`figure_rows`).
 
-Outcomes, reviews held on time and visits done come from reviews and site visits (issue 13
-§3–4): until those exist their facts are None, counted as « non renseignée » / « non
-disponible », never as a zero that would read as a fact."""
+Outcomes and reviews held on time come from the contract's completed reviews, the visits from
+the site visits of its conventions (issue 13 §3–4): done, still to do (planned or to plan) and
+overdue on the day the figures are read. A fact the service did not give is None, counted as
+« non renseignée » / « non disponible », never as a zero that would read as a fact."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ NOT_AVAILABLE = "non disponible"
 class PathwayFacts:
     """What the figures need of one contract: its scheme, where its period stands, its
     objectives' statuses, the final review's outcome (None: not recorded), its reviews held on
-    time and its visits done (None: not available)."""
+    time and its conventions' visits done, to do and overdue (None: not available)."""
 
     scheme: str
     state: PathwayState
@@ -30,6 +31,8 @@ class PathwayFacts:
     outcome: str | None = None
     reviews_on_time: int | None = None
     visits_done: int | None = None
+    visits_to_do: int | None = None
+    visits_overdue: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class YearFigures:
     reviews_on_time: int | None
     """None while no pathway gives the figure (reviews not available)."""
     visits_done: int | None
+    visits_to_do: int | None = None
+    visits_overdue: int | None = None
 
 
 def count_year(facts: Iterable[PathwayFacts], schemes: Sequence[str]) -> YearFigures:
@@ -63,6 +68,8 @@ def count_year(facts: Iterable[PathwayFacts], schemes: Sequence[str]) -> YearFig
         objectives=dict(objectives),
         reviews_on_time=_total(f.reviews_on_time for f in facts),
         visits_done=_total(f.visits_done for f in facts),
+        visits_to_do=_total(f.visits_to_do for f in facts),
+        visits_overdue=_total(f.visits_overdue for f in facts),
     )
 
 
@@ -93,6 +100,8 @@ def figure_rows(
     ]
     rows.append(("Bilans", "Bilans tenus à la date prévue", _shown(figures.reviews_on_time)))
     rows.append(("Visites", "Visites de stage effectuées", _shown(figures.visits_done)))
+    rows.append(("Visites", "Visites de stage à faire", _shown(figures.visits_to_do)))
+    rows.append(("Visites", "Visites de stage en retard", _shown(figures.visits_overdue)))
     return rows
 
 

@@ -261,3 +261,66 @@ def test_the_openapi_document_describes_both_routes(api: Api) -> None:
     body = add["requestBody"]["content"]["application/json"]["schema"]
     assert set(body["properties"]) == {"status", "note", "date", "new_deadline"}
     assert {"201", "404", "409", "422"} <= set(add["responses"])
+
+
+def test_the_follow_up_lists_the_visits_of_the_contracts_conventions(
+    api: Api, ctx: Context, head: User, make_request, contract: int, clock: FrozenClock
+) -> None:
+    """A convention of the contract completed: its visit planned (3 February 2027), moved with
+    its reason, overdue once its new date passed, then recorded done; a convention of no contract
+    is not listed."""
+    clock.now = SIGNED_ON  # a convention's dates are checked against today
+    convention = complete_document(ctx, head, make_request("convention", parcours_id=contract))
+    complete_document(ctx, head, make_request("convention"))
+    clock.now = FOLLOWED_ON
+    (planned,) = api.get(f"/documents/{contract}/follow-up").json["visits"]
+    assert planned == {
+        "convention_id": convention,
+        "state": "planned",
+        "state_label": "Prévue",
+        "overdue": False,
+        "planned_date": "2027-02-03",
+        "visitor": "Paul Garnier",
+        "done_date": None,
+        "visited_by": None,
+        "tutor_met": None,
+        "report": None,
+        "moves": [],
+    }
+    reason = "Le tuteur est absent cette semaine."
+    move = {"planned_date": "2027-02-10", "reason": reason}
+    assert api.post(f"/documents/{convention}/visits", move).status_code == 200
+
+    clock.now = datetime(2027, 2, 12, 10, 0, tzinfo=UTC)
+    (late,) = api.get(f"/documents/{contract}/follow-up").json["visits"]
+    assert (late["state"], late["overdue"], late["planned_date"]) == ("overdue", True, "2027-02-10")
+    assert late["moves"] == [
+        {
+            "date": "2027-02-10",
+            "previous_date": "2027-02-03",
+            "reason": reason,
+            "moved_at": "2027-02-01T10:00:00.000000Z",
+        }
+    ]
+    done = {
+        "done_date": "2027-02-11",
+        "visited_by": "Paul Garnier",
+        "report": "Élève bien intégré.",
+        "tutor_met": "Luc Moreau",
+    }
+    assert api.post(f"/documents/{convention}/visits", done).status_code == 201
+    (visit,) = api.get(f"/documents/{contract}/follow-up").json["visits"]
+    assert (visit["state"], visit["state_label"], visit["overdue"]) == ("done", "Faite", False)
+    assert (visit["done_date"], visit["tutor_met"], visit["report"]) == (
+        "2027-02-11",
+        "Luc Moreau",
+        "Élève bien intégré.",
+    )
+    assert len(visit["moves"]) == 1
+
+    paths = api.client.get("/api/v1/openapi.json").json["paths"]
+    answer = paths["/documents/{document_id}/follow-up"]["get"]["responses"]["200"]
+    item = answer["content"]["application/json"]["schema"]["properties"]["visits"]["items"]
+    assert set(item["properties"]) == set(visit)
+    assert set(item["properties"]["moves"]["items"]["properties"]) == set(visit["moves"][0])
+    assert item["properties"]["state"]["enum"] == ["to_plan", "planned", "overdue", "done"]

@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user
+from factories import (
+    FrozenClock,
+    complete_document,
+    logged_in,
+    make_school,
+    make_user,
+    sign_all_but_head,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from served import app, ctx
@@ -22,12 +29,17 @@ from werkzeug.test import TestResponse
 
 from service.accounts.api_tokens import create_api_token
 from service.accounts.models import School, User
-from service.context import Context
+from service.context import Context, Origin
 from service.db import Database
+from service.documents.amend import create_amendment
 from service.documents.create import create_document
+from service.documents.issue import issue_document
 from service.documents.models import Event
+from service.finalize.finalize import finalize
 from service.follow_up.visit_model import SiteVisit
 from service.follow_up.visits_due import visits_due
+from service.signers.models import Signer
+from service.signers.sign_as_staff import sign_as_staff
 from signing.vocabulary import EventType
 
 __all__ = [
@@ -352,3 +364,73 @@ def test_the_visit_falls_due_on_mon_suivi_until_it_is_done(
     done = client.post(f"/documents/{convention}/visite/faite", data={**DONE, "csrf_token": token})
     assert done.status_code == 302
     assert link not in client.get("/suivi").get_data(as_text=True)
+
+
+def contract_visits_part(page: str) -> str:
+    """The « Visites de stage » block of a contract's « Suivi du parcours » section."""
+    assert 'id="suivi"' in page
+    found = page.split('id="visites-stage"', 1)[1].split("</ul>", 1)[0]
+    return re.sub(r"</?bdi>", "", found)
+
+
+def test_the_contracts_page_lists_its_conventions_visits_and_flags_an_overdue_one(
+    client: FlaskClient, ctx: Context, head: User, make_request, clock: FrozenClock
+) -> None:
+    contract = complete_document(ctx, head, make_request("parcours"))
+    assert 'id="visites-stage"' not in text(client.get(f"/documents/{contract}"))  # none yet
+    convention = complete_document(ctx, head, make_request("convention", parcours_id=contract))
+    complete_document(ctx, head, make_request("convention"))  # of no contract: not listed
+
+    clock.now = datetime(2027, 1, 30, 10, 0, tzinfo=UTC)
+    listed = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert listed.count("<li") == 1
+    assert f'href="/documents/{convention}#visite">Convention n° {convention}</a>' in listed
+    assert "Prévue</span> — prévue le 03/02/2027 (Paul Garnier)" in listed
+    assert "cosigne-overdue" not in listed
+
+    clock.now = AFTER_VISIT
+    late = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert re.search(r'cosigne-overdue">Visite non faite</span>', late)
+    assert "(date passée sans compte rendu)" in late
+
+    token = csrf_of(client, convention)
+    response = client.post(
+        f"/documents/{convention}/visite/faite", data={**DONE, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    done = contract_visits_part(text(client.get(f"/documents/{contract}")))
+    assert "Faite</span> le 04/02/2027 (Paul Garnier)" in done
+    assert "cosigne-overdue" not in done
+    landing = text(client.get(f"/documents/{convention}"))
+    assert 'id="visite"' in landing  # where the link lands
+
+
+def finish(ctx: Context, head: User, document_id: int) -> None:
+    """A draft issued, signed by every party (the head last, logged in) and finalized."""
+    issue_document(ctx, head, document_id)
+    sign_all_but_head(ctx, document_id)
+    with ctx.db.new_session() as session:
+        query = select(Signer).where(Signer.document_id == document_id, Signer.role == "head")
+        name = session.scalars(query).one().full_name
+    origin = Origin(ip="203.0.113.10", user_agent="test")
+    sign_as_staff(ctx, head, document_id, origin, consent=True, full_name=name, signature_png=None)
+    assert finalize(ctx, document_id)
+
+
+def test_an_amended_contract_keeps_the_visits_of_the_conventions_made_before(
+    api: FlaskClient, client: FlaskClient, ctx: Context, head: User, make_request
+) -> None:
+    """The convention stays linked to the contract it was made for; once the amendment replaces
+    that contract, the amendment's follow-up and page list the convention's visit."""
+    contract = complete_document(ctx, head, make_request("parcours"))
+    convention = complete_document(ctx, head, make_request("convention", parcours_id=contract))
+    amendment = create_amendment(ctx, head, contract)
+    finish(ctx, head, amendment.id)
+
+    for document_id in (contract, amendment.id):
+        answer = api.get(f"/api/v1/documents/{document_id}/follow-up")
+        assert answer.status_code == 200, answer.json
+        visits = answer.json["visits"]
+        assert [(v["convention_id"], v["state"]) for v in visits] == [(convention, "planned")]
+    page = contract_visits_part(text(client.get(f"/documents/{amendment.id}")))
+    assert f'href="/documents/{convention}#visite"' in page

@@ -1,7 +1,8 @@
 """« Mon suivi »: the référent's page and ``GET /api/v1/follow-up/due``, over a contract really
 signed and sealed (LibreOffice), on SQLite and PostgreSQL, with a frozen clock moved across its
 period: the pupil and the next deadline, what falls due in the week, what is overdue; another
-school's staff sees nothing; a bad ``within_days`` is a 422 naming it, nothing stored."""
+school's staff sees nothing; a bad ``within_days`` is a 422 naming it, nothing stored; the worker's
+digests of contracts and of site visits, once each, over a real SMTP server."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from service.accounts.models import School, User
 from service.cli.worker import run_pass
 from service.context import Context
 from service.follow_up.notice_models import FollowUpNotice
+from service.follow_up.record_visit import record_visit
 from signing.pdf.convert import ConverterPool
 
 __all__ = [  # fixtures used below
@@ -292,3 +294,63 @@ def test_the_worker_mails_the_referent_once_before_the_deadline_and_once_when_ov
             ("objective", 1, "2027-02-26", "overdue"),
         ]
         assert {n.recipient for n in kept} == {REFERENT_EMAIL}
+
+
+VISITOR_EMAIL = "paul.garnier@example.edu"
+"""The example convention's référent."""
+
+
+def test_the_worker_mails_the_visitor_once_before_the_visit_and_once_when_it_is_overdue(
+    ctx: Context, head: User, school: School, make_request, clock: FrozenClock, smtp_server
+) -> None:
+    """The example convention's visit is planned on 3 February 2027: its référent's account
+    gets one digest three days before, one reminder once it passed without a report, and
+    nothing after it is recorded done."""
+    visitor = make_user(
+        ctx.db,
+        school,
+        role="referent",
+        email=VISITOR_EMAIL,
+        first_name="Paul",
+        last_name="Garnier",
+        session_version="v7",
+    )
+    convention = complete_document(ctx, head, make_request("convention"))
+    run_pass(ctx)  # the signing mails go out
+    smtp_server.clear()
+    clock.now = at("2027-01-30")  # four days before the visit: not yet
+    assert run_pass(ctx).follow_up_digests == 0
+
+    clock.now = at("2027-01-31")
+    assert run_pass(ctx).follow_up_digests == 1
+    (digest,) = smtp_server.wait_for(1)
+    assert digest["To"] == VISITOR_EMAIL
+    assert digest["Subject"].startswith("Mon suivi – À venir : 1 échéance(s)")
+    body = digest.get_body(("plain",)).get_content()
+    assert "Bonjour Paul Garnier," in body
+    assert "3 février 2027 : Zoé Martin-Lefèvre — Visite du lieu de stage" in body
+    assert f"http://cosigne.test/documents/{convention}#visite" in body
+    clock.now = at("2027-02-01")  # the next pass: nothing new
+    assert run_pass(ctx).follow_up_digests == 0
+    assert len(smtp_server.messages) == 1
+
+    clock.now = at("2027-02-04")  # the day passed without a report: one reminder
+    assert run_pass(ctx).follow_up_digests == 1
+    _, reminder = smtp_server.wait_for(2)
+    assert reminder["To"] == VISITOR_EMAIL
+    assert reminder["Subject"].startswith("Mon suivi – En retard : 1 échéance(s)")
+    assert "Visite non faite du lieu de stage" in reminder.get_body(("plain",)).get_content()
+    clock.now = at("2027-02-05")
+    assert run_pass(ctx).follow_up_digests == 0
+    report = {"visited_by": "Paul Garnier", "report": "Bien intégré.", "tutor_met": "Luc Moreau"}
+    record_visit(ctx, visitor, convention, done_date="2027-02-05", **report)
+    clock.now = at("2027-02-06")
+    assert run_pass(ctx).follow_up_digests == 0
+    assert len(smtp_server.messages) == 2
+    with ctx.db.new_session() as session:
+        kept = session.scalars(select(FollowUpNotice).order_by(FollowUpNotice.id)).all()
+        assert [(n.document_id, n.what, n.item_day.isoformat(), n.notice) for n in kept] == [
+            (convention, "visit", "2027-02-03", "upcoming"),
+            (convention, "visit", "2027-02-03", "overdue"),
+        ]
+        assert {n.recipient for n in kept} == {VISITOR_EMAIL}

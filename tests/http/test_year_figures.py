@@ -23,6 +23,8 @@ from service.accounts.models import School, User
 from service.context import Context
 from service.documents.create import create_document
 from service.follow_up.add_objective_note import add_objective_note
+from service.follow_up.move_visit import move_visit
+from service.follow_up.record_visit import record_visit
 
 __all__ = [
     "app",
@@ -135,7 +137,9 @@ EXPECTED = {
     ("Objectifs", "Partiellement atteint"): "1",
     ("Objectifs", "Reporté"): "0",
     ("Bilans", "Bilans tenus à la date prévue"): "0",
-    ("Visites", "Visites de stage effectuées"): "non disponible",
+    ("Visites", "Visites de stage effectuées"): "0",
+    ("Visites", "Visites de stage à faire"): "0",
+    ("Visites", "Visites de stage en retard"): "0",
 }
 
 
@@ -205,3 +209,45 @@ def test_a_year_that_does_not_read_is_refused_in_french(
         assert "Année scolaire : choisissez une année" in text(page)
         assert client.get("/chiffres.csv", query_string={"year": asked}).status_code == 422
     assert snapshot(ctx.db) == before
+
+
+def visits_shown(client: FlaskClient) -> dict[str, str]:
+    page = rows_of(text(client.get("/chiffres?year=2026-2027")))
+    rows = csv_rows(client.get("/chiffres.csv?year=2026-2027"))
+    in_csv = {r[1]: r[2] for r in rows if len(r) == 3 and r[0] == "Visites"}
+    assert in_csv == {line: value for (part, line), value in page.items() if part == "Visites"}
+    return in_csv
+
+
+def test_the_visits_of_the_contracts_conventions_are_counted(
+    client: FlaskClient, ctx: Context, head: User, make_request, clock: FrozenClock, year
+) -> None:
+    """Two conventions of the ongoing contract, their visits planned on 3 February 2027: one
+    recorded done, the other overdue, then moved; a visit done of a convention of no contract
+    does not count."""
+    clock.now = SIGNED_ON  # a convention's dates are checked against today
+    linked = make_request("convention", parcours_id=year["ongoing"])
+    done, late = (complete_document(ctx, head, linked) for _ in range(2))
+    alone = complete_document(ctx, head, make_request("convention"))
+    clock.now = COUNTED_ON
+    assert visits_shown(client) == {
+        "Visites de stage effectuées": "0",
+        "Visites de stage à faire": "2",
+        "Visites de stage en retard": "0",
+    }
+
+    clock.now = datetime(2027, 2, 5, 10, 0, tzinfo=UTC)
+    report = {"visited_by": "Paul Garnier", "report": "Bien intégré.", "tutor_met": "Luc Moreau"}
+    for convention in (done, alone):
+        record_visit(ctx, head, convention, done_date="2027-02-04", **report)
+    assert visits_shown(client) == {
+        "Visites de stage effectuées": "1",
+        "Visites de stage à faire": "0",
+        "Visites de stage en retard": "1",
+    }
+    move_visit(ctx, head, late, planned_date="2027-02-19", reason="Tuteur absent.")
+    assert visits_shown(client) == {
+        "Visites de stage effectuées": "1",
+        "Visites de stage à faire": "1",
+        "Visites de stage en retard": "0",
+    }

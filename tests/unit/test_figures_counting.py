@@ -50,6 +50,7 @@ def test_an_empty_year_is_all_zeros_and_the_missing_figures_say_so() -> None:
     assert ("Objectifs", "Atteint", "0") in rows
     assert ("Bilans", "Bilans tenus à la date prévue", "non disponible") in rows
     assert ("Visites", "Visites de stage effectuées", "non disponible") in rows
+    assert ("Visites", "Visites de stage en retard", "non disponible") in rows
 
 
 def test_outcomes_reviews_and_visits_count_once_they_are_given() -> None:
@@ -57,13 +58,18 @@ def test_outcomes_reviews_and_visits_count_once_they_are_given() -> None:
         [
             facts("pafi", PathwayState.ENDED, outcome="insertion", reviews_on_time=2),
             facts("pafi", PathwayState.ENDED, outcome="insertion", visits_done=1),
-            facts("mlds", PathwayState.ONGOING, reviews_on_time=1),
+            facts("mlds", PathwayState.ONGOING, reviews_on_time=1, visits_to_do=2),
+            facts("mlds", PathwayState.ONGOING, visits_done=0, visits_overdue=1),
         ],
         SCHEMES,
     )
-    assert figures.by_outcome == {"insertion": 2, None: 1}
+    assert figures.by_outcome == {"insertion": 2, None: 2}
     assert (figures.reviews_on_time, figures.visits_done) == (3, 1)
+    assert (figures.visits_to_do, figures.visits_overdue) == (2, 1)
     rows = figure_rows(figures, LABELS, {"insertion": "Insertion"})
     assert ("Par issue", "Insertion", "2") in rows
-    assert ("Par issue", "Non renseignée", "1") in rows
+    assert ("Par issue", "Non renseignée", "2") in rows
     assert ("Bilans", "Bilans tenus à la date prévue", "3") in rows
+    assert ("Visites", "Visites de stage effectuées", "1") in rows
+    assert ("Visites", "Visites de stage à faire", "2") in rows
+    assert ("Visites", "Visites de stage en retard", "1") in rows
