@@ -230,27 +230,28 @@ def complete_document(ctx: Context, head: User, body: dict[str, Any]) -> int:
     """A document created, issued, signed by every party (the head logged in, last) and
     finalized; its id."""
     document = create_document(ctx, head, body)
-    issue_document(ctx, head, document.id)
-    sign_all_but_head(ctx, document.id)
+    finish_document(ctx, head, document.id)
+    return document.id
+
+
+def finish_document(ctx: Context, head: User, document_id: int) -> None:
+    """A draft (a document or an amendment) issued, signed by every party (the head logged in,
+    last) and finalized."""
+    issue_document(ctx, head, document_id)
+    sign_all_but_head(ctx, document_id)
     with ctx.db.new_session() as session:
-        name = (
-            session.scalars(
-                select(Signer).where(Signer.document_id == document.id, Signer.role == "head")
-            )
-            .one()
-            .full_name
-        )
+        query = select(Signer).where(Signer.document_id == document_id, Signer.role == "head")
+        name = session.scalars(query).one().full_name
     sign_as_staff(
         ctx,
         head,
-        document.id,
+        document_id,
         Origin(ip="203.0.113.10", user_agent="test"),
         consent=True,
         full_name=name,
         signature_png=None,
     )
-    assert finalize(ctx, document.id)
-    return document.id
+    assert finalize(ctx, document_id)
 
 
 def logged_in(app: Flask, user: User) -> FlaskClient:

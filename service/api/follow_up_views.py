@@ -12,6 +12,7 @@ from service import context, db
 from service.accounts import bearer
 from service.api.follow_up_shapes import follow_up_json, note_json
 from service.api.views import ID, _json_body, _reread, bp
+from service.documents.links import require_current
 from service.follow_up.add_objective_note import add_objective_note
 from service.follow_up.summary import follow_up_of
 from signing.errors import FieldIssue, ValidationFailed
@@ -28,6 +29,7 @@ def document_follow_up(document_id: int) -> ResponseReturnValue:
     follow_up = follow_up_of(db.session(), document, context.current().now())
     if follow_up is None:
         require_followed(document.kind.spec.followed, document.state)  # raises: 409
+        require_current(db.session(), document)  # raises: 409, naming the amendment
         raise AssertionError("a followed document has a follow-up")
     return jsonify(follow_up_json(document.id, follow_up))
 

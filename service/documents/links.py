@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from service.clock import school_day
 from service.documents.models import Document
-from signing.errors import FieldIssue, ValidationFailed
+from signing.errors import FieldIssue, TransitionRefused, ValidationFailed
 from signing.follow_up import require_followed
+from signing.follow_up.pathway import FOLLOW_UP
 from signing.kinds import Kind
+from signing.vocabulary import DocumentState
 
 
 def parent_of(session: Session, school_id: int, kind: Kind, data: dict[str, Any]) -> int | None:
@@ -40,6 +42,7 @@ def parent_of(session: Session, school_id: int, kind: Kind, data: dict[str, Any]
         )
     if link.requires_followed:
         require_followed(parent.kind.spec.followed, parent.state)
+        require_current(session, parent)
     misfits = link.fits(data, parent.data, parent.id)
     if misfits:
         raise ValidationFailed(misfits)
@@ -82,6 +85,42 @@ def amendments_of(session: Session, document: Document) -> list[Document]:
             .order_by(Document.id)
         )
     )
+
+
+def versions_of(document: Document) -> list[Document]:
+    """`document` and every document it amends, newest first: one contract's versions, whose
+    follow-up (notes, reviews, visits) is read as one."""
+    found = [document]
+    while found[-1].amends is not None and found[-1].amends not in found:
+        found.append(found[-1].amends)
+    return found
+
+
+def replacement_of(session: Session, document: Document) -> Document | None:
+    """The completed amendment that replaces `document` (the newest one), if any: its follow-up
+    goes on there."""
+    return session.scalars(
+        select(Document)
+        .where(
+            Document.school_id == document.school_id,
+            Document.amends_id == document.id,
+            Document.state == DocumentState.COMPLETED,
+        )
+        .order_by(Document.id.desc())
+    ).first()
+
+
+def require_current(session: Session, document: Document) -> None:
+    """TransitionRefused (409, in French) when a completed amendment replaced `document`: its
+    follow-up goes on on the amendment, which holds the objectives as they now stand."""
+    newer = replacement_of(session, document)
+    if newer is not None:
+        raise TransitionRefused(
+            FOLLOW_UP,
+            document.state,
+            f"ce contrat a été remplacé par l'avenant n° {newer.id} : "
+            "le suivi continue sur l'avenant",
+        )
 
 
 def children_of(session: Session, parent: Document) -> list[Document]:

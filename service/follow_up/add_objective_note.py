@@ -13,12 +13,13 @@ from service.accounts.permissions import require
 from service.clock import school_day
 from service.context import SYSTEM, Context, Origin
 from service.documents import trail
+from service.documents.links import require_current
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document
 from service.errors import ObjectiveNotFound
 from service.follow_up.models import ObjectiveNote
 from service.follow_up.queries import note_view, notes_of
-from service.follow_up.summary import contract_period
+from service.follow_up.summary import completed_reviews, contract_period
 from signing.follow_up import (
     FollowedObjective,
     check_note,
@@ -26,6 +27,7 @@ from signing.follow_up import (
     objectives_of,
     require_followed,
 )
+from signing.follow_up.reviews import review_notes
 from signing.follow_up.vocabulary import ObjectiveStatus
 from signing.permissions import StaffAction
 from signing.vocabulary import EventType
@@ -105,10 +107,13 @@ def _event_data(row: ObjectiveNote, previous: ObjectiveStatus) -> dict[str, Any]
 
 
 def _followed(session: Session, document: Document, number: int) -> FollowedObjective:
-    """Objective n° `number` of a followed contract, with its notes so far."""
+    """Objective n° `number` of a followed contract, with its notes so far (those of the
+    contract's versions and of its reviews); 409 for a contract an amendment replaced."""
     require_followed(document.kind.spec.followed, document.state)
+    require_current(session, document)
     objective = next((o for o in objectives_of(document.data) if o.number == number), None)
     if objective is None:
         raise ObjectiveNotFound(f"objectif {number} introuvable")
-    views = [note_view(n) for n in notes_of(session, document.id) if n.objective == number]
+    views = [note_view(n) for n in notes_of(session, document) if n.objective == number]
+    views += review_notes(completed_reviews(document), number)
     return follow(objective, views)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.documents.links import children_of
+from service.documents.links import children_of, versions_of
 from service.documents.models import Document, Event
 from service.follow_up.visit_model import SiteVisit
 from signing.follow_up.visits import VisitState, has_internship, visit_state
@@ -52,7 +52,7 @@ def contract_visits(session: Session, contract: Document, today: date) -> list[C
     for it (its page plans it at the first record or move)."""
     conventions = sorted(
         child.id
-        for version in _versions(contract)
+        for version in versions_of(contract)
         for child in children_of(session, version)
         if child.state == DocumentState.COMPLETED and has_internship(child.kind, child.data)
     )
@@ -73,14 +73,6 @@ def contract_visits(session: Session, contract: Document, today: date) -> list[C
         )
         for visit in visits
     ]
-
-
-def _versions(contract: Document) -> list[Document]:
-    """The contract and every contract it amends, newest first."""
-    found = [contract]
-    while found[-1].amends is not None and found[-1].amends not in found:
-        found.append(found[-1].amends)
-    return found
 
 
 def _moves(session: Session, conventions: list[int]) -> dict[int, list[VisitMove]]:

@@ -5,18 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.documents.links import versions_of
 from service.documents.models import Document
 from service.follow_up.models import ObjectiveNote
 from signing.data.names import pupil_identity
 from signing.follow_up import NoteView
 
 
-def notes_of(session: Session, document_id: int) -> list[ObjectiveNote]:
-    """The contract's notes, by objective, oldest first (by their day, then as written)."""
+def notes_of(session: Session, document: Document) -> list[ObjectiveNote]:
+    """The contract's notes, and those of the versions it amends (an objective keeps its number
+    through an amendment), by objective, oldest first (by their day, then as written)."""
+    ids = [version.id for version in versions_of(document)]
     return list(
         session.scalars(
             select(ObjectiveNote)
-            .where(ObjectiveNote.document_id == document_id)
+            .where(ObjectiveNote.document_id.in_(ids))
             .order_by(ObjectiveNote.objective, ObjectiveNote.note_date, ObjectiveNote.id)
         )
     )

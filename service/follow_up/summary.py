@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 
 from service.clock import school_day
-from service.documents.links import children_of
+from service.documents.links import children_of, replacement_of, versions_of
 from service.documents.models import Document
 from service.follow_up.contract_visits import ContractVisit, contract_visits
 from service.follow_up.models import ObjectiveNote
@@ -66,14 +66,16 @@ class FollowUp:
 
 
 def completed_reviews(document: Document) -> list[ReviewView]:
-    """The contract's completed reviews (documents whose parent link `reviews_parent`), oldest
-    first; none for a document outside a session."""
+    """The contract's completed reviews (documents whose parent link `reviews_parent`), and
+    those held on the versions it amends, oldest first; none for a document outside a
+    session."""
     session = object_session(document)
     if session is None:
         return []
+    children = [c for version in versions_of(document) for c in children_of(session, version)]
     return [
         review_view(child.id, child.data)
-        for child in children_of(session, document)
+        for child in sorted(children, key=lambda c: c.id)
         if child.state == DocumentState.COMPLETED
         and (link := child.kind.spec.parent) is not None
         and link.reviews_parent
@@ -92,13 +94,16 @@ def contract_period(document: Document) -> Period:
 
 def follow_up_of(session: Session, document: Document, now: datetime) -> FollowUp | None:
     """The follow-up of `document` at `now` (read in the school's calendar); None when the
-    document is not followed (not a completed contract)."""
+    document is not followed (not a completed contract, or one a completed amendment replaced:
+    its follow-up goes on on the amendment, with this version's notes and reviews)."""
     if not is_followed(document.kind.spec.followed, document.state):
+        return None
+    if replacement_of(session, document) is not None:
         return None
     today = school_day(now, document.school.uai)
     reviews = completed_reviews(document)
     period = period_of(document.data, ended_early_on=ended_early_on(reviews))
-    notes = notes_of(session, document.id)
+    notes = notes_of(session, document)
     objectives = []
     for objective in objectives_of(document.data):
         own = [n for n in notes if n.objective == objective.number]

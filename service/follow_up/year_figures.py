@@ -102,7 +102,7 @@ def year_report(session: Session, user: User, year: int, now: datetime) -> YearR
 
 
 def _pathway(session: Session, document: Document, now: datetime) -> YearPathway:
-    notes = notes_of(session, document.id)
+    notes = notes_of(session, document)
     statuses = tuple(
         follow(o, [note_view(n) for n in notes if n.objective == o.number]).status
         for o in objectives_of(document.data)

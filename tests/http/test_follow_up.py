@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user
+from factories import (
+    FrozenClock,
+    complete_document,
+    finish_document,
+    logged_in,
+    make_school,
+    make_user,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from served import app, ctx
@@ -355,3 +362,38 @@ def test_the_pupils_page_lists_every_document_of_the_pupil_in_order(
         assert f'id="document-{other.id}"' not in listed
     with ctx.db.new_session() as session:
         assert session.get(Document, namesake.id) is not None
+
+
+def test_the_follow_up_goes_on_on_the_amendment_that_replaces_the_contract(
+    client: FlaskClient, ctx: Context, head: User, contract: int
+) -> None:
+    """Once a completed amendment replaces the contract, the amendment's page carries the
+    follow-up with the contract's notes; the contract's page points to it, and a note on the
+    replaced contract is refused with nothing stored."""
+    token = csrf_of(client, contract)
+    noted = client.post(
+        f"/documents/{contract}/suivi/notes",
+        data={"csrf_token": token, "objective": "1", "status": "reached", "note": "Assidue."},
+    )
+    assert noted.status_code == 302
+    amendment = create_amendment(ctx, head, contract)
+    finish_document(ctx, head, amendment.id)
+
+    page = text(client.get(f"/documents/{amendment.id}"))
+    assert 'id="formulaire-note"' in page
+    card = page[page.index('id="objectif-1"') :][:3000]
+    assert "Assidue." in card
+    assert "Atteint" in card
+    old = text(client.get(f"/documents/{contract}"))
+    assert 'id="formulaire-note"' not in old
+    assert f'remplacé par <a href="/documents/{amendment.id}#suivi">' in old
+
+    before = snapshot(ctx.db)
+    refused = client.post(
+        f"/documents/{contract}/suivi/notes",
+        data={"csrf_token": token, "objective": "2", "status": "reached", "note": "Vu."},
+    )
+    assert refused.status_code == 302  # back to the page, the refusal said there
+    assert snapshot(ctx.db) == before
+    said = text(client.get(refused.headers["Location"]))
+    assert f"remplacé par l'avenant n° {amendment.id} : le suivi continue sur l'avenant" in said

@@ -16,10 +16,10 @@ from db import database, database_url, postgres_server, postgres_url, snapshot
 from factories import (
     FrozenClock,
     complete_document,
+    finish_document,
     logged_in,
     make_school,
     make_user,
-    sign_all_but_head,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -29,17 +29,13 @@ from werkzeug.test import TestResponse
 
 from service.accounts.api_tokens import create_api_token
 from service.accounts.models import School, User
-from service.context import Context, Origin
+from service.context import Context
 from service.db import Database
 from service.documents.amend import create_amendment
 from service.documents.create import create_document
-from service.documents.issue import issue_document
 from service.documents.models import Event
-from service.finalize.finalize import finalize
 from service.follow_up.visit_model import SiteVisit
 from service.follow_up.visits_due import visits_due
-from service.signers.models import Signer
-from service.signers.sign_as_staff import sign_as_staff
 from signing.vocabulary import EventType
 
 __all__ = [
@@ -405,18 +401,6 @@ def test_the_contracts_page_lists_its_conventions_visits_and_flags_an_overdue_on
     assert 'id="visite"' in landing  # where the link lands
 
 
-def finish(ctx: Context, head: User, document_id: int) -> None:
-    """A draft issued, signed by every party (the head last, logged in) and finalized."""
-    issue_document(ctx, head, document_id)
-    sign_all_but_head(ctx, document_id)
-    with ctx.db.new_session() as session:
-        query = select(Signer).where(Signer.document_id == document_id, Signer.role == "head")
-        name = session.scalars(query).one().full_name
-    origin = Origin(ip="203.0.113.10", user_agent="test")
-    sign_as_staff(ctx, head, document_id, origin, consent=True, full_name=name, signature_png=None)
-    assert finalize(ctx, document_id)
-
-
 def test_an_amended_contract_keeps_the_visits_of_the_conventions_made_before(
     api: FlaskClient, client: FlaskClient, ctx: Context, head: User, make_request
 ) -> None:
@@ -425,12 +409,14 @@ def test_an_amended_contract_keeps_the_visits_of_the_conventions_made_before(
     contract = complete_document(ctx, head, make_request("parcours"))
     convention = complete_document(ctx, head, make_request("convention", parcours_id=contract))
     amendment = create_amendment(ctx, head, contract)
-    finish(ctx, head, amendment.id)
+    finish_document(ctx, head, amendment.id)
 
-    for document_id in (contract, amendment.id):
-        answer = api.get(f"/api/v1/documents/{document_id}/follow-up")
-        assert answer.status_code == 200, answer.json
-        visits = answer.json["visits"]
-        assert [(v["convention_id"], v["state"]) for v in visits] == [(convention, "planned")]
+    answer = api.get(f"/api/v1/documents/{amendment.id}/follow-up")
+    assert answer.status_code == 200, answer.json
+    visits = answer.json["visits"]
+    assert [(v["convention_id"], v["state"]) for v in visits] == [(convention, "planned")]
+    replaced = api.get(f"/api/v1/documents/{contract}/follow-up")
+    assert replaced.status_code == 409
+    assert f"avenant n° {amendment.id}" in replaced.json["errors"][0]["message"]
     page = contract_visits_part(text(client.get(f"/documents/{amendment.id}")))
     assert f'href="/documents/{convention}#visite"' in page
