@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 
 from service.clock import school_day
-from service.documents.links import children_of
+from service.documents.links import amendments_of, children_of
 from service.documents.models import Document
 from service.follow_up.models import ObjectiveNote
 from service.follow_up.queries import note_view, notes_of
@@ -28,6 +28,7 @@ from signing.follow_up import (
 )
 from signing.follow_up.reviews import (
     ReviewView,
+    awaiting_amendment,
     ended_early_on,
     held_dates,
     outcome_of,
@@ -37,6 +38,7 @@ from signing.follow_up.reviews import (
 from signing.follow_up.vocabulary import PathwayOutcome, PathwayState
 from signing.kinds import children_of as child_kinds
 from signing.vocabulary import DocumentState
+from signing.workflow import AMENDMENT_OVER
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class FollowUp:
     planned_reviews: list[tuple[date, str]] = field(default_factory=list)
     """The reviews the contract planned and none was held for: (day, review type)."""
     visits: list[Any] = field(default_factory=list)
+    adjusting: ReviewView | None = None
+    """The latest review, when it decided « ajuster » and no amendment was issued since."""
 
 
 def completed_reviews(document: Document) -> list[ReviewView]:
@@ -118,7 +122,17 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
             (k for k, link in child_kinds(document.kind) if link.reviews_parent), None
         ),
         planned_reviews=_planned(document.data, held_dates(reviews)),
+        adjusting=awaiting_amendment(reviews, _amendments_issued(session, document)),
     )
+
+
+def _amendments_issued(session: Session, document: Document) -> list[date]:
+    """The school days the contract's amendments were issued, but those that came to nothing."""
+    return [
+        school_day(a.issued_at, document.school.uai)
+        for a in amendments_of(session, document)
+        if a.issued_at is not None and a.state not in AMENDMENT_OVER
+    ]
 
 
 def _review_kind(document: Document) -> str | None:
