@@ -149,6 +149,12 @@ def test_a_completed_review_is_written_once_on_the_contracts_trail(
     assert "Fin anticipée du parcours décidée par un bilan" in audit
     assert "Issue du parcours donnée par le bilan final" in audit
     assert "Statut d'un objectif modifié" in audit
+    effects = re.findall(r'cosigne-review-effect">([^<]+)<', audit)
+    assert [re.sub(r"\s+", " ", e) for e in effects] == [
+        f"Bilan n° {review} — objectif 2 : En cours → Partiellement atteint",
+        f"Bilan n° {review} — fin du parcours le 12/02/2027",
+        f"Bilan n° {review} — issue : Apprentissage",
+    ]
 
 
 def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
