@@ -158,7 +158,7 @@ def test_a_completed_review_is_written_once_on_the_contracts_trail(
 
 
 def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
-    ctx: Context, head: User, client: FlaskClient, contract: int
+    ctx: Context, head: User, school: School, client: FlaskClient, contract: int
 ) -> None:
     review = complete_document(ctx, head, review_body(ctx, contract, decision="adjust"))
 
@@ -175,6 +175,11 @@ def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
     assert "Établir un avenant au contrat" in call
     token = CSRF.search(own)
     assert token
+    admin = make_user(ctx.db, school, role="admin", email="a@example.edu", session_version="v2")
+    for address in (f"/documents/{contract}", f"/documents/{review}"):
+        read = text(logged_in(client.application, admin).get(address))
+        assert "a décidé d’ajuster le contrat" in read
+        assert f'action="/documents/{contract}/avenant"' not in read  # who reads, amends not
 
     amended = client.post(f"/documents/{contract}/avenant", data={"csrf_token": token.group(1)})
 
