@@ -36,13 +36,19 @@ class EventType(StrEnum):
     """A code typed was wrong, expired, used or out of tries: the signature was refused."""
     OBJECTIVE_STATUS_CHANGED = "objective_status_changed"
     """A follow-up note gave an objective of a completed contract another status, or postponed
-    its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``."""
+    its deadline (`ObjectiveStatus`); the note itself is in ``objective_notes``. Or a completed
+    review did (``data.review``, its number; `service.follow_up.review_effects`)."""
     OBJECTIVE_NOTED = "objective_noted"
     """A follow-up note on an objective that keeps its status."""
     PUPIL_CAME_OF_AGE = "pupil_came_of_age"
     """The pupil of a followed contract signed with guardians turned 18: the guardians are no
     longer parties to its new acts (`signing.follow_up.majority`); written once, when the
     first such act is created."""
+    PATHWAY_ENDED_EARLY = "pathway_ended_early"
+    """A completed review of the contract decided « mettre fin »: the pathway ends on
+    ``data.early_end``, before the contract's end date."""
+    PATHWAY_OUTCOME = "pathway_outcome"
+    """The contract's final review, completed, gave the pathway's outcome (`PathwayOutcome`)."""
     VISIT_PLANNED = "visit_planned"
     """The site visit of a completed convention got its first date (``site_visits``)."""
     VISIT_MOVED = "visit_moved"
@@ -101,6 +107,14 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.PUPIL_CAME_OF_AGE: (
         "Élève devenu majeur : il signe seul les actes suivants",
         "Suivi : élève devenu majeur, représentants légaux plus parties aux actes suivants",
+    ),
+    EventType.PATHWAY_ENDED_EARLY: (
+        "Fin anticipée du parcours décidée par un bilan",
+        "Suivi : fin anticipée du parcours décidée par un bilan",
+    ),
+    EventType.PATHWAY_OUTCOME: (
+        "Issue du parcours donnée par le bilan final",
+        "Suivi : issue du parcours (bilan final)",
     ),
     EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
     EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),

@@ -120,7 +120,7 @@ def _revalidated(
     territory = territory_of(identity["uai"])
     reserved = head_reserved(identity["head"].get("email"))
     _, data, warnings = validate_request(
-        {"kind": kind, "data": snapshot}, today, territory, reserved
+        {"kind": kind, "data": snapshot}, today, territory, reserved, issuing=True
     )
     return data, warnings, today
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from signing.follow_up.vocabulary import ObjectiveStatus, PathwayState
+from signing.follow_up.vocabulary import ObjectiveStatus, PathwayOutcome, PathwayState
 from signing.kinds import Kind
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
 
@@ -63,4 +63,5 @@ def template_labels() -> Mapping[str, Any]:
         "events": {event: event.label for event in EventType},
         "objective_statuses": {status: status.label for status in ObjectiveStatus},
         "pathway_states": {state: state.label for state in PathwayState},
+        "pathway_outcomes": {outcome: outcome.label for outcome in PathwayOutcome},
     }

@@ -32,6 +32,7 @@ from service.documents.preview import document_pdf as pdf_of
 from service.documents.verify_trail import check_trail
 from service.errors import Conflict, public_message
 from service.finalize.evidence_export import evidence_of
+from service.follow_up.review_adjustment import contract_to_adjust
 from service.follow_up.summary import follow_up_of
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
@@ -111,6 +112,7 @@ def document_page(
         note_errors=note_errors or {},
         note_values=note_values or {},
         note_needs_amendment=note_needs_amendment,
+        to_adjust=contract_to_adjust(session, document, context.current().now(), acts=acts),
     )
 
 

@@ -32,13 +32,18 @@ def head_reserved(head_email: str | None) -> dict[str, str]:
 
 
 def validate_request(
-    body: object, today: date, territory: Territory, reserved: Mapping[str, str] | None = None
+    body: object,
+    today: date,
+    territory: Territory,
+    reserved: Mapping[str, str] | None = None,
+    *,
+    issuing: bool = False,
 ) -> tuple[Kind, dict[str, Any], list[dict[str, str]]]:
-    """The kind, the normalised data and the warnings (as JSON) of a create or update body,
-    judged on `today` and for the school's `territory`, no signer using a `reserved` address;
-    ValidationFailed listing every problem."""
+    """The kind, the normalised data and the warnings (as JSON) of a create or update body (or
+    of a draft about to be issued, `issuing`), judged on `today` and for the school's
+    `territory`, no signer using a `reserved` address; ValidationFailed listing every problem."""
     kind, data = parse_request(body)
     validated = validate_document(
-        kind, data, today=today, territory=territory, reserved_emails=reserved
+        kind, data, today=today, territory=territory, reserved_emails=reserved, issuing=issuing
     )
     return kind, validated.data, [w.as_json() for w in validated.warnings]

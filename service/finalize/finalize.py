@@ -27,6 +27,7 @@ from service.documents.store import lock_document, set_document_state
 from service.finalize.deliver import deliver
 from service.finalize.final_pdf import archive, build_final_pdf
 from service.follow_up.plan_visit import plan_visit
+from service.follow_up.review_effects import record_review_effects
 from signing.errors import CosigneError
 from signing.pdf.timestamp import SealedFile
 from signing.vocabulary import EventType
@@ -119,6 +120,7 @@ def finalize(ctx: Context, document_id: int) -> bool:
                 data={"failures": [{"url": url, "reason": why} for url, why in failures]},
             )
         plan_visit(session, document, at=now)  # a convention's site visit: a task from now
+        record_review_effects(session, document, at=now)  # a review's, on its contract's trail
         deliver(ctx, session, document, digest, len(sealed))
     log.info("document %s finalisé (%s)", document_id, digest)
     if stored.timestamp_pending:

@@ -16,6 +16,7 @@ from service.documents.page import document_page
 from service.errors import ObjectiveNotFound
 from service.follow_up.add_objective_note import add_objective_note
 from service.follow_up.queries import pupil_documents
+from service.follow_up.summary import follow_up_of
 from signing.errors import AmendmentNeeded, CosigneError, ValidationFailed
 from signing.permissions import StaffAction, roles_allowed
 
@@ -63,13 +64,16 @@ def add_note(document_id: int) -> ResponseReturnValue:
 @bp.get("/documents/<int:document_id>/eleve")
 @login_required(*READ_ROLES)
 def pupil(document_id: int) -> ResponseReturnValue:
-    """The pupil of this document and every document of theirs in the school, in order."""
+    """The pupil of this document and every document of theirs in the school, in order, with
+    where each of their contracts' pathways stands: its state, early end and outcome."""
     document = document_of(document_id)
-    documents = pupil_documents(db.session(), document)
+    session, now = db.session(), context.current().now()
+    documents = pupil_documents(session, document)
     return render_template(
         "staff/pupil.html",
         document=document,
         pupil=document.data.get("pupil") or {},
         documents=documents,
+        pathways=[(d, f) for d in documents if (f := follow_up_of(session, d, now)) is not None],
         labels=template_labels(),
     )

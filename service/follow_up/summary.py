@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session, object_session
 
 from service.clock import school_day
-from service.documents.links import children_of, replacement_of, versions_of
+from service.documents.links import amendments_of, children_of, replacement_of, versions_of
 from service.documents.models import Document
 from service.follow_up.contract_visits import ContractVisit, contract_visits
 from service.follow_up.models import ObjectiveNote
@@ -29,6 +29,7 @@ from signing.follow_up import (
 )
 from signing.follow_up.reviews import (
     ReviewView,
+    awaiting_amendment,
     ended_early_on,
     held_dates,
     outcome_of,
@@ -38,6 +39,7 @@ from signing.follow_up.reviews import (
 from signing.follow_up.vocabulary import PathwayOutcome, PathwayState
 from signing.kinds import children_of as child_kinds
 from signing.vocabulary import DocumentState
+from signing.workflow import AMENDMENT_OVER
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class FollowUp:
     """The reviews the contract planned and none was held for: (day, review type)."""
     visits: list[ContractVisit] = field(default_factory=list)
     """The site visits of the contract's conventions (`contract_visits`), by convention."""
+    adjusting: ReviewView | None = None
+    """The latest review, when it decided « ajuster » and no amendment was issued since."""
 
 
 def completed_reviews(document: Document) -> list[ReviewView]:
@@ -126,7 +130,20 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
         ),
         planned_reviews=_planned(document.data, held_dates(reviews)),
         visits=contract_visits(session, document, today),
+        adjusting=awaiting_amendment(reviews, _amendments_issued(session, document)),
     )
+
+
+def _amendments_issued(session: Session, document: Document) -> list[date]:
+    """The school days the amendments of the contract and of its versions were issued (the
+    amendment that replaced an earlier version answers that version's « ajuster »), but those
+    that came to nothing."""
+    return [
+        school_day(a.issued_at, document.school.uai)
+        for version in versions_of(document)
+        for a in amendments_of(session, version)
+        if a.issued_at is not None and a.state not in AMENDMENT_OVER
+    ]
 
 
 def _review_kind(document: Document) -> str | None:

@@ -51,6 +51,9 @@ class Checking:
     reserved_emails: Mapping[str, str] = field(default_factory=dict)
     """Addresses no signer of the data may use, each with whose it is (« du chef
     d'établissement »): the school's head signs from hers, and a link sent there is hers."""
+    issuing: bool = False
+    """The data is checked to be issued, not saved as a draft: a rule of what may be prepared in
+    advance but not issued yet (a review not held) is an error then, a warning before."""
 
 
 Rule = Callable[[Data, Checking], Iterator[Finding]]

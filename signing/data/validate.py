@@ -52,12 +52,14 @@ def validate_document(
     today: date,
     territory: Territory = METROPOLE,
     reserved_emails: Mapping[str, str] | None = None,
+    issuing: bool = False,
 ) -> Validated:
     """Check `data` against the schema and the rules of `kind`; return it normalised.
 
     `today` is the issue date (ages are judged on the period's first day, or on it when later);
     `territory` the school's (its public holidays); `reserved_emails` the addresses no signer may
-    use (the head's), with whose they are.
+    use (the head's), with whose they are; `issuing` when the data is about to be issued
+    (`signing.data.rules.Checking.issuing`).
     Raises UnknownKind, or ValidationFailed listing every error (and the warnings found with them).
     """
     spec = spec_of(kind)
@@ -69,7 +71,9 @@ def validate_document(
     findings = [
         f
         for f in rules.check(
-            spec.all_rules, normalised, rules.Checking(today, territory, reserved_emails or {})
+            spec.all_rules,
+            normalised,
+            rules.Checking(today, territory, reserved_emails or {}, issuing),
         )
         if not any(found.covers(path) for path in f.about)
     ]

@@ -4,12 +4,12 @@ from their data alone: each assessment is a note on its objective (dated the rev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from signing.follow_up.objectives import NoteView
+from signing.follow_up.objectives import NoteView, Objective, follow
 from signing.follow_up.vocabulary import (
     ObjectiveStatus,
     PathwayOutcome,
@@ -81,3 +81,59 @@ def outcome_of(reviews: Iterable[ReviewView]) -> PathwayOutcome | None:
 def held_dates(reviews: Iterable[ReviewView]) -> frozenset[date]:
     """The planned review dates a review was held for (`signing.follow_up.due` drops them)."""
     return frozenset(r.planned_date for r in reviews if r.planned_date is not None)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """An objective whose status a review changed: the status before it and the one after."""
+
+    objective: int
+    previous: ObjectiveStatus
+    status: ObjectiveStatus
+
+
+@dataclass(frozen=True)
+class ReviewEffects:
+    """What completing a review changes of its contract, as its trail records it."""
+
+    changes: tuple[StatusChange, ...]
+    early_end: date | None
+    """The day the pathway ends, when the review decided « mettre fin »."""
+    outcome: PathwayOutcome | None
+    """The pathway's outcome, when the review is the final one."""
+
+
+def effects_of(
+    review: ReviewView,
+    objectives: Iterable[Objective],
+    notes: Mapping[int, Sequence[NoteView]],
+    reviews: Iterable[ReviewView],
+) -> ReviewEffects:
+    """What `review` changes of a contract with these `objectives`, their hand-written `notes`
+    (by objective number) and its completed `reviews` (with or without `review`): each
+    objective's status followed without the review, then with it (a later note keeps its own
+    status: the review changes nothing there)."""
+    others = [r for r in reviews if r.number != review.number]
+    changes = []
+    for objective in objectives:
+        own = list(notes.get(objective.number, ()))
+        before = follow(objective, own + review_notes(others, objective.number)).status
+        after = follow(objective, own + review_notes([*others, review], objective.number)).status
+        if after != before:
+            changes.append(StatusChange(objective.number, before, after))
+    ends = review.early_end if review.decision == ReviewDecision.END else None
+    outcome = review.outcome if review.type == ReviewType.FINAL else None
+    return ReviewEffects(tuple(changes), ends, outcome)
+
+
+def awaiting_amendment(
+    reviews: Iterable[ReviewView], amendments_issued: Iterable[date]
+) -> ReviewView | None:
+    """The latest review when it decided « ajuster » and no amendment of the contract was
+    issued since the day it was held (`amendments_issued`: the days the contract's amendments
+    still standing were issued); None otherwise."""
+    held = sorted(reviews, key=lambda r: (r.day, r.number))
+    if not held or held[-1].decision != ReviewDecision.ADJUST:
+        return None
+    latest = held[-1]
+    return None if any(day >= latest.day for day in amendments_issued) else latest

@@ -11,8 +11,12 @@ from signing.data.validate import validate_document
 from signing.errors import ValidationFailed
 from signing.follow_up import Objective, follow
 from signing.follow_up.due import next_due
+from signing.follow_up.objectives import NoteView
 from signing.follow_up.pathway import period_of
 from signing.follow_up.reviews import (
+    StatusChange,
+    awaiting_amendment,
+    effects_of,
     ended_early_on,
     held_dates,
     outcome_of,
@@ -126,3 +130,67 @@ def test_a_review_started_from_its_contract_takes_its_parties_and_objectives():
     assert prefill["planned_date"] == "2027-02-01"
     assert [o["number"] for o in prefill["objectives"]] == [1, 2]
     assert [a["capacity"] for a in prefill["attendees"]] == ["élève", "mère", "père", "CPE"]
+
+
+def test_a_review_is_issued_once_held_but_prepared_in_advance():
+    held = date(2027, 2, 1)  # the example's day
+    before = date(2027, 1, 29)
+
+    with pytest.raises(ValidationFailed) as refused:
+        validate_document(Kind.REVIEW, _example(), today=before, issuing=True)
+
+    (error,) = refused.value.errors
+    assert error.field == "review_date"
+    assert error.message.startswith(
+        "La date du bilan ne peut pas être postérieure à aujourd'hui (29 janvier 2027)"
+    )
+    assert validate_document(Kind.REVIEW, _example(), today=before).warnings == ()  # a draft
+    assert validate_document(Kind.REVIEW, _example(), today=held, issuing=True).warnings == ()
+
+
+def test_a_review_changes_the_statuses_it_gives_another_status_and_ends_or_closes():
+    objectives = [
+        Objective(1, "Assiduité", "", date(2027, 2, 26)),
+        Objective(2, "Orientation", "", date(2027, 5, 28)),
+        Objective(3, "Stage", "", date(2027, 5, 28)),
+    ]
+    data = {
+        **_example(),
+        "review_type": "final",
+        "decision": "end",
+        "early_end_date": "2027-02-12",
+        "outcome": "apprenticeship",
+    }
+    data["objectives"] = [
+        {**data["objectives"][0], "status": "reached"},
+        {**data["objectives"][1], "status": "partly_reached"},
+        {"number": 3, "label": "Stage", "assessment": "Trouvé.", "status": "ongoing"},
+    ]
+    review = review_view(9, data)
+    earlier = review_view(7, {**_example(), "review_date": "2027-01-15"})  # 1 reached, 2 partly
+    noted = {2: [NoteView(ObjectiveStatus.NOT_REACHED, date(2027, 1, 20))]}
+
+    effects = effects_of(review, objectives, noted, [earlier, review])
+
+    assert effects.changes == (
+        StatusChange(2, ObjectiveStatus.NOT_REACHED, ObjectiveStatus.PARTLY_REACHED),
+    )  # 1 was already reached; 3 stays « en cours »
+    assert effects.early_end == date(2027, 2, 12)
+    assert effects.outcome is PathwayOutcome.APPRENTICESHIP
+    later = {2: [NoteView(ObjectiveStatus.REACHED, date(2027, 2, 5))]}  # noted after the review
+    assert effects_of(review, objectives, later, [review]).changes == (
+        StatusChange(1, ObjectiveStatus.ONGOING, ObjectiveStatus.REACHED),
+    )
+    continued = effects_of(review_view(7, _example()), objectives, {}, [])
+    assert (continued.early_end, continued.outcome) == (None, None)
+
+
+def test_a_review_that_adjusts_awaits_an_amendment_issued_after_it():
+    adjust = review_view(7, {**_example(), "decision": "adjust"})
+    later = review_view(8, {**_example(), "review_date": "2027-03-01"})
+
+    assert awaiting_amendment([adjust], []) is adjust
+    assert awaiting_amendment([adjust], [date(2027, 1, 10)]) is adjust  # an older amendment
+    assert awaiting_amendment([adjust], [date(2027, 2, 3)]) is None
+    assert awaiting_amendment([adjust, later], []) is None  # the latest review continues
+    assert awaiting_amendment([], []) is None

@@ -22,6 +22,7 @@ SPEC = KindSpec(
     rules=(
         distinct_emails(),
         rules.held_in_period,
+        rules.held_before_issue,
         rules.early_end,
         rules.final_outcome,
         rules.distinct_objectives,

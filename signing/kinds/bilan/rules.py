@@ -1,10 +1,10 @@
 """The rules of a review (bilan) of a contrat de parcours (issue 13 §3, §6).
 
-A review records what was held: its day is not after the day it is written down, and falls
-within the contract's period. Its decision « mettre fin » names the day the pathway ends; a final
-review names how the pathway ended. Whether the guardians of a minor sign is judged on the
-review's day (`review_day`), with the contract's rule of both guardians for a non-usual act
-(`signing.kinds.parcours.guardians`).
+A review records what was held: it falls within the contract's period, and is issued once held
+(its day is not after the day it is issued; a draft may be prepared in advance). Its decision
+« mettre fin » names the day the pathway ends; a final review names how the pathway ended.
+Whether the guardians of a minor sign is judged on the review's day (`review_day`), with the
+contract's rule of both guardians for a non-usual act (`signing.kinds.parcours.guardians`).
 """
 
 from __future__ import annotations
@@ -40,6 +40,19 @@ def held_in_period(data: Data, at: Checking) -> Iterator[Finding]:
             f"({period_text(period)}).",
             "start_date",
             "end_date",
+        )
+
+
+def held_before_issue(data: Data, at: Checking) -> Iterator[Finding]:
+    """A review is signed for what was held: it is not issued before its day. A draft dated
+    later is a review prepared in advance, saved as it is."""
+    held = read_date(data.get("review_date"))
+    if at.issuing and held is not None and held > at.today:
+        yield error(
+            "review_date",
+            "La date du bilan ne peut pas être postérieure à aujourd'hui "
+            f"({format_date_fr(at.today)}) : le bilan du {format_date_fr(held)} sera émis une "
+            "fois tenu.",
         )
 
 
