@@ -238,6 +238,11 @@ def finish_document(ctx: Context, head: User, document_id: int) -> None:
     """A draft (a document or an amendment) issued, signed by every party (the head logged in,
     last) and finalized."""
     issue_document(ctx, head, document_id)
+    sign_and_finalize(ctx, head, document_id)
+
+
+def sign_and_finalize(ctx: Context, head: User, document_id: int) -> None:
+    """An issued document signed by every party (the head logged in, last) and finalized."""
     sign_all_but_head(ctx, document_id)
     with ctx.db.new_session() as session:
         query = select(Signer).where(Signer.document_id == document_id, Signer.role == "head")

@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, complete_document, logged_in, make_school, make_user
+from factories import (
+    FrozenClock,
+    complete_document,
+    logged_in,
+    make_school,
+    make_user,
+    sign_and_finalize,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from served import app, ctx
@@ -195,6 +202,11 @@ def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
     issue_document(ctx, head, amendment_id)
     for address in (f"/documents/{contract}", f"/documents/{review}"):
         assert 'id="bilan-ajuster"' not in text(client.get(address))  # issued: answered
+
+    sign_and_finalize(ctx, head, amendment_id)  # the amendment replaces the contract
+    page = text(client.get(f"/documents/{amendment_id}"))
+    assert f'href="/documents/{review}"' in page[page.index('id="bilans-tenus"') :][:600]
+    assert 'id="bilan-ajuster"' not in page  # its own issue answered its version's review
 
 
 def test_a_review_that_continues_calls_for_nothing(
