@@ -41,8 +41,10 @@ class EventType(StrEnum):
     """A follow-up note on an objective that keeps its status."""
     PUPIL_CAME_OF_AGE = "pupil_came_of_age"
     """The pupil of a followed contract signed with guardians turned 18: the guardians are no
-    longer parties to its new acts (`signing.follow_up.majority`); written once, when the
-    first such act is created."""
+    longer parties to its new acts (`signing.follow_up.majority`). Written once on the
+    contract's trail (data: ``birthday``), by the worker on the school's day of the birthday
+    while the contract is in its period; or, when an act of the contract comes first (created
+    or issued on or after the birthday), then, naming it (``act``)."""
     VISIT_PLANNED = "visit_planned"
     """The site visit of a completed convention got its first date (``site_visits``)."""
     VISIT_MOVED = "visit_moved"
