@@ -64,6 +64,7 @@ BIRTH = "2009-01-15"
 """Zoé turns 18 on 15 January 2027, in the contract's period (4 January – 25 June 2027)."""
 GUARDIANS = {"nadia.martin@example.org", "k.lefevre@example.net"}
 COPY_LABEL = "L'élève accepte que ses représentants légaux reçoivent une copie"
+REVIEW_COPY_LABEL = "L'élève majeur accepte que ses représentants légaux reçoivent une copie"
 
 
 @pytest.fixture
@@ -263,10 +264,15 @@ def test_the_copy_is_offered_only_to_a_pupil_who_signs_alone(
     minor = create_document(ctx, head, make_request("parcours")).id
     assert COPY_LABEL not in html.unescape(client.get(f"/documents/{minor}/modifier").text)
 
+    review_form = f"/documents/nouveau/bilan?parcours={contract}"
+    clock.now = datetime(2027, 1, 14, 15, 0, tzinfo=UTC)
+    assert REVIEW_COPY_LABEL not in html.unescape(client.get(review_form).text)
+
     clock.now = datetime(2027, 2, 1, 15, 0, tzinfo=UTC)
     amendment = create_amendment(ctx, head, contract).id
 
     assert COPY_LABEL in html.unescape(client.get(f"/documents/{amendment}/modifier").text)
+    assert REVIEW_COPY_LABEL in html.unescape(client.get(review_form).text)
 
 
 def test_a_copy_asked_for_a_minor_is_refused_and_nothing_is_stored(
