@@ -47,7 +47,10 @@ def both_guardians_agree(data: Data, at: Checking) -> Iterator[Finding]:
 def copy_offered(data: Data, today: date) -> bool:
     """Whether the choice of a copy for the guardians (``inform_guardians``) is the pupil's to
     make on `today`: guardians are listed, and the pupil is of age or emancipated, so signs
-    alone (Code civil 414; 371-1: parental authority ends at majority or emancipation)."""
+    alone (Code civil 414; 371-1: parental authority ends at majority or emancipation). A box
+    ticked stays shown, so that the form can untick what the rules refuse."""
+    if data.get("inform_guardians") is True:
+        return True
     return bool(data.get("guardians")) and not guardians_sign(data, today)
 
 
