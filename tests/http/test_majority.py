@@ -170,6 +170,22 @@ def test_the_worker_writes_the_switch_on_the_schools_birthday_once(
     assert switches(ctx, contract) == [{"birthday": "2027-01-15"}]
 
 
+def test_the_worker_leaves_alone_a_contract_signed_alone_or_out_of_its_period(
+    ctx: Context, head: User, contract: int, make_request, clock: FrozenClock
+) -> None:
+    adult = complete_document(ctx, head, make_request("parcours", pupil_minor=False))
+    assert "guardian" not in roles_of(ctx, adult)
+
+    clock.now = datetime(2027, 6, 26, 9, 0, tzinfo=UTC)  # the day after the contracts' end
+    assert run_pass(ctx).came_of_age == 0
+    assert switches(ctx, contract) == []
+    clock.now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # back in the period: only Zoé's
+    run_pass(ctx)
+
+    assert switches(ctx, adult) == []
+    assert switches(ctx, contract) == [{"birthday": "2027-01-15"}]
+
+
 def test_a_review_held_before_the_birthday_and_issued_after_is_signed_alone_and_switches(
     ctx: Context, head: User, contract: int, clock: FrozenClock
 ) -> None:
