@@ -42,8 +42,10 @@ class EventType(StrEnum):
     """A follow-up note on an objective that keeps its status."""
     PUPIL_CAME_OF_AGE = "pupil_came_of_age"
     """The pupil of a followed contract signed with guardians turned 18: the guardians are no
-    longer parties to its new acts (`signing.follow_up.majority`); written once, when the
-    first such act is created."""
+    longer parties to its new acts (`signing.follow_up.majority`). Written once on the
+    contract's trail (data: ``birthday``), by the worker on the school's day of the birthday
+    while the contract is in its period; or, when an act of the contract comes first (created
+    or issued on or after the birthday), then, naming it (``act``)."""
     PATHWAY_ENDED_EARLY = "pathway_ended_early"
     """A completed review of the contract decided « mettre fin »: the pathway ends on
     ``data.early_end``, before the contract's end date."""

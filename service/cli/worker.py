@@ -4,9 +4,10 @@ Each pass sends the mail that is due (`service.mail.deliver`); every `JOBS_EVERY
 first closes the documents past their deadline (`service.documents.expire`), reminds the
 signers who have waited `COSIGNE_REMIND_EVERY_DAYS` (`service.signers.remind`) and, once every
 `COSIGNE_ARCHIVE_CHECK_HOURS`, checks the archive (`service.jobs.archive_watch`) and adds
-the timestamps that were deferred (`service.finalize.timestamp_later`), and mails the référents
-their digest of due items (`service.follow_up.notify_due`, hourly), so the reminders and the
-archive's alerts go out in the same pass. Nothing is kept in memory between
+the timestamps that were deferred (`service.finalize.timestamp_later`), mails the référents
+their digest of due items (`service.follow_up.notify_due`, hourly) and writes the switch at 18
+of the pupils whose birthday came (`service.follow_up.majority.note_birthdays`), so the
+reminders and the archive's alerts go out in the same pass. Nothing is kept in memory between
 passes: several workers may run at once, each message is claimed by one of them, and the archive
 check is claimed in the database (`service.jobs.schedule`).
 """
@@ -32,6 +33,7 @@ from service.context import Context
 from service.documents.expire import expire_due
 from service.finalize.finalize import finalize_due
 from service.finalize.timestamp_later import timestamp_pending
+from service.follow_up.majority import note_birthdays
 from service.follow_up.notify_due import notify_due
 from service.jobs.archive_watch import watch_archive
 from service.mail.addresses import BadSender, sender_address
@@ -64,6 +66,8 @@ class PassReport:
     """Documents sealed without a timestamp that got one in this pass (timed jobs)."""
     follow_up_digests: int | None = None
     """Digests of due items queued for référents, when that job ran (`notify_due`)."""
+    came_of_age: int | None = None
+    """Pupils whose switch at 18 was written on their contract in this pass (timed jobs)."""
 
     def summary(self) -> str:
         d = self.delivery
@@ -80,6 +84,8 @@ class PassReport:
             parts.append(f"{self.timestamped} document(s) horodaté(s) après coup")
         if self.follow_up_digests:
             parts.append(f"{self.follow_up_digests} récapitulatif(s) de suivi")
+        if self.came_of_age:
+            parts.append(f"{self.came_of_age} élève(s) devenu(s) majeur(s)")
         if self.errors:
             parts.append(f"{self.errors} erreur(s), voir le journal")
         return "Passe terminée : " + ", ".join(parts) + "."
@@ -97,6 +103,7 @@ class PassReport:
             or self.damaged is not None
             or self.timestamped
             or self.follow_up_digests
+            or self.came_of_age
         )
 
 
@@ -119,7 +126,7 @@ def _step(name: str, action: Callable[[], T], default: T) -> tuple[T, int]:
 
 def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
     """One pass: the timed jobs (when `jobs`), then the delivery of every message due."""
-    reminded = expired = damaged = timestamped = digests = None
+    reminded = expired = damaged = timestamped = digests = came_of_age = None
     errors = 0
     if jobs:
         expired, failed = _step("expiration", lambda: expire_due(ctx), None)
@@ -132,6 +139,8 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         errors += failed
         digests, failed = _step("échéances du suivi", lambda: notify_due(ctx), None)
         errors += failed
+        came_of_age, failed = _step("majorité des élèves", lambda: note_birthdays(ctx), None)
+        errors += failed
     _, failed = _step("finalisation", lambda: finalize_due(ctx), 0)
     errors += failed
     delivery, failed = _step(
@@ -139,7 +148,16 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         lambda: deliver_due(ctx.db, ctx.settings, now=ctx.now()),
         DeliveryReport(),
     )
-    report = PassReport(delivery, reminded, expired, errors + failed, damaged, timestamped, digests)
+    report = PassReport(
+        delivery,
+        reminded,
+        expired,
+        errors + failed,
+        damaged,
+        timestamped,
+        digests,
+        came_of_age,
+    )
     if report.did_something:
         log.info("%s", report.summary())
     return report

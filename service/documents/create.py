@@ -16,7 +16,7 @@ from service.documents.listed import refuse_listed
 from service.documents.models import Document
 from service.documents.series import check_series
 from service.documents.validation import reserved_emails, school_territory, validate_request
-from service.follow_up.majority import note_coming_of_age
+from service.follow_up.majority import contract_of, note_coming_of_age
 from signing.data.names import pupil_search
 from signing.data.school_year import school_year_of
 from signing.kinds import Kind
@@ -75,10 +75,13 @@ def add_document(
         actor_name=user.full_name,
         data={"amends": amends.id} if amends else None,
     )
-    contract = amends or (
-        session.get(Document, document.pathway_id) if document.pathway_id else None
-    )
+    # The act's day is the day it is created (it is issued on that day or later, when its
+    # parties are decided): a pupil of age today signs it alone.
     note_coming_of_age(
-        session, document, contract, now, school_territory(session, user.school_id).day(now)
+        session,
+        document,
+        contract_of(session, document),
+        now,
+        school_territory(session, user.school_id).day(now),
     )
     return document

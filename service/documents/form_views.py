@@ -30,6 +30,7 @@ from service.documents.create import create_document
 from service.documents.models import Document
 from service.documents.store import get_document
 from service.documents.update import update_document
+from service.documents.validation import school_territory
 from service.errors import NotFound
 from signing.errors import (
     CosigneError,
@@ -110,5 +111,6 @@ def _form_page(
     errors: Any = (),
     warnings: Any = (),
 ) -> str:
-    form = forms.build(kind, data, list(errors), list(warnings))
+    today = school_territory(db.session(), staff_user().school_id).day(context.current().now())
+    form = forms.build(kind, data, list(errors), list(warnings), today=today)
     return render_template("staff/form.html", form=form, document=document)

@@ -6,8 +6,10 @@ Three jobs, and no rule of their own (the schema and the rules decide what is va
   names follow the data paths: ``guardians[1].email`` is ``guardians-1-email``, a day of a weekly
   schedule ``schedule-wednesday`` ("08:30-12:00, 13:00-16:30"), a list of texts one textarea
   (one item per line), a list of dates one input per row (``reviews-0``). Blank rows are dropped.
-- `build(kind, data, errors, warnings)`: the fieldsets to show, each input with its value and
-  the messages of its path (``schedule.wednesday[0]`` goes to ``schedule-wednesday``).
+- `build(kind, data, errors, warnings, today=…)`: the fieldsets to show, each input with its
+  value and the messages of its path (``schedule.wednesday[0]`` goes to ``schedule-wednesday``);
+  on `today`, a field the kind offers only on a condition (`KindSpec.offered`) is left out
+  when its data does not meet it.
 - `summary`: every message with the id of the input it belongs to, for the error summary.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from service.documents.form_fields import (
@@ -28,6 +31,7 @@ from service.documents.form_fields import (
 from signing.data.schema import WEEKDAYS, FieldSpec, Schema
 from signing.errors import FieldIssue
 from signing.kinds import spec_of
+from signing.kinds.spec import KindSpec
 
 _FIRST = ("pupil", "guardians", "referent")
 """The fieldsets every form starts with, in this order."""
@@ -111,14 +115,16 @@ def build(
     warnings: Iterable[FieldIssue] = (),
     *,
     blank_rows: bool = True,
+    today: date | None = None,
 ) -> Form:
     """The form of `kind` filled with `data`, each message next to the input of its path.
 
     `blank_rows`: lists get empty rows to fill in (a form works without JavaScript); a
-    read-only summary asks for none."""
+    read-only summary asks for none. `today`, the school's day, leaves out the fields the kind
+    does not offer with this data (`KindSpec.offered`); without it every field is there."""
     spec = spec_of(kind)
     schema, data = spec.schema, data or {}
-    top = {f.name: f for f in schema.children("") if f.name not in SERVER_FIELDS}
+    top = {f.name: f for f in schema.children("") if _shown(spec, f.name, data, today)}
     sections: list[Node] = []
     placed: set[str] = set()
 
@@ -158,6 +164,14 @@ def build(
         errors=attach(errors, by_name, "errors"),
         warnings=attach(warnings, by_name, "warnings"),
     )
+
+
+def _shown(spec: KindSpec, name: str, data: Mapping[str, Any], today: date | None) -> bool:
+    """A top-level field is an input unless Cosigne fills it, or the kind offers it only on a
+    condition this data does not meet on `today`."""
+    if name in SERVER_FIELDS:
+        return False
+    return today is None or name not in spec.offered or spec.offered[name](data, today)
 
 
 def issues_from_json(items: Iterable[Mapping[str, str]]) -> list[FieldIssue]:

@@ -1,4 +1,6 @@
-"""Issuing a draft: its PDF frozen, its signers decided by the kind's plan, each invited."""
+"""Issuing a draft: its PDF frozen, its signers decided by the kind's plan, each invited. The
+pupil's age is judged on the day of issue, for the signers and for the switch at 18 of the
+contract the document is an act of (`service.follow_up.majority`) alike."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from service.documents.series import check_series
 from service.documents.store import get_document, lock_document, set_document_state
 from service.documents.validation import head_reserved, validate_request
 from service.errors import Conflict
+from service.follow_up.majority import contract_of, note_coming_of_age
 from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
 from service.signers.models import Signer
@@ -88,6 +91,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
                 **_copied(data, plan),
             },
         )
+        note_coming_of_age(session, document, contract_of(session, document), now, today)
         inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf)
         _add_signers(
             ctx, session, document, school, plan=plan, states=decision.signer_states, now=now

@@ -165,6 +165,12 @@ class KindSpec:
     followed: bool = False
     """A completed document of this kind is followed over its period (`signing.follow_up`):
     its objectives' statuses and notes, later its reviews and site visits."""
+    offered: Mapping[str, Callable[[Data, date], bool]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Top-level fields the staff's form shows only when this holds of the data on the
+    school's day (a copy for the guardians, the choice of a pupil who signs alone); the
+    others always. The rules say whether a value holds, whichever way it came."""
 
     @functools.cached_property
     def schema(self) -> Schema:

@@ -501,6 +501,38 @@ def test_an_adults_contract_has_no_family_party_nor_agreement(make_data, school_
     assert "Article 10 – Signature électronique et preuve" in text
 
 
+def test_a_minors_contract_says_the_pupil_of_18_signs_alone_and_decides_the_copy(
+    make_data, school_data, today
+):
+    text = _text(render_docx("parcours", make_data("parcours"), school_data, on=today))
+
+    assert (
+        "Si l'élève devient majeur en cours de contrat, il signe seul les actes qui suivent "
+        "(bilans, avenants) ; ses représentants légaux n'en reçoivent une copie qu'avec son "
+        "accord."
+    ) in text
+    assert "en sont informés" not in text
+    assert "L'élève signe seul le présent" not in text
+
+
+@pytest.mark.parametrize(
+    ("agreed", "sentence"),
+    [
+        (True, "il a accepté que ses représentants légaux en reçoivent une copie signée."),
+        (False, "faute de son accord, ses représentants légaux n'en reçoivent pas de copie."),
+    ],
+)
+def test_an_adults_contract_says_whether_the_guardians_get_a_copy(
+    agreed, sentence, make_data, school_data, today
+):
+    data = make_data("parcours", pupil_minor=False, inform_guardians=agreed)
+
+    text = _text(render_docx("parcours", data, school_data, on=today))
+
+    assert f"L'élève signe seul le présent contrat ; {sentence}" in text
+    assert "Si l'élève devient majeur" not in text
+
+
 def test_a_mother_is_la_representante_legale_and_no_label_says_e(make_data, school_data, today):
     text = _text(render_docx("parcours", make_data("parcours"), school_data, on=today))
 

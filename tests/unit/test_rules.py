@@ -16,6 +16,7 @@ from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
 from signing.kinds import Kind
 from signing.kinds.convention.rules import presence_days
+from signing.kinds.parcours.guardians import copy_offered
 
 REMOVE = object()
 
@@ -638,3 +639,18 @@ def test_rule_errors_and_field_errors_come_together(v: Validation) -> None:
         "schedule.monday",
     ]
     assert warnings == []
+
+
+def test_the_copy_for_the_guardians_is_offered_to_a_pupil_who_signs_alone_or_already_ticked(
+    make_request,
+):
+    minor = make_request("parcours")["data"]
+    adult = make_request("parcours", pupil_minor=False)["data"]
+    day = date(2026, 11, 28)
+
+    assert copy_offered(adult, day)
+    assert not copy_offered(minor, day)
+    assert not copy_offered({**adult, "guardians": []}, day)
+    assert copy_offered({**minor, "inform_guardians": True}, day)  # so the form can untick it
+    emancipated = {**minor, "pupil": {**minor["pupil"], "emancipated": True}}
+    assert copy_offered(emancipated, day)

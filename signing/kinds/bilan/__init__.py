@@ -11,6 +11,7 @@ from signing.data.rules import distinct_emails
 from signing.kinds.bilan import rules
 from signing.kinds.bilan.contract import fits_contract, from_contract
 from signing.kinds.bilan.texts import review_info
+from signing.kinds.parcours.guardians import copy_offered
 from signing.kinds.spec import KindSpec, ParentLink
 from signing.vocabulary import Role
 
@@ -64,4 +65,6 @@ SPEC = KindSpec(
         reviews_parent=True,
         from_query=("review_type", "planned_date"),
     ),
+    # The pupil's choice of a copy for the guardians, as in the contract's amendments.
+    offered=MappingProxyType({"inform_guardians": copy_offered}),
 )

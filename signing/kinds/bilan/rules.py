@@ -3,8 +3,11 @@
 A review records what was held: it falls within the contract's period, and is issued once held
 (its day is not after the day it is issued; a draft may be prepared in advance). Its decision
 « mettre fin » names the day the pathway ends; a final review names how the pathway ended.
-Whether the guardians of a minor sign is judged on the review's day (`review_day`), with the
-contract's rule of both guardians for a non-usual act (`signing.kinds.parcours.guardians`).
+Whether the guardians of a minor sign is judged on the day the review is checked
+(`Checking.today`), at last the day it is issued, as its signers are
+(`signing.follow_up.majority`: capacity is judged when consent is given, not on the day the
+review was held), with the contract's rule of both guardians for a non-usual act
+(`signing.kinds.parcours.guardians`).
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def review_info(data: Mapping[str, Any], school: Mapping[str, Any], plan: Signer
             else "ses représentants légaux n'en reçoivent pas de copie, faute de son accord"
         )
         alone = (
-            f"L'élève, {who} le jour du bilan, est seul partie au bilan et le signe seul ; {copy}."
+            f"L'élève, {who} le jour où le bilan est établi, est seul partie au bilan et le "
+            f"signe seul ; {copy}."
         )
     return {
         "held_on": format_date_fr(data["review_date"]),

@@ -6,7 +6,11 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from signing.data.rules import distinct_emails
-from signing.kinds.parcours.guardians import both_guardians_agree
+from signing.kinds.parcours.guardians import (
+    both_guardians_agree,
+    copy_offered,
+    copy_only_when_alone,
+)
 from signing.kinds.parcours.rules import pafi_limits, parcours_dates
 from signing.kinds.parcours.texts import parcours_info
 from signing.kinds.spec import KindSpec
@@ -17,7 +21,13 @@ SPEC = KindSpec(
     package=__name__,
     new_article="Nouveau",
     short_title="contrat de parcours",
-    rules=(distinct_emails(), parcours_dates, pafi_limits, both_guardians_agree),
+    rules=(
+        distinct_emails(),
+        parcours_dates,
+        pafi_limits,
+        both_guardians_agree,
+        copy_only_when_alone,
+    ),
     signing_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT),
     printed_order=(Role.PUPIL, Role.GUARDIAN, Role.REFERENT, Role.HEAD),
     people=MappingProxyType({Role.PUPIL: "pupil", Role.REFERENT: "referent"}),
@@ -34,5 +44,7 @@ SPEC = KindSpec(
         ),
         ("Bilans", ("reviews", "final_review")),
         "commitments",
+        ("Copie aux représentants légaux", ("inform_guardians",)),
     ),
+    offered=MappingProxyType({"inform_guardians": copy_offered}),
 )

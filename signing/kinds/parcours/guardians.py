@@ -11,6 +11,7 @@ schemes stay usual acts: one guardian's signature suffices, the other is informe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from signing.data.rules import Checking, Data, Finding, error, guardians_sign, warning
 
@@ -40,4 +41,27 @@ def both_guardians_agree(data: Data, at: Checking) -> Iterator[Finding]:
             "Ce dispositif est un acte non usuel : si un second parent exerce l'autorité "
             "parentale, ajoutez-le, il signe aussi le contrat.",
             "scheme",
+        )
+
+
+def copy_offered(data: Data, today: date) -> bool:
+    """Whether the choice of a copy for the guardians (``inform_guardians``) is the pupil's to
+    make on `today`: guardians are listed, and the pupil is of age or emancipated, so signs
+    alone (Code civil 414; 371-1: parental authority ends at majority or emancipation). A box
+    ticked stays shown, so that the form can untick what the rules refuse."""
+    if data.get("inform_guardians") is True:
+        return True
+    return bool(data.get("guardians")) and not guardians_sign(data, today)
+
+
+def copy_only_when_alone(data: Data, at: Checking) -> Iterator[Finding]:
+    """The guardians of a minor are parties to the document: a copy « with the pupil's
+    agreement » is only the choice of a pupil who signs alone."""
+    if data.get("inform_guardians") is True and guardians_sign(data, at.today):
+        yield error(
+            "inform_guardians",
+            "Copie aux représentants légaux : l'élève, mineur non émancipé, ne signe pas seul "
+            "et ses représentants légaux sont parties au document. Ce choix n'appartient qu'à "
+            "un élève majeur ou émancipé : décochez la case.",
+            "pupil.birth_date",
         )
