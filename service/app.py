@@ -20,6 +20,7 @@ from service.follow_up import pages as follow_up_pages
 from service.isolate import bdi
 from service.mail import dev_outbox
 from service.settings import Settings
+from service.signers import link_views  # noqa: F401 — registers its routes on signer_views.bp
 from service.signers import views as signer_views
 from service.verify import api as verify_api
 from service.verify import views as verify_views

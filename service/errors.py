@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -70,12 +71,29 @@ class Conflict(CosigneError):
 
 
 class DeadLink(CosigneError):
-    """A signing link that no longer leads anywhere: why (`end`), and whom to ask (`contact`)."""
+    """A genuine signing link that no longer leads to its page: why (`end`), whose it was
+    (`signer_id`, for the page that names the document and the school to ask), and, for a link
+    that aged, when it did (`expired_at`)."""
 
-    def __init__(self, end: LinkEnd, contact: str | None = None) -> None:
+    def __init__(
+        self, end: LinkEnd, signer_id: int | None = None, expired_at: datetime | None = None
+    ) -> None:
         self.end = end
-        self.contact = contact
+        self.signer_id = signer_id
+        self.expired_at = expired_at
         super().__init__(end.message)
+
+
+class RenewalTooSoon(CosigneError):
+    """A new signing link was asked for too soon after the last ones (`signing.link_renewal`):
+    nothing was sent; `retry_at`, when one may be asked again (`retry_after`, in seconds);
+    `dead`, the link's own end, for its page."""
+
+    def __init__(self, dead: DeadLink, retry_at: datetime, retry_after: int) -> None:
+        self.dead = dead
+        self.retry_at = retry_at
+        self.retry_after = retry_after
+        super().__init__("Un nouveau lien vous a déjà été envoyé il y a peu.")
 
 
 class AlreadyExists(CosigneError):
@@ -157,6 +175,7 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         NotAllowed: Answer(403, "Vous n’avez pas accès à cette page"),
         AlreadyExists: Answer(409, "Cela existe déjà"),
         TooManyAttempts: Answer(429, "Trop de tentatives"),
+        RenewalTooSoon: Answer(429, "Un nouveau lien vient de vous être envoyé"),
         SignerNotFound: Answer(
             404,
             "Signataire introuvable",

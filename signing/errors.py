@@ -81,11 +81,22 @@ class LinkInvalid(LinkError):
 
 
 class LinkExpired(LinkError):
-    """Genuine but too old: signed at `signed_at`, dead since `expired_at` (both UTC aware)."""
+    """Genuine but too old: signed at `signed_at`, dead since `expired_at` (both UTC aware).
+    `subject_id` and `nonce`, when the token's own: its signature is genuine, so it still says
+    whose it was (the signer's page then tells them what became of the document)."""
 
-    def __init__(self, signed_at: datetime, expired_at: datetime) -> None:
+    def __init__(
+        self,
+        signed_at: datetime,
+        expired_at: datetime,
+        *,
+        subject_id: int | None = None,
+        nonce: str | None = None,
+    ) -> None:
         self.signed_at = signed_at
         self.expired_at = expired_at
+        self.subject_id = subject_id
+        self.nonce = nonce
         super().__init__(f"Ce lien a expiré le {expired_at:%d/%m/%Y à %H:%M} (UTC).")
 
 

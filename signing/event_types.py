@@ -31,6 +31,9 @@ class EventType(StrEnum):
     """A document timestamp was added to the final PDF: a new file, the earlier one kept."""
     CODE_SENT = "code_sent"
     """A one-time code was mailed to the signer (`signing.codes`)."""
+    LINK_RENEWED = "link_renewed"
+    """A signer asked, from a link that had aged or been replaced, for a new one: mailed to
+    their registered address, every older link dead (`signing.link_renewal`)."""
     CODE_ACCEPTED = "code_accepted"
     CODE_REJECTED = "code_rejected"
     """A code typed was wrong, expired, used or out of tries: the signature was refused."""
@@ -96,6 +99,10 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
         "Horodatage RFC 3161 du document ajouté",
     ),
     EventType.CODE_SENT: ("Code de signature envoyé", "Code à usage unique envoyé par courriel"),
+    EventType.LINK_RENEWED: (
+        "Nouveau lien demandé par le signataire",
+        "Nouveau lien de signature envoyé à la demande du signataire",
+    ),
     EventType.CODE_ACCEPTED: ("Code de signature accepté", "Code à usage unique vérifié"),
     EventType.CODE_REJECTED: ("Code de signature refusé", "Code à usage unique refusé"),
     EventType.OBJECTIVE_STATUS_CHANGED: (

@@ -105,7 +105,12 @@ class LinkSigner:
         if age < 0:
             raise LinkInvalid
         if age > self.max_age.total_seconds():
-            raise LinkExpired(signed_at=signed_at, expired_at=signed_at + self.max_age)
+            raise LinkExpired(
+                signed_at=signed_at,
+                expired_at=signed_at + self.max_age,
+                subject_id=subject_id,
+                nonce=nonce,
+            )
         return LinkClaims(subject_id, nonce, signed_at)
 
     def _serializer(

@@ -187,13 +187,27 @@ class SignerAction(StrEnum):
 
 
 class LinkEnd(StrEnum):
-    """Why a genuine signing link no longer leads to its page (`signing.workflow.link_end`)."""
+    """Why a genuine signing link no longer leads to its page (`signing.workflow.link_end`).
+    The page says `heading` and `message`, then what the service knows of it (dates, the
+    school's contact); `renewable` ends offer « M'envoyer un nouveau lien »."""
 
     SIGNED = "signed"
+    """The signer signed; others have still to."""
+    FINISHING = "finishing"
+    """Every party signed; the final PDF is being sealed and mailed."""
+    COMPLETE = "complete"
+    """Signed by every party, sealed, archived and mailed."""
     DECLINED = "declined"
+    """The signer declined."""
+    OTHER_DECLINED = "other_declined"
+    """Another party declined: the document will not be signed."""
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    """The document's signing deadline passed."""
+    AGED = "aged"
+    """The link itself is older than a link lives; the document still awaits this signer."""
     REPLACED = "replaced"
+    """A newer link was mailed to this signer; the document still awaits them."""
     CLOSED = "closed"
     WAITING = "waiting"
 
@@ -207,20 +221,48 @@ class LinkEnd(StrEnum):
         """What happened, in the signer's words."""
         return _LINK_ENDS[self][1]
 
+    @property
+    def renewable(self) -> bool:
+        """Whether the signer may ask for a fresh link here: only when the document still
+        awaits their signature and nothing but the link itself is in the way (it aged, or a
+        newer one was sent). A document past its deadline is not: see
+        `signing.link_renewal`."""
+        return self in _RENEWABLE
+
+
+_RENEWABLE = frozenset({LinkEnd.AGED, LinkEnd.REPLACED})
 
 _LINK_ENDS: dict[LinkEnd, tuple[str, str]] = {
     LinkEnd.SIGNED: (
         "Vous avez déjà signé",
-        "Vous avez déjà signé ce document : il n'y a plus rien à faire.",
+        "Vous avez déjà signé ce document : il n'y a plus rien à faire. Le document attend "
+        "encore la signature des autres parties.",
+    ),
+    LinkEnd.FINISHING: (
+        "Toutes les parties ont signé",
+        "Vous avez déjà signé ce document, comme toutes les autres parties : le document "
+        "signé est en cours de finalisation et vous sera envoyé par courriel.",
+    ),
+    LinkEnd.COMPLETE: (
+        "Ce document est signé par toutes les parties",
+        "Vous avez déjà signé ce document, et toutes les parties l'ont signé.",
     ),
     LinkEnd.DECLINED: ("Vous avez refusé de signer", "Vous avez refusé de signer ce document."),
+    LinkEnd.OTHER_DECLINED: (
+        "Ce document ne sera pas signé",
+        "Une autre partie a refusé de signer ce document : il ne peut plus être signé.",
+    ),
     LinkEnd.CANCELLED: (
         "Ce document a été annulé",
         "Ce document a été annulé par l'établissement.",
     ),
     LinkEnd.EXPIRED: (
         "Le délai de signature est dépassé",
-        "Le délai de signature de ce document est dépassé.",
+        "Le délai de signature de ce document est dépassé : il ne peut plus être signé.",
+    ),
+    LinkEnd.AGED: (
+        "Ce lien a expiré",
+        "Ce lien de signature a expiré, mais le document attend toujours votre signature.",
     ),
     LinkEnd.REPLACED: (
         "Ce lien a été remplacé",
@@ -229,6 +271,7 @@ _LINK_ENDS: dict[LinkEnd, tuple[str, str]] = {
     LinkEnd.CLOSED: ("Ce document ne peut plus être signé", "Ce document ne peut plus être signé."),
     LinkEnd.WAITING: (
         "Ce n'est pas encore à vous de signer",
-        "Ce n'est pas encore à vous de signer ce document.",
+        "Ce n'est pas encore à vous de signer ce document : vous recevrez un lien par "
+        "courriel quand ce sera votre tour.",
     ),
 }

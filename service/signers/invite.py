@@ -14,6 +14,7 @@ from service.context import Context
 from service.documents.models import Document
 from service.errors import Conflict
 from service.mail import compose, outbox
+from service.mail.models import OutboxMessage
 from service.signers.models import Signer
 from signing.links import new_nonce
 
@@ -41,14 +42,15 @@ def invite(
     now: datetime,
     reminder: bool = False,
     rotate: bool = True,
-) -> None:
-    """Mail the signer a link. A new nonce (`rotate`) kills every older link; a reminder keeps
-    the nonce, so the link of the first message still works, with a fresh expiry."""
+) -> OutboxMessage:
+    """Mail the signer a link (its outbox row is returned, not yet flushed). A new nonce (`rotate`)
+    kills every older link; a reminder keeps the nonce, so the link of the first message still
+    works, with a fresh expiry."""
     if rotate or not signer.link_nonce:
         signer.link_nonce = new_nonce()
     token = ctx.link_signer().make(signer.id, signer.link_nonce, now=now)
     message = compose.reminder if reminder else compose.invitation
-    outbox.queue(
+    return outbox.queue(
         session,
         message(document, signer, school, ctx.sign_url(token)),
         now=now,

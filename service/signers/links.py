@@ -14,13 +14,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager
 
 from service.accounts.models import School
+from service.clock import school_day
 from service.context import Context
 from service.documents.models import Document
 from service.errors import DeadLink
 from service.orm import Base
 from service.signers.models import Signer
-from signing.errors import LinkRevoked
+from signing.errors import LinkExpired, LinkRevoked
 from signing.links import LinkClaims, check_nonce
+from signing.vocabulary import LinkEnd
 from signing.workflow import link_end
 
 
@@ -37,20 +39,53 @@ class SigningView:
     write): equal `rows` of one link give the same page."""
 
 
-def _link_dead_unless_live(
-    claims: LinkClaims, signer: Signer, document: Document, school: School
-) -> None:
-    """DeadLink, with the reason a person understands (`signing.workflow.link_end`), unless
-    `claims` carry the signer's current nonce and the document awaits signatures."""
+def read_claims(ctx: Context, token: str, now: datetime) -> tuple[LinkClaims, datetime | None]:
+    """The token's claims, and when it aged (None while in time). A genuine token that aged
+    still says whose it is, so its page tells the signer what became of the document;
+    LinkInvalid passes through, and LinkExpired for a token that says nothing more."""
+    try:
+        return ctx.link_signer().read(token, now=now), None
+    except LinkExpired as exc:
+        if exc.subject_id is None or exc.nonce is None:
+            raise
+        return LinkClaims(exc.subject_id, exc.nonce, exc.signed_at), exc.expired_at
+
+
+def dead_end(
+    claims: LinkClaims,
+    signer: Signer,
+    document: Document,
+    school: School,
+    *,
+    now: datetime,
+    aged: bool,
+) -> LinkEnd | None:
+    """Why this link leads nowhere (`signing.workflow.link_end`), or None while it is alive."""
     try:
         check_nonce(claims, signer.link_nonce)
         current = True
     except LinkRevoked:
         current = False
-    end = link_end(document.state, signer.state, current=current)
+    deadline = document.deadline
+    # Read only for a link dead anyway: a live link's page is the hot path.
+    past = (not current or aged) and deadline is not None and deadline < school_day(now, school.uai)
+    return link_end(document.state, signer.state, current=current, aged=aged, past_deadline=past)
+
+
+def _link_dead_unless_live(
+    claims: LinkClaims,
+    signer: Signer,
+    document: Document,
+    school: School,
+    *,
+    now: datetime,
+    aged_at: datetime | None,
+) -> None:
+    """DeadLink, with the reason a person understands, unless `claims` carry the signer's
+    current nonce, in time, and the document awaits signatures."""
+    end = dead_end(claims, signer, document, school, now=now, aged=aged_at is not None)
     if end is not None:
-        contact = f"{school.name} — {school.email or school.head_email}"
-        raise DeadLink(end, contact)
+        raise DeadLink(end, signer.id, aged_at)
 
 
 _LIVE_SIGNER = (
@@ -65,6 +100,11 @@ _LIVE_SIGNER = (
 _LIVE_SIGNER_LOCKED = _LIVE_SIGNER.with_for_update(of=Document)
 
 
+def locked_signer(session: Session, signer_id: int) -> Signer | None:
+    """The signer with their document and school, the document's row locked; no check."""
+    return session.scalars(_LIVE_SIGNER_LOCKED, {"signer_id": signer_id}).one_or_none()
+
+
 def live_signer(
     ctx: Context, session: Session, token: str, now: datetime, *, lock: bool = False
 ) -> tuple[Signer, LinkClaims]:
@@ -72,15 +112,16 @@ def live_signer(
 
     One query: the signer with its document and school (never the PDF, a deferred column);
     with `lock`, the same statement takes the document's row lock (as `lock_document` does), so
-    a write needs no second query. LinkInvalid and LinkExpired (forged or too old) pass through
-    unchanged.
+    a write needs no second query. LinkInvalid (forged) passes through unchanged, and
+    LinkExpired for a token too old to say whose it is.
     """
-    claims = ctx.link_signer().read(token, now=now)
+    claims, aged_at = read_claims(ctx, token, now)
     query = _LIVE_SIGNER_LOCKED if lock else _LIVE_SIGNER
     signer = session.scalars(query, {"signer_id": claims.subject_id}).one_or_none()
     if signer is None:
         raise LinkRevoked
-    _link_dead_unless_live(claims, signer, signer.document, signer.document.school)
+    document = signer.document
+    _link_dead_unless_live(claims, signer, document, document.school, now=now, aged_at=aged_at)
     return signer, claims
 
 
@@ -97,7 +138,7 @@ _DOCUMENT_COLUMNS = (
 
 
 _SCHOOL_COLUMNS = (
-    *(School.id, School.name, School.email, School.phone, School.head_email),
+    *(School.id, School.uai, School.name, School.email, School.phone, School.head_email),
     *(School.head_first_name, School.head_last_name, School.head_title, School.code_roles),
 )
 """What checking a link (`_link_dead_unless_live`, `_first_open`) and the signer's page read:
@@ -131,7 +172,7 @@ def read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, Lin
     (`Database.read_one`), no ORM session, no lock. The view holds unattached copies of the
     rows, for showing only."""
     links = ctx.link_signer()
-    claims = links.read(token, now=now)
+    claims, aged_at = read_claims(ctx, token, now)
     row = ctx.db.read_one(_LINK_QUERY, {"signer_id": claims.subject_id})
     if row is None:
         raise LinkRevoked
@@ -139,7 +180,7 @@ def read_link(ctx: Context, token: str, now: datetime) -> tuple[SigningView, Lin
     signer = _unattached(Signer, {c.key: next(values) for c in _SIGNER_COLUMNS})
     document = _unattached(Document, {c.key: next(values) for c in _DOCUMENT_COLUMNS})
     school = _unattached(School, {c.key: next(values) for c in _SCHOOL_COLUMNS})
-    _link_dead_unless_live(claims, signer, document, school)
+    _link_dead_unless_live(claims, signer, document, school, now=now, aged_at=aged_at)
     view = SigningView(document, signer, school, claims.signed_at + links.max_age, repr(row))
     return view, claims
 

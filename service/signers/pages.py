@@ -19,6 +19,7 @@ from service.accounts.models import School
 from service.clock import PARIS, school_day, school_moment
 from service.documents.models import Document
 from service.signers.codes import CodeState, code_state
+from service.signers.dead_links import DeadLinkFacts
 from service.signers.links import SigningView
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
@@ -73,11 +74,14 @@ def dead_page(
     message: str,
     *,
     hint: str,
-    contact: str | None = None,
+    facts: DeadLinkFacts | None = None,
     headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> ResponseReturnValue:
+    """The page of a dead link or a refused request; `facts` (a link that names its signer)
+    add what happened, the document and the school to ask (`service.signers.dead_links`)."""
     page = render_template(
-        "sign/dead.html", title=title, message=message, hint=hint, contact=contact
+        "sign/dead.html", title=title, message=message, hint=hint, facts=facts, **extra
     )
     return page, status, dict(headers or {})
 

@@ -30,6 +30,7 @@ from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.codes import code_state
 from service.signers.codes import send_code as send_signing_code
+from service.signers.dead_links import dead_link_facts
 from service.signers.decline import decline as decline_document
 from service.signers.links import signing_view
 from service.signers.open_link import open_link
@@ -202,7 +203,7 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
     """A dead link or a refused request: a French page that says what happened and whom to ask,
     with the status of `service.errors`; nothing was changed."""
     found = answer(exc)
-    title, message, hint, contact = found.title, str(exc), "closed", None
+    title, message, hint = found.title, str(exc), "closed"
     if isinstance(exc, LinkInvalid):
         # Nothing about the document or the school: the link proves nothing.
         waiting = _guessing(context.current())
@@ -218,13 +219,17 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
     elif isinstance(exc, LinkRevoked):
         hint = "replaced"
     elif isinstance(exc, DeadLink):
-        title, hint, contact = exc.end.heading, exc.end, exc.contact
+        facts = dead_link_facts(context.current(), exc)
+        token = (request.view_args or {}).get("token")
+        return dead_page(
+            found.status, exc.end.heading, exc.end.message, hint="", facts=facts, token=token
+        )
     elif isinstance(exc, Conflict):
         message, hint = _CONFLICT, "conflict"
     elif found.status >= 500:
         current_app.logger.error("page de signature : %s", exc, exc_info=exc)
         message = public_message(exc)
-    return dead_page(found.status, title, message, hint=hint, contact=contact)
+    return dead_page(found.status, title, message, hint=hint)
 
 
 @bp.errorhandler(csrf.CsrfRefused)

@@ -845,7 +845,7 @@ def test_an_expired_link_says_when_it_expired(
     client: FlaskClient, ctx: Context, invitation: Invitation, clock: FrozenClock
 ) -> None:
     csrf_token = open_page(client, invitation)
-    clock.advance(days=31)
+    clock.advance(days=30, hours=2)  # the link is dead; the deadline (that day) is not past
     before = snapshot(ctx.db)
 
     answers = [
@@ -875,7 +875,8 @@ def test_a_cancelled_document_names_the_school_to_contact(
 
     assert (page.status_code, post.status_code) == (410, 410)
     assert "Ce document a été annulé par l'établissement." in text(page)
-    assert "Lycée professionnel Michelet — ce.0440021J@example.edu" in text(page)
+    assert "Lycée professionnel Michelet" in text(page)
+    assert 'href="mailto:ce.0440021J@example.edu"' in text(page)
     assert snapshot(ctx.db) == before
 
 
