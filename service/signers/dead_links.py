@@ -21,8 +21,10 @@ from service.context import Context
 from service.documents.models import Document, Event
 from service.errors import DeadLink
 from service.signers.codes import mask_email
+from service.signers.links import read_claims
 from service.signers.models import Signer
 from signing.data.french import format_date_fr
+from signing.errors import LinkError
 from signing.vocabulary import EventType, LinkEnd, SignerState
 
 
@@ -135,3 +137,17 @@ def dead_link_facts(ctx: Context, exc: DeadLink) -> DeadLinkFacts | None:
         if signer is None:
             return None
         return facts_of(session, signer, exc.end, exc.expired_at)
+
+
+def contact_for_token(ctx: Context, token: str | None) -> SchoolContact | None:
+    """The school a genuine signing link (alive or not) was sent by; None for any other
+    string: a page that refused a request names whom to ask without checking the link."""
+    if not token:
+        return None
+    try:
+        claims, _ = read_claims(ctx, token, ctx.now())
+    except LinkError:
+        return None
+    with ctx.db.new_session() as session:
+        signer = session.get(Signer, claims.subject_id)
+        return contact(signer.document.school) if signer is not None else None

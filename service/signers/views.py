@@ -30,7 +30,7 @@ from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.codes import code_state
 from service.signers.codes import send_code as send_signing_code
-from service.signers.dead_links import dead_link_facts
+from service.signers.dead_links import contact_for_token, dead_link_facts
 from service.signers.decline import decline as decline_document
 from service.signers.links import signing_view
 from service.signers.open_link import open_link
@@ -236,4 +236,6 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
 def csrf_refused(exc: csrf.CsrfRefused) -> ResponseReturnValue:
     token = (request.view_args or {}).get("token")
     back = url_for("sign.page", token=token) if token else None
-    return render_template("sign/csrf.html", message=exc.description, back=back), 400
+    school = contact_for_token(context.current(), token)
+    page = render_template("sign/csrf.html", message=exc.description, back=back, school=school)
+    return page, 400

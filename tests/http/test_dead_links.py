@@ -486,5 +486,8 @@ def test_a_new_link_asked_without_its_csrf_token_sends_nothing(
 
     assert response.status_code == 400
     assert "Votre demande n’a pas été enregistrée" in text(response)
+    assert "aucun courriel n’a été envoyé" in text(response)
+    for value in SCHOOL:
+        assert value in text(response)
     assert snapshot(ctx.db) == before
     assert smtp_server.messages == []
