@@ -7,8 +7,9 @@ school registered for the signer, never to one typed on the page, so asking for 
 forwarded link only mails the signer again.
 
 A document past its deadline gets no new link, even before the worker marks it expired: the
-deadline is the school's decision (it set it when it issued the document, and only it can issue
-the document again with another), and a fresh link would let a party sign after it. The page
+deadline is the school's decision (it set it when it issued the document; an expired document
+moves no more, so a new deadline means a new document the school issues), and a fresh link
+would let a party sign after it. The page
 says the deadline passed and gives the school's contact instead.
 
 The limits are ours, not a text's: one new link per signer every 10 minutes (enough for a mail

@@ -235,8 +235,7 @@ _RENEWABLE = frozenset({LinkEnd.AGED, LinkEnd.REPLACED})
 _LINK_ENDS: dict[LinkEnd, tuple[str, str]] = {
     LinkEnd.SIGNED: (
         "Vous avez déjà signé",
-        "Vous avez déjà signé ce document : il n'y a plus rien à faire. Le document attend "
-        "encore la signature des autres parties.",
+        "Vous avez déjà signé ce document : il n'y a plus rien à faire.",
     ),
     LinkEnd.FINISHING: (
         "Toutes les parties ont signé",

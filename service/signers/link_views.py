@@ -51,5 +51,7 @@ def _too_soon(token: str, exc: RenewalTooSoon) -> ResponseReturnValue:
 @bp.get("/<token>/decline")
 @bp.get("/<token>/code")
 @bp.get("/<token>/nouveau-lien")
+@bp.post("/<token>/document.pdf")
 def form_reopened(token: str) -> ResponseReturnValue:
+    """Back to the link's own page (a POST to the PDF, too: only its GET serves it)."""
     return redirect(url_for("sign.page", token=token), 303)

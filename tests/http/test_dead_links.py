@@ -213,6 +213,7 @@ def test_a_signer_of_a_complete_document_is_told_when_it_was_mailed(
     assert "Ce document est signé par toutes les parties" in page
     assert "vous a été envoyé par courriel le 30 novembre 2026" in page
     assert "demandez-en une copie à l’établissement" in page
+    assert 'href="/verifier"' in response.get_data(as_text=True)
     assert "quand toutes les parties auront signé" not in page
     assert_names_the_document_and_the_school(response, document_id)
     assert snapshot(ctx.db) == before
@@ -254,6 +255,7 @@ def test_a_declined_link_reopened_later_gets_a_clear_page_never_a_405(
         client.post(f"/sign/{token}", data={**form, "consent": "oui", "full_name": "N M"}),
         client.post(f"/sign/{token}/code", data=form),
         client.post(f"/sign/{token}/nouveau-lien", data=form),
+        client.post(f"/sign/{token}/document.pdf", data=form, follow_redirects=True),
     ]
 
     assert client.get(f"/sign/{token}/decline").status_code == 303
