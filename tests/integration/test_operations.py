@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from db import snapshot
@@ -27,7 +28,7 @@ from service.signers.models import Signer
 from service.signers.open_link import open_link
 from service.signers.remind import remind_due, remind_signer
 from service.signers.sign import sign
-from signing.errors import LinkExpired, LinkInvalid, TransitionRefused, ValidationFailed
+from signing.errors import LinkInvalid, TransitionRefused, ValidationFailed
 
 pytestmark = pytest.mark.libreoffice
 
@@ -194,9 +195,16 @@ def test_forged_and_expired_links(ctx, head, make_request) -> None:
     with pytest.raises(LinkInvalid):
         open_link(ctx, token[:-2] + ("AA" if not token.endswith("AA") else "BB"), BROWSER)
     assert isinstance(ctx.clock, FrozenClock)
-    ctx.clock.advance(days=31)
-    with pytest.raises(LinkExpired):
+    mailed_at = ctx.now()
+    # A genuine link too old still says whose it is: the page says what became of it.
+    ctx.clock.advance(days=30, hours=2)
+    with pytest.raises(DeadLink) as aged:
         open_link(ctx, token, BROWSER)
+    assert (aged.value.end, aged.value.expired_at) == ("aged", mailed_at + timedelta(days=30))
+    ctx.clock.advance(days=1)  # and past the document's deadline
+    with pytest.raises(DeadLink) as expired:
+        open_link(ctx, token, BROWSER)
+    assert expired.value.end == "expired"
 
 
 def test_cancel_kills_every_link_and_tells_the_invited(ctx, head, make_request) -> None:
