@@ -29,6 +29,11 @@ _CODE_DETAILS: dict[str, str] = {
     EventType.CODE_ACCEPTED: "Code saisi exact, utilisé pour cette signature",
     EventType.CODE_REJECTED: "Code refusé : {verdict} (essais : {tries})",
 }
+_FORMATTED_DETAILS: dict[str, str] = {
+    **_CODE_DETAILS,
+    EventType.LINK_RENEWED: "Demandé depuis un lien {old} ; nouveau lien envoyé à {to}",
+}
+_RENEWED_FROM = {"replaced": "remplacé", "aged": "expiré"}
 _VERDICTS = {
     "wrong": "code inexact",
     "expired": "code expiré",
@@ -59,11 +64,12 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
             str(data.get("other_role_label") or data.get("other_role") or "?"),
             int(data.get("minutes") or 0),
         )
-    if type_ in _CODE_DETAILS:
-        return _CODE_DETAILS[type_].format(
+    if type_ in _FORMATTED_DETAILS:
+        return _FORMATTED_DETAILS[type_].format(
             to=data.get("to", "?"),
             verdict=_VERDICTS.get(str(data.get("verdict")), "?"),
             tries=data.get("tries", "—"),
+            old=_RENEWED_FROM.get(str(data.get("from_link")), "ancien"),
         )
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, make_school, make_user, serving_app
+from factories import FrozenClock, logged_in, make_school, make_user, serving_app
 from flask import Flask
 from flask.testing import FlaskClient
+from pdftools import page_texts, squash
 from smtp import SmtpServer, smtp_server, smtp_server_session
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -30,7 +31,7 @@ from service.documents.cancel import cancel_document
 from service.documents.create import create_document
 from service.documents.expire import expire_due
 from service.documents.issue import issue_document
-from service.documents.models import Event
+from service.documents.models import Document, Event
 from service.mail.deliver import deliver_due
 from service.signers.models import Signer
 from service.signers.remind import remind_signer
@@ -88,7 +89,8 @@ def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
 @pytest.fixture
 def head(ctx: Context) -> User:
     """The head of a school that asks no one-time code: these tests are about the link."""
-    return make_user(ctx.db, make_school(ctx.db, code_roles=""), role="head")
+    school = make_school(ctx.db, code_roles="")
+    return make_user(ctx.db, school, role="head", session_version="session-du-chef")
 
 
 @pytest.fixture
@@ -493,3 +495,37 @@ def test_a_new_link_asked_without_its_csrf_token_sends_nothing(
         assert value in text(response)
     assert snapshot(ctx.db) == before
     assert smtp_server.messages == []
+
+
+def test_a_new_link_shows_in_the_staff_trail_and_in_the_certificate(
+    app: Flask,
+    client: FlaskClient,
+    ctx: Context,
+    document_id: int,
+    head: User,
+    smtp_server: SmtpServer,
+) -> None:
+    guardian = signers(ctx.db, document_id)["guardian"]
+    old = token_of(ctx, guardian)
+    remind_signer(ctx, head, document_id, guardian.id, rotate=True)
+    assert ask_new_link(client, old).status_code == 200
+    fresh = link_in(smtp_server.wait_for(1)[0]).removeprefix("/sign/")
+
+    sign(client, fresh, guardian.full_name)
+    for role, party in signers(ctx.db, document_id).items():
+        if role not in {"guardian", "head"}:
+            sign(client, token_of(ctx, party), party.full_name)
+    last = signers(ctx.db, document_id)["head"]
+    sign(client, token_of(ctx, last), last.full_name)
+
+    staff_page = logged_in(app, head).get(f"/documents/{document_id}")
+    assert "Nouveau lien demandé par le signataire" in text(staff_page)
+    with ctx.db.new_session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        assert document.state == "completed"
+        final = document.final_pdf
+    assert final is not None
+    certificate = squash(" ".join(page_texts(final)))
+    assert "Nouveau lien de signature envoyé à la demande du signataire" in certificate
+    assert f"Demandé depuis un lien remplacé ; nouveau lien envoyé à {GUARDIAN}" in certificate
