@@ -135,12 +135,13 @@ def csrf(response: TestResponse) -> str:
     return found.group(1)
 
 
-def sign(client: FlaskClient, token: str, full_name: str) -> None:
+def sign(client: FlaskClient, token: str, full_name: str) -> TestResponse:
     page = client.get(f"/sign/{token}")
     assert page.status_code == 200, text(page)
     form = {"csrf_token": csrf(page), "consent": "oui", "full_name": full_name}
     response = client.post(f"/sign/{token}", data=form)
     assert response.status_code == 200, text(response)
+    return response
 
 
 def assert_names_the_document_and_the_school(response: TestResponse, document_id: int) -> None:
@@ -204,7 +205,9 @@ def test_a_signer_of_a_complete_document_is_told_when_it_was_mailed(
         sign(client, token, parties[role].full_name)
     head = signers(ctx.db, document_id)["head"]
     clock.advance(days=2)
-    sign(client, token_of(ctx, head), head.full_name)
+    last = sign(client, token_of(ctx, head), head.full_name)
+    assert "Toutes les parties ont maintenant signé" in text(last)
+    assert "quand toutes les parties auront signé" not in text(last)
     clock.advance(days=3)
     before = snapshot(ctx.db)
 
