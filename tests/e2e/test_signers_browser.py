@@ -75,7 +75,8 @@ def test_a_guardian_declines_from_the_mailed_link_and_the_head_sees_who_and_why(
     assert phone_page.get_by_role("heading", level=1).inner_text() == "Vous avez refusé de signer"
     other = signing_link(invitations["nadia.martin@example.org"], live_server.url)
     phone_page.goto(other)
-    assert "Ce document ne peut plus être signé" in phone_page.inner_text("main")
+    assert "Ce document ne sera pas signé" in phone_page.inner_text("main")
+    assert "a refusé de le signer le" in phone_page.inner_text("main")
     screenshot(phone_page, "4-autre-lien-mort")
 
     with live_server.db.new_session() as session:
