@@ -98,6 +98,12 @@ def test_every_dead_link_page_tells_the_truth_on_a_phone(
     remind_signer(ctx, head, first, signer_id(ctx, first, GUARDIAN), rotate=True)
     live_server.smtp.clear()
     opened(old, "1-remplace", "Ce lien a été remplacé", f"n° {first} de ")
+    page.evaluate("document.querySelector('input[name=csrf_token]').value = 'perime'")
+    with page.expect_navigation():
+        page.get_by_role("button", name="M’envoyer un nouveau lien").tap()
+    seen("1b-formulaire-refuse", "Votre demande n’a pas été enregistrée", "aucun courriel")
+    assert live_server.smtp.messages == []
+    page.goto(old)
     with page.expect_navigation():
         page.get_by_role("button", name="M’envoyer un nouveau lien").tap()
     seen("2-nouveau-lien-envoye", "Un nouveau lien a été envoyé à l’adresse enregistrée (n•••••")

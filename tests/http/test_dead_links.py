@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
 from smtp import SmtpServer, smtp_server, smtp_server_session
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from service.accounts.models import User
@@ -194,6 +194,25 @@ def test_a_signer_who_signed_is_told_the_document_waits_for_the_others(
     assert "nouveau lien" not in page
     assert_names_the_document_and_the_school(response, document_id)
     assert snapshot(ctx.db) == before
+
+
+def test_a_signer_is_told_when_every_party_signed_and_the_final_pdf_is_on_its_way(
+    client: FlaskClient, ctx: Context, document_id: int
+) -> None:
+    guardian = signers(ctx.db, document_id)["guardian"]
+    token = token_of(ctx, guardian)
+    sign(client, token, guardian.full_name)
+    with ctx.db.transaction() as session:  # as the last signature leaves it, sealing postponed
+        session.execute(update(Document).where(Document.id == document_id).values(state="signed"))
+
+    response = client.get(f"/sign/{token}")
+
+    assert response.status_code == 410
+    page = text(response)
+    assert "Toutes les parties ont signé" in page
+    assert "en cours de finalisation et vous sera envoyé par courriel" in page
+    assert "Vous avez signé le 28 novembre 2026. Vous n’avez plus rien à faire." in page
+    assert_names_the_document_and_the_school(response, document_id)
 
 
 def test_a_signer_of_a_complete_document_is_told_when_it_was_mailed(
