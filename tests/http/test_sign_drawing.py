@@ -14,6 +14,7 @@ import re
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
+from factories import make_school, make_user
 from flask.testing import FlaskClient
 from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
@@ -27,15 +28,19 @@ from test_sign import (
     field_messages,
     head,
     invitation,
+    link,
     open_page,
     png_data_url,
     reload,
     sign_form,
+    signers,
     text,
 )
 from werkzeug.test import TestResponse
 
 from service.context import Context
+from service.documents.create import create_document
+from service.documents.issue import issue_document
 from service.documents.models import Event
 from signing.vocabulary import EventType
 
@@ -245,3 +250,35 @@ def test_the_page_offers_the_choice_with_the_typed_name_first_and_chosen(
     assert 'value="typed" checked' in choice
     assert 'value="drawn" checked' not in choice
     assert 'id="signature-pad" hidden' in page  # the pad shows once drawing is chosen
+
+
+@pytest.fixture
+def coded_invitation(ctx: Context, make_request) -> Invitation:
+    """The same contract from a school that asks guardians a one-time code (the default)."""
+    head = make_user(ctx.db, make_school(ctx.db), role="head")
+    document = issue_document(ctx, head, create_document(ctx, head, make_request("parcours")).id)
+    guardian = next(s for s in signers(ctx.db, document.id) if s.role == "guardian")
+    return Invitation(document, guardian, link(ctx, guardian))
+
+
+def test_the_drawing_comes_back_after_a_refused_code(
+    client: FlaskClient, ctx: Context, coded_invitation: Invitation
+) -> None:
+    csrf_token = open_page(client, coded_invitation)
+    drawing = drawn_signature()
+
+    refused = client.post(
+        coded_invitation.url,
+        data=sign_form(
+            coded_invitation, csrf_token, signature=png_data_url(drawing), code="123456", **DRAWN
+        ),
+    )
+
+    assert refused.status_code == 422
+    assert field_messages(refused, "code") != ""
+    kept = _kept_drawing(refused)
+    assert kept is not None
+    assert _same_picture(kept, drawing)
+    signer = reload(ctx.db, coded_invitation.signer)
+    assert signer.state == "opened"
+    assert signer.signature_png is None
