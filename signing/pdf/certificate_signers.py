@@ -103,7 +103,11 @@ def _signed_rows(
             paragraph(shown, Styles.cell_mono),
             paragraph(f"{same} au fichier émis décrit plus haut", Styles.small),
         ]
-    drawn = "tracée à l'écran" if signer.drawn else "nom saisi, qui tient lieu de signature"
+    drawn = (
+        "signature tracée à la main, à l'écran"
+        if signer.drawn
+        else "nom saisi, qui tient lieu de signature"
+    )
     typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name else ""
     agent = signer.user_agent or ""
     short = short_user_agent(agent)
