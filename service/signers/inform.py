@@ -4,14 +4,16 @@ the document as issued, attached, then the final PDF with the other parties
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from service.accounts.models import School
 from service.context import Context
 from service.documents.models import Document
 from service.finalize.final_pdf import file_name
-from service.mail import compose, outbox
-from signing.data.parties import Informed
+from service.mail import compose, household, outbox
+from signing.data.parties import Addressed, Informed
 from signing.pdf.archive import Archive
 
 
@@ -23,15 +25,22 @@ def inform_at_issue(
     *,
     informed: tuple[Informed, ...],
     pdf: bytes,
+    addressees: Sequence[Addressed] = (),
 ) -> None:
     """Queue the issued document for each informed guardian (kept in the archive, which the
-    outbox attaches from); the `issued` event names them."""
+    outbox attaches from); the `issued` event names them. `addressees` are everyone mailed
+    about the document (its signers too): a message names its person when they share its
+    address."""
     if not informed:
         return
     digest = Archive(ctx.settings.issued_dir).put(pdf)
     now = ctx.now()
     for person in informed:
         message = compose.informed(
-            document, person, school, attachment=(digest, f"emis-{file_name(document)}")
+            document,
+            person,
+            school,
+            attachment=(digest, f"emis-{file_name(document)}"),
+            shared_with=household.shared_with(person, addressees),
         )
         outbox.queue(session, message, now=now)
