@@ -86,7 +86,7 @@ def live_signer(
 
 _SIGNER_COLUMNS = (
     *(Signer.id, Signer.document_id, Signer.role, Signer.first_name, Signer.last_name),
-    *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email),
+    *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email, Signer.guardian_index),
 )
 
 
