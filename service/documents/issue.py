@@ -98,10 +98,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
             },
         )
         note_coming_of_age(session, document, contract_of(session, document), now, today)
-        addressees: tuple[Addressed, ...] = (*plan.parties, *informed)
-        inform_at_issue(
-            ctx, session, document, school, informed=informed, pdf=pdf, addressees=addressees
-        )
+        inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf, plan=plan)
         _add_signers(
             ctx, session, document, school, plan=plan, states=decision.signer_states, now=now
         )

@@ -211,16 +211,9 @@ def cancelled(
 ) -> Message:
     """Tells `signer` the document was cancelled, why, and that their link no longer works."""
     doc, sch = _document(document), _school(school)
-    text, html = render(
-        "cancelled",
-        {
-            "document": doc,
-            "school": sch,
-            "signer_name": _plain(signer.full_name),
-            "reason": _plain(reason),
-            **_shared(signer.full_name, shared_with),
-        },
-    )
+    values = {"document": doc, "school": sch, "signer_name": _plain(signer.full_name)}
+    values["reason"] = _plain(reason)
+    text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)})
     return Message(
         to=signer.email,
         subject=_subject(_attention("Annulé", signer.full_name, shared_with), doc, sch),

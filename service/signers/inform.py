@@ -4,8 +4,6 @@ the document as issued, attached, then the final PDF with the other parties
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy.orm import Session
 
 from service.accounts.models import School
@@ -13,7 +11,7 @@ from service.context import Context
 from service.documents.models import Document
 from service.finalize.final_pdf import file_name
 from service.mail import compose, household, outbox
-from signing.data.parties import Addressed, Informed
+from signing.data.parties import Addressed, Informed, SignerPlan
 from signing.pdf.archive import Archive
 
 
@@ -25,16 +23,16 @@ def inform_at_issue(
     *,
     informed: tuple[Informed, ...],
     pdf: bytes,
-    addressees: Sequence[Addressed] = (),
+    plan: SignerPlan | None = None,
 ) -> None:
     """Queue the issued document for each informed guardian (kept in the archive, which the
-    outbox attaches from); the `issued` event names them. `addressees` are everyone mailed
-    about the document (its signers too): a message names its person when they share its
-    address."""
+    outbox attaches from); the `issued` event names them. A message names its person when
+    another of them, or a signer of the `plan`, shares its address."""
     if not informed:
         return
     digest = Archive(ctx.settings.issued_dir).put(pdf)
     now = ctx.now()
+    addressees: tuple[Addressed, ...] = (*(plan.parties if plan else ()), *informed)
     for person in informed:
         message = compose.informed(
             document,
