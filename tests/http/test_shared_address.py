@@ -132,7 +132,10 @@ def to_family(server: SmtpServer, subject_has: str) -> list[EmailMessage]:
 
 
 def mail_for(server: SmtpServer, name: str, subject_has: str) -> EmailMessage:
-    found = [m for m in to_family(server, subject_has) if f"pour {name}" in str(m["Subject"])]
+    named = (f"pour {name} :", f"à l'attention de {name} :")
+    found = [
+        m for m in to_family(server, subject_has) if any(n in str(m["Subject"]) for n in named)
+    ]
     assert len(found) == 1, [str(m["Subject"]) for m in server.messages]
     return found[0]
 
@@ -413,3 +416,28 @@ def test_a_bounce_at_the_shared_address_is_recorded_for_each_guardian(
     rows = signers(ctx.db, document.id)
     bounced = {e.signer_id for e in events(ctx.db, document.id) if e.type == "bounced"}
     assert bounced == {rows[NADIA].id, rows[KARIM].id}
+
+
+def test_a_guardian_only_informed_at_the_signers_address_gets_mail_at_his_name(
+    app: Flask, ctx: Context, head: User, make_request: Any, smtp_server: SmtpServer
+) -> None:
+    request = make_request("parcours", guardians__1__last_name="Martin", guardians__1__email=FAMILY)
+    document = create_document(ctx, head, request)  # the father is informed, he does not sign
+    issue_document(ctx, head, document.id)
+    deliver_due(ctx.db, ctx.settings, now=NOW)
+
+    family = to_family(smtp_server, "")
+    assert sorted(str(m["Subject"]).split(" : ")[0] for m in family) == [
+        "Lien de signature pour Nadia Martin",
+        "Pour information, à l'attention de Karim Martin",
+    ]
+    informed = mail_for(smtp_server, "Karim Martin", "Pour information")
+    assert (
+        "Ce message est pour Karim Martin seulement. Nadia Martin, qui utilise la même "
+        "adresse, reçoit ses propres messages, à son nom." in body(informed)
+    )
+    # Her page names no one else: he has no link to use.
+    url = link_in(mail_for(smtp_server, NADIA, "Lien de signature"))
+    page = browser(app).get(url)
+    assert page.status_code == 200
+    assert "Ce lien est celui de" not in text(page)
