@@ -140,8 +140,8 @@ def _signing_message(
     prefix = "Rappel : " if reminder else ""
     subject = _subject(prefix, doc, sch, " à signer")
     if shared_with:  # « Lien de signature pour Nadia Martin : Contrat … de Zoé M. – Lycée … »
-        named = f"ien de signature pour {_plain(signer.full_name)} : "
-        subject = _subject(f"Rappel : l{named}" if reminder else f"L{named}", doc, sch)
+        lead = "Rappel : lien de signature" if reminder else "Lien de signature"
+        subject = _subject(f"{lead} pour {_plain(signer.full_name)} : ", doc, sch)
     return Message(
         to=signer.email,
         subject=subject,
