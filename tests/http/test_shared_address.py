@@ -38,6 +38,7 @@ from service.accounts.api_tokens import create_api_token
 from service.accounts.models import User
 from service.context import Context
 from service.db import Database
+from service.documents.cancel import cancel_document
 from service.documents.create import create_document
 from service.documents.issue import issue_document
 from service.documents.models import Event
@@ -403,6 +404,22 @@ def test_reminders_go_to_each_guardian_by_name(
     for message in reminders:
         name = str(message["Subject"]).split(" : ")[1].removeprefix("lien de signature pour ")
         assert f"Ce lien est celui de {name}." in body(message)
+
+
+def test_a_cancelled_document_tells_each_guardian_by_name(
+    ctx: Context, head: User, document_id: int, smtp_server: SmtpServer
+) -> None:
+    smtp_server.clear()
+    cancel_document(ctx, head, document_id, "Le projet de l'élève a changé.")
+    deliver_due(ctx.db, ctx.settings, now=NOW)
+
+    cancelled = to_family(smtp_server, "Annulé, à l'attention de")
+    assert sorted(str(m["Subject"]).split(" : ")[0] for m in cancelled) == [
+        "Annulé, à l'attention de Karim Martin",
+        "Annulé, à l'attention de Nadia Martin",
+    ]
+    karim = mail_for(smtp_server, KARIM, "Annulé")
+    assert body(karim).startswith("Bonjour Karim Martin,\n\nCe message est pour Karim Martin ")
 
 
 def test_a_bounce_at_the_shared_address_is_recorded_for_each_guardian(
