@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from signing.data.rules import distinct_emails
+from signing.data.signer_emails import distinct_emails
 from signing.kinds.bilan import rules
 from signing.kinds.bilan.contract import fits_contract, from_contract
 from signing.kinds.bilan.texts import review_info
