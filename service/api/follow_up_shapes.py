@@ -49,6 +49,7 @@ def _due_json(item: DueItem) -> dict[str, Any]:
         "label": item.label,
         "objective": item.objective,
         "overdue": item.overdue,
+        "document_id": item.document_id,
     }
 
 
@@ -71,7 +72,14 @@ def follow_up_json(document_id: int, follow_up: FollowUp) -> dict[str, Any]:
         "due": [_due_json(d) for d in follow_up.due],
         "reviews": _reviews_json(follow_up),
         "visits": _visits_json(follow_up),
+        "amendment_awaited": _awaited_json(follow_up),
     }
+
+
+def _awaited_json(follow_up: FollowUp) -> dict[str, Any] | None:
+    """The review whose « ajuster » no amendment answered yet, if any (`FollowUp.adjusting`)."""
+    review = follow_up.adjusting
+    return None if review is None else {"review": review.number, "date": review.day.isoformat()}
 
 
 def _reviews_json(follow_up: FollowUp) -> list[dict[str, Any]]:
@@ -86,6 +94,7 @@ def _reviews_json(follow_up: FollowUp) -> list[dict[str, Any]]:
             "early_end": r.early_end.isoformat() if r.early_end else None,
             "outcome": r.outcome.value if r.outcome else None,
             "statuses": {str(n): status.value for n, status in sorted(r.statuses.items())},
+            "attendees": [{"name": name, "capacity": cap} for name, cap in r.attendees],
         }
         for r in follow_up.reviews
     ]

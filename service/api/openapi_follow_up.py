@@ -88,10 +88,19 @@ _DUE: Json = {
     "type": "object",
     "properties": {
         "date": _DAY,
-        "what": {"type": "string", "enum": ["objective", "review", "final_review", "end"]},
+        "what": {
+            "type": "string",
+            "enum": ["objective", "review", "final_review", "end", "visit"],
+            "description": "`visit` : la visite du lieu de stage d'une convention du contrat.",
+        },
         "label": {"type": "string", "description": "En français : « Bilan final »."},
         "objective": {"type": ["integer", "null"], "description": "Pour une échéance."},
         "overdue": {"type": "boolean"},
+        "document_id": {
+            "type": ["integer", "null"],
+            "description": "Le document de l'échéance quand ce n'est pas le contrat (la "
+            "convention d'une visite) ; null sinon.",
+        },
     },
 }
 
@@ -163,6 +172,15 @@ FOLLOW_UP: Json = {
             "type": "array",
             "items": _VISIT,
             "description": "Visites du lieu de stage des conventions du contrat.",
+        },
+        "amendment_awaited": {
+            "type": ["object", "null"],
+            "description": "Le dernier bilan, quand il a décidé d'ajuster le contrat et qu'aucun "
+            "avenant n'a été émis depuis ; null sinon.",
+            "properties": {
+                "review": {"type": "integer", "description": "Le numéro du document du bilan."},
+                "date": {**_DAY, "description": "Jour où le bilan a été tenu."},
+            },
         },
     },
 }

@@ -36,6 +36,18 @@ def _nullable(schema: Json) -> Json:
 _DAY: Json = {"type": "string", "format": "date"}
 _OPTIONAL_DAY: Json = {"type": ["string", "null"], "format": "date"}
 
+_ATTENDEE: Json = {
+    "type": "object",
+    "required": ["name", "capacity"],
+    "properties": {
+        "name": {"type": "string", "description": "Prénom et nom du participant."},
+        "capacity": {
+            "type": "string",
+            "description": "Sa qualité : élève, mère, CPE, professeur principal…",
+        },
+    },
+}
+
 REVIEW: Json = {
     "type": "object",
     "description": "Un bilan signé de tous et scellé ; ses décisions valent pour le suivi du "
@@ -49,6 +61,7 @@ REVIEW: Json = {
         "early_end",
         "outcome",
         "statuses",
+        "attendees",
     ],
     "properties": {
         "document_id": {
@@ -77,17 +90,10 @@ REVIEW: Json = {
             "propertyNames": {"pattern": "^[1-9][0-9]*$"},
             "additionalProperties": _choices(ObjectiveStatus, "Statut de l'objectif :"),
         },
-    },
-}
-
-_ATTENDEE: Json = {
-    "type": "object",
-    "required": ["name", "capacity"],
-    "properties": {
-        "name": {"type": "string", "description": "Prénom et nom du participant."},
-        "capacity": {
-            "type": "string",
-            "description": "Sa qualité : élève, mère, CPE, professeur principal…",
+        "attendees": {
+            "type": "array",
+            "description": "Les participants au bilan, comme il les nomme.",
+            "items": _ATTENDEE,
         },
     },
 }

@@ -188,14 +188,14 @@ def _sign_by_everyone(ctx: context.Context, head: User, document_id: int) -> Non
     origin = Origin(ip="127.0.0.1", user_agent="cosigne demo")
     with ctx.db.new_session() as session:
         signers = get_document(session, head.school_id, document_id).signers
-        names = {s.email: s.full_name for s in signers if s.role != Role.HEAD}
-        mailed = {
-            message.to_address: link.rsplit("/sign/", 1)[1]
+        names = {s.id: s.full_name for s in signers if s.role != Role.HEAD}
+        mailed = {  # by signer, not by address: two guardians may share one (issue 14 §3)
+            message.signer_id: link.rsplit("/sign/", 1)[1]
             for message in messages_of(session, document_id)
             for link in find_links(message.text_body)
             if "/sign/" in link
         }
-    links = [(mailed[email], name) for email, name in names.items()]  # the link each one got
+    links = [(mailed[signer_id], name) for signer_id, name in names.items()]  # each one's link
     for token, name in links:
         sign(
             ctx,

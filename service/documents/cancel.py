@@ -8,7 +8,7 @@ from service.context import Context
 from service.documents import trail
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document, set_document_state
-from service.mail import compose, outbox
+from service.mail import compose, household, outbox
 from signing.data import typed_text
 from signing.errors import FieldIssue, ValidationFailed
 from signing.permissions import StaffAction
@@ -33,9 +33,12 @@ def cancel_document(ctx: Context, user: User, document_id: int, reason: str) -> 
         new = decide_cancel(expected)
         set_document_state(session, document, expected, new, at=now, cancel_reason=reason)
         school = document.school
+        addressees = household.everyone(document)
         for signer in document.signers:
             if signer.link_nonce and signer.state in ANSWERING_SIGNERS:
-                outbox.queue(session, compose.cancelled(document, signer, school, reason), now=now)
+                shared = household.shared_with(signer, addressees)
+                message = compose.cancelled(document, signer, school, reason, shared_with=shared)
+                outbox.queue(session, message, now=now)
             signer.link_nonce = None  # every link dies
         trail.record(
             session,

@@ -27,7 +27,13 @@ from service.follow_up.majority import contract_of, note_coming_of_age
 from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
 from service.signers.models import Signer
-from signing.data.parties import AgeRule, SignerPlan, copied_guardians, informed_guardians
+from signing.data.parties import (
+    Addressed,
+    AgeRule,
+    SignerPlan,
+    copied_guardians,
+    informed_guardians,
+)
 from signing.data.school_identity import missing_identity
 from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
@@ -92,7 +98,7 @@ def issue_document(ctx: Context, user: User, document_id: int) -> Document:
             },
         )
         note_coming_of_age(session, document, contract_of(session, document), now, today)
-        inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf)
+        inform_at_issue(ctx, session, document, school, informed=informed, pdf=pdf, plan=plan)
         _add_signers(
             ctx, session, document, school, plan=plan, states=decision.signer_states, now=now
         )
@@ -156,9 +162,11 @@ def _add_signers(
     states: Sequence[SignerState],
     now: datetime,
 ) -> None:
-    """One row per party of the plan, in its order; those the workflow invites now are mailed."""
-    for position, (party, state) in enumerate(zip(plan.parties, states, strict=True)):
-        signer = Signer(
+    """One row per party of the plan, in its order; those the workflow invites now are mailed,
+    each message naming its person when another party shares their address (every row is
+    written first, so each invitation knows them all)."""
+    signers = [
+        Signer(
             document_id=document.id,
             role=party.role,
             position=position,
@@ -168,9 +176,21 @@ def _add_signers(
             email=party.email,
             state=state,
         )
-        session.add(signer)
-        session.flush()
-        if state is SignerState.INVITED:
+        for position, (party, state) in enumerate(zip(plan.parties, states, strict=True))
+    ]
+    session.add_all(signers)
+    session.flush()
+    addressees: tuple[Addressed, ...] = (*plan.parties, *informed_guardians(document.data, plan))
+    for signer in signers:
+        if signer.state is SignerState.INVITED:
             signer.invited_at = now
-            invite(ctx, session, document=document, school=school, signer=signer, now=now)
+            invite(
+                ctx,
+                session,
+                document=document,
+                school=school,
+                signer=signer,
+                now=now,
+                addressees=addressees,
+            )
             trail.record(session, document, EventType.INVITED, at=now, signer=signer)

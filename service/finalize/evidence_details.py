@@ -73,6 +73,8 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
         )
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]
+        if data.get("drawn") is not None:
+            method += " ; signature tracée à la main" if data["drawn"] else " ; nom saisi"
         shown = data.get("pdf_sha256")
         return f"{method} ; fichier SHA-256 {shown}" if shown else method
     return _timestamp_detail(type_, data)

@@ -31,7 +31,7 @@ from service.follow_up.summary import follow_up_of
 from service.follow_up.visits_due import visits_due
 from service.follow_up.week import current_contracts, pupil_name
 from service.jobs.schedule import claim_run
-from service.mail import compose, outbox
+from service.mail import outbox, staff_messages
 from service.mail.addresses import header_text
 from signing.data.french import format_date_fr
 from signing.follow_up.due import DueItem
@@ -156,7 +156,7 @@ def _send(
                 "url": f"{base}/documents/{p.document_id}#{anchor_of(p.item)}",
             }
         )
-    message = compose.follow_up_digest(school, user.email, user.full_name, shown)
+    message = staff_messages.follow_up_digest(school, user.email, user.full_name, shown)
     row = outbox.queue(session, message, now=ctx.now(), purpose="follow_up_digest")
     session.flush()
     for p in items:

@@ -36,6 +36,7 @@ from signing.follow_up.reviews import (
     review_notes,
     review_view,
 )
+from signing.follow_up.visits import visit_due
 from signing.follow_up.vocabulary import PathwayOutcome, PathwayState
 from signing.kinds import children_of as child_kinds
 from signing.vocabulary import DocumentState
@@ -115,7 +116,9 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
         followed = follow(objective, views)
         objectives.append(ObjectiveFollowUp(followed, own, followed.overdue(today)))
     all_followed = [o.followed for o in objectives]
+    visits = contract_visits(session, document, today)
     due = next_due(document.data, period, all_followed, today, held_dates(reviews))
+    due = _with_visits(due, visits, today, period)
     state = pathway_state(period, today)
     return FollowUp(
         period,
@@ -129,7 +132,7 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
             (k for k, link in child_kinds(document.kind) if link.reviews_parent), None
         ),
         planned_reviews=_planned(document.data, held_dates(reviews)),
-        visits=contract_visits(session, document, today),
+        visits=visits,
         adjusting=awaiting_amendment(reviews, _amendments_issued(session, document)),
     )
 
@@ -144,6 +147,20 @@ def _amendments_issued(session: Session, document: Document) -> list[date]:
         for a in amendments_of(session, version)
         if a.issued_at is not None and a.state not in AMENDMENT_OVER
     ]
+
+
+def _with_visits(
+    due: list[DueItem], visits: list[ContractVisit], today: date, period: Period
+) -> list[DueItem]:
+    """`due` with the open site visits of the contract's conventions (`visit_due`: dated, not
+    done; overdue or before the contract's end), in date order."""
+    horizon = max((period.end - today).days, 0)
+    items = [
+        visit_due(v.convention_id, v.visit.planned_date, v.visit.done_date, today, horizon)
+        for v in visits
+    ]
+    found = due + [item for item in items if item is not None]
+    return sorted(found, key=lambda i: (i.day, i.objective or 0, i.what))
 
 
 def _review_kind(document: Document) -> str | None:

@@ -16,7 +16,7 @@ from service.accounts.models import School, User
 from service.context import Context
 from service.finalize.archive_check import ArchiveFinding, check_archive
 from service.jobs.schedule import claim_run, record_summary
-from service.mail import compose, outbox
+from service.mail import outbox, staff_messages
 from signing.vocabulary import StaffRole
 
 log = logging.getLogger(__name__)
@@ -64,5 +64,5 @@ def _tell(ctx: Context, session: Session, school_id: int, findings: list[Archive
         )
     ) or [school.head_email]
     for address in dict.fromkeys(a.lower() for a in addresses if a):
-        message = compose.archive_damaged(school, address, listed, ctx.settings.base_url)
+        message = staff_messages.archive_damaged(school, address, listed, ctx.settings.base_url)
         outbox.queue(session, message, now=ctx.now())

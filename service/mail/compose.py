@@ -1,8 +1,10 @@
 """The French messages Cosigne sends, composed from the rows they speak about (`invitation`,
-`reminder`, `cancelled`, `completed`, `declined_notice`), then queued (`service.mail.outbox`)."""
+`reminder`, `cancelled`, `completed`), then queued (`service.mail.outbox`); the staff's own
+messages are in `service.mail.staff_messages`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -93,8 +95,32 @@ def _subject(prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: s
     return header_text(subject)[:SUBJECT_MAX]
 
 
+def _shared(name: str, shared_with: Sequence[str], item: str = "") -> dict[str, Any]:
+    """What the greeting's « Ce message est pour … » says (`_shared.txt`): the addressee, the
+    others who use the same address, and what of theirs the message carries (a link, a code)."""
+    return {
+        "addressee": _plain(name),
+        "shared_with": [_plain(other) for other in shared_with],
+        "shared_item": item,
+    }
+
+
+def _attention(prefix: str, name: str, shared_with: Sequence[str]) -> str:
+    """« Signé : », or « Signé, à l'attention de Nadia Martin : » when others read the same
+    mailbox: a subject names its person before the list cuts it."""
+    if not shared_with:
+        return f"{prefix} : "
+    return f"{prefix}, à l'attention de {_plain(name)} : "
+
+
 def _signing_message(
-    document: Document, signer: Signer, school: School, url: str, *, reminder: bool
+    document: Document,
+    signer: Signer,
+    school: School,
+    url: str,
+    *,
+    reminder: bool,
+    shared_with: Sequence[str] = (),
 ) -> Message:
     doc, sch = _document(document), _school(school)
     role = signer.role.phrase
@@ -108,33 +134,51 @@ def _signing_message(
         "is_head": signer.role == Role.HEAD,
         "role": role,
         "url": url,
+        **_shared(signer.full_name, shared_with, "link"),
     }
     text, html = render("invitation", values)
     prefix = "Rappel : " if reminder else ""
+    subject = _subject(prefix, doc, sch, " à signer")
+    if shared_with:  # « Lien de signature pour Nadia Martin : Contrat … de Zoé M. – Lycée … »
+        lead = "Rappel : lien de signature" if reminder else "Lien de signature"
+        subject = _subject(f"{lead} pour {_plain(signer.full_name)} : ", doc, sch)
     return Message(
         to=signer.email,
-        subject=_subject(prefix, doc, sch, " à signer"),
+        subject=subject,
         text=text,
         html=html,
         document_id=document.id,
     )
 
 
-def invitation(document: Document, signer: Signer, school: School, url: str) -> Message:
-    """Asks `signer` to sign `document` through their link `url`."""
-    return _signing_message(document, signer, school, url, reminder=False)
+def invitation(
+    document: Document, signer: Signer, school: School, url: str, *, shared_with: Sequence[str] = ()
+) -> Message:
+    """Asks `signer` to sign `document` through their link `url`. `shared_with` names the
+    others mailed about the document at the same address (`service.mail.household`): then the
+    subject and the greeting say whose link this is."""
+    return _signing_message(document, signer, school, url, reminder=False, shared_with=shared_with)
 
 
-def reminder(document: Document, signer: Signer, school: School, url: str) -> Message:
+def reminder(
+    document: Document, signer: Signer, school: School, url: str, *, shared_with: Sequence[str] = ()
+) -> Message:
     """The invitation again, marked "Rappel :"."""
-    return _signing_message(document, signer, school, url, reminder=True)
+    return _signing_message(document, signer, school, url, reminder=True, shared_with=shared_with)
 
 
 def signing_code(
-    document: Document, signer: Signer, school: School, code: str, expires: str
+    document: Document,
+    signer: Signer,
+    school: School,
+    code: str,
+    expires: str,
+    *,
+    shared_with: Sequence[str] = (),
 ) -> Message:
     """The one-time code `signer` types before signing (`signing.codes`), valid until
-    `expires` (the school's local time, said in words)."""
+    `expires` (the school's local time, said in words); naming its person when others read the
+    same mailbox (`shared_with`)."""
     doc, sch = _document(document), _school(school)
     values = {
         "document": doc,
@@ -142,32 +186,37 @@ def signing_code(
         "signer_name": _plain(signer.full_name),
         "code": code,
         "expires": expires,
+        **_shared(signer.full_name, shared_with, "code"),
     }
     text, html = render("code", values)
+    subject = f"Votre code pour signer : {code} – {sch['name']}"
+    if shared_with:
+        subject = f"Code de signature pour {_plain(signer.full_name)} : {code} – {sch['name']}"
     return Message(
         to=signer.email,
-        subject=header_text(f"Votre code pour signer : {code} – {sch['name']}")[:SUBJECT_MAX],
+        subject=header_text(subject)[:SUBJECT_MAX],
         text=text,
         html=html,
         document_id=document.id,
     )
 
 
-def cancelled(document: Document, signer: Signer, school: School, reason: str) -> Message:
+def cancelled(
+    document: Document,
+    signer: Signer,
+    school: School,
+    reason: str,
+    *,
+    shared_with: Sequence[str] = (),
+) -> Message:
     """Tells `signer` the document was cancelled, why, and that their link no longer works."""
     doc, sch = _document(document), _school(school)
-    text, html = render(
-        "cancelled",
-        {
-            "document": doc,
-            "school": sch,
-            "signer_name": _plain(signer.full_name),
-            "reason": _plain(reason),
-        },
-    )
+    values = {"document": doc, "school": sch, "signer_name": _plain(signer.full_name)}
+    values["reason"] = _plain(reason)
+    text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)})
     return Message(
         to=signer.email,
-        subject=_subject("Annulé : ", doc, sch),
+        subject=_subject(_attention("Annulé", signer.full_name, shared_with), doc, sch),
         text=text,
         html=html,
         document_id=document.id,
@@ -183,6 +232,7 @@ def completed(
     attachment: tuple[str, str] | None = None,
     download_url: str | None = None,
     link_days: int = 30,
+    shared_with: Sequence[str] = (),
 ) -> Message:
     """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
     name) or, when too large, a download link; with neither (a guardian only informed, who has
@@ -198,11 +248,12 @@ def completed(
             "attached": attachment is not None,
             "verify_url": verify_url,
             "link_days": link_days,
+            **_shared(signer.full_name, shared_with),
         },
     )
     return Message(
         to=signer.email,
-        subject=_subject("Signé : ", doc, sch),
+        subject=_subject(_attention("Signé", signer.full_name, shared_with), doc, sch),
         text=text,
         html=html,
         document_id=document.id,
@@ -222,78 +273,23 @@ class Addressee(Protocol):
 
 
 def informed(
-    document: Document, person: Addressee, school: School, *, attachment: tuple[str, str]
+    document: Document,
+    person: Addressee,
+    school: School,
+    *,
+    attachment: tuple[str, str],
+    shared_with: Sequence[str] = (),
 ) -> Message:
     """The document as issued, for a guardian who does not sign it: for information."""
     doc, sch = _document(document), _school(school)
-    text, html = render(
-        "informed", {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
-    )
+    values = {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
+    text, html = render("informed", {**values, **_shared(person.full_name, shared_with)})
     return Message(
         to=person.email,
-        subject=_subject("Pour information : ", doc, sch),
+        subject=_subject(_attention("Pour information", person.full_name, shared_with), doc, sch),
         text=text,
         html=html,
         document_id=document.id,
         attachment_sha256=attachment[0],
         attachment_name=attachment[1],
     )
-
-
-def declined_notice(document: Document, signer: Signer, school: School, reason: str) -> Message:
-    """Tells the head that `signer` declined, their reason, and what to do next."""
-    doc, sch = _document(document), _school(school)
-    text, html = render(
-        "declined_notice",
-        {
-            "document": doc,
-            "school": sch,
-            "signer_name": _plain(signer.full_name),
-            "signer_role": signer.role_noun,
-            "signer_email": _plain(signer.email),
-            "reason": _plain(reason),
-        },
-    )
-    return Message(
-        to=school.head_email,
-        subject=_subject("Signature refusée : ", doc, sch),
-        text=text,
-        html=html,
-        document_id=document.id,
-    )
-
-
-def archive_damaged(
-    school: School, to: str, findings: list[tuple[int, str, str]], base_url: str
-) -> Message:
-    """Tells a school's admin which archived final PDFs the scheduled check found damaged or
-    missing (`findings`: document number, problem, the document page's address)."""
-    sch = _school(school)
-    text, html = render(
-        "archive_damaged",
-        {
-            "school": sch,
-            "findings": [
-                {"id": number, "problem": _plain(problem), "url": url}
-                for number, problem, url in findings
-            ],
-            "base_url": base_url,
-        },
-    )
-    count = len(findings)
-    noun = "document signé endommagé" if count == 1 else "documents signés endommagés"
-    return Message(
-        to=to,
-        subject=header_text(f"Archives : {count} {noun} – {sch['name']}")[:SUBJECT_MAX],
-        text=text,
-        html=html,
-    )
-
-
-def follow_up_digest(school: School, to: str, name: str, items: dict[str, list[Any]]) -> Message:
-    """The référent's digest: `items` "upcoming" and "overdue" (day, pupil, label, url)."""
-    sch, count = _school(school), len(items["upcoming"]) + len(items["overdue"])
-    text, html = render("follow_up_digest", {"school": sch, "name": _plain(name), **items})
-    head = "En retard" if items["overdue"] else "À venir"
-    subject = header_text(f"Mon suivi – {head} : {count} échéance(s) – {sch['name']}")
-    return Message(to=to, subject=subject[:SUBJECT_MAX], text=text, html=html)

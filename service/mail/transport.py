@@ -24,6 +24,14 @@ from signing.pdf.archive import Archive
 
 log = logging.getLogger(__name__)
 
+WIRE = policy.SMTP.clone(max_line_length=998)
+"""How a built message is written out: its headers folded only past 998 characters (RFC 5322's
+limit). CPython's folding at 78 breaks an encoded word it has to split: a long French subject
+(« Lien de signature pour Nadia Martin : … ») arrived as « … M. =?utf-8? b?4oCT?= Lycée … ».
+A subject is 250 characters at most (the outbox's column), so it stays on one line. The body
+and the attachments are encoded when the message is built, under `policy.SMTP`."""
+
+
 SMTP_TIMEOUT = 10.0
 """Seconds to wait for the SMTP server at each step before counting the attempt as failed."""
 
@@ -125,6 +133,7 @@ class SmtpTransport:
             self._connection = self._connect()
         try:
             # The envelope names the one recipient: headers never choose who receives a message.
+            mime.policy = WIRE
             self._connection.send_message(mime, from_addr=sender.addr_spec, to_addrs=[to])
         except (smtplib.SMTPServerDisconnected, OSError):
             self._drop()
@@ -150,7 +159,7 @@ def write_eml(outbox_dir: Path, item: Claimed, mime: EmailMessage, now: datetime
     fd, tmp = tempfile.mkstemp(dir=outbox_dir, prefix=".", suffix=".eml.tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(mime.as_bytes())
+            fh.write(mime.as_bytes(policy=WIRE))
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from service.clock import school_moment
 from service.context import Context, Origin
 from service.documents import trail
 from service.errors import SignatureRefused
-from service.mail import compose, outbox
+from service.mail import compose, household, outbox
 from service.mail.deliver import deliver_due
 from service.signers.links import live_signer
 from service.signers.models import Signer, SigningCode
@@ -121,7 +121,10 @@ def _write_code(
     session.flush()
     document = signer.document
     expires = school_moment(row.expires_at, document.school.uai)
-    mail = compose.signing_code(document, signer, document.school, code, expires)
+    shared = household.shared_with(signer, household.everyone(document))
+    mail = compose.signing_code(
+        document, signer, document.school, code, expires, shared_with=shared
+    )
     queued = outbox.queue(session, mail, now=now, signer_id=signer.id, purpose="code")
     trail.record(
         session,

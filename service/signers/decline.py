@@ -12,7 +12,7 @@ from service.context import Context, Origin
 from service.documents import trail
 from service.documents.store import lock_document, set_document_state
 from service.errors import SignatureRefused
-from service.mail import compose, outbox
+from service.mail import outbox, staff_messages
 from service.signers.invite import set_signer
 from service.signers.links import live_signer
 from service.signers.models import Signer
@@ -66,6 +66,8 @@ def decline(ctx: Context, token: str, origin: Origin, *, reason: str) -> Signer:
             data={"reason": reason, "identification": Identification.EMAIL_LINK.value},
         )
         outbox.queue(
-            session, compose.declined_notice(document, signer, document.school, reason), now=now
+            session,
+            staff_messages.declined_notice(document, signer, document.school, reason),
+            now=now,
         )
     return signer

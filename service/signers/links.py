@@ -125,9 +125,9 @@ def live_signer(
     return signer, claims
 
 
-_SIGNER_COLUMNS = (
+_SIGNER_COLUMNS: tuple[Any, ...] = (
     *(Signer.id, Signer.document_id, Signer.role, Signer.first_name, Signer.last_name),
-    *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email),
+    *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email, Signer.guardian_index),
 )
 
 

@@ -24,6 +24,7 @@ from service.signers.links import SigningView
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from signing.data.french import format_date_fr, format_time_fr, guardian_label
+from signing.data.parties import guardians_sharing
 from signing.errors import (
     FieldIssue,
 )
@@ -154,7 +155,16 @@ def describe(document: Document, signer: Signer, school: School) -> dict[str, An
         "contact": _contact(school),
         "pdf_size": _size(document.pdf_size or 0),
         "pdf_filename": pdf_filename(document),
+        "shared_with": _sharing(document, signer),
     }
+
+
+def _sharing(document: Document, signer: Signer) -> tuple[str, ...]:
+    """The other signers whose link went to this signer's address (two guardians on one
+    mailbox), read from the frozen data: the page says whose link this is."""
+    if signer.role is not Role.GUARDIAN or signer.guardian_index is None:
+        return ()
+    return guardians_sharing(document.data, signer.guardian_index)
 
 
 @functools.lru_cache(maxsize=1024)

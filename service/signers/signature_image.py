@@ -23,10 +23,29 @@ MAX_WIDTH = 2000
 MAX_HEIGHT = 1000
 MIN_INK_PIXELS = 20
 """Below this, the drawing is a stray touch rather than a signature."""
+MIN_EXTENT = 0.15
+"""The ink's bounding box must span, on its longer side, this share of the pad's height (on the
+signer's page, 12rem: about 29 CSS pixels): a dot or a tick is not a signature. A share, not a
+pixel count, so the measure is the same on a phone's dense screen and on a desktop's.
+`service/static/sign.js` applies the same floor before sending."""
+MIN_EXTENT_PIXELS = 12
 _INK_LEVEL = 160
 """A pixel darker than this (0–255, on white) counts as ink."""
 
 FIELD = "signature"
+
+EMPTY = (
+    "Votre signature dessinée est vide. Dessinez-la dans le cadre, ou signez en tapant votre "
+    "nom seulement."
+)
+MISSING = (
+    "Vous avez choisi de signer en dessinant : dessinez votre signature dans le cadre, ou "
+    "choisissez « Signer en tapant mon nom »."
+)
+TOO_SMALL = (
+    "Votre signature dessinée est trop petite : un point ou un petit trait ne suffit pas. "
+    "Dessinez-la en plus grand dans le cadre, ou signez en tapant votre nom seulement."
+)
 
 
 class SignatureImageRefused(CosigneError):
@@ -35,6 +54,32 @@ class SignatureImageRefused(CosigneError):
     def __init__(self, message: str) -> None:
         self.issue = FieldIssue(FIELD, message)
         super().__init__(message)
+
+
+TYPED, DRAWN = "typed", "drawn"
+"""The signer page's choice (`signature_method`): « Signer en tapant mon nom » (the default,
+and what a page without JavaScript posts) or « Signer en dessinant »."""
+
+
+def posted_signature(method: str | None, posted: str) -> bytes | None:
+    """The PNG to store for the signer page's choice and drawing: None for the typed name (a
+    drawing posted with it is ignored: the signer chose not to draw), a drawing required when
+    they chose to draw. A form without the choice (the staff's page) draws if it likes."""
+    if method == TYPED:
+        return None
+    if method not in (None, "", DRAWN):
+        raise SignatureImageRefused(
+            "Choisissez comment signer : en tapant votre nom, ou en dessinant votre signature."
+        )
+    png = clean_signature(posted)
+    if png is None and method == DRAWN:
+        raise SignatureImageRefused(MISSING)
+    return png
+
+
+def as_data_url(png: bytes) -> str:
+    """The data URL of a cleaned PNG: what the page puts back into its form after an error."""
+    return DATA_URL_PREFIX + base64.b64encode(png).decode("ascii")
 
 
 def clean_signature(data_url: str) -> bytes | None:
@@ -65,11 +110,13 @@ def _message(detail: str) -> str:
 
 def _clean_png(raw: bytes) -> bytes:
     rgba = _decode(raw)
-    if _ink(rgba) < MIN_INK_PIXELS:
-        raise SignatureImageRefused(
-            "Votre signature dessinée est vide. Dessinez-la dans le cadre, ou effacez le cadre : "
-            "votre nom saisi suffit alors."
-        )
+    ink = _ink(rgba)
+    if ink.histogram()[255] < MIN_INK_PIXELS:
+        raise SignatureImageRefused(EMPTY)
+    box = ink.getbbox()
+    extent = max(box[2] - box[0], box[3] - box[1]) if box else 0
+    if extent < max(MIN_EXTENT_PIXELS, MIN_EXTENT * rgba.height):
+        raise SignatureImageRefused(TOO_SMALL)
     # A new image from the pixels alone: nothing of the sender's file but its picture is kept.
     clean = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
     out = io.BytesIO()
@@ -102,8 +149,8 @@ def _check_dimensions(width: int, height: int) -> None:
         )
 
 
-def _ink(rgba: Image.Image) -> int:
-    """How many pixels are dark once the drawing is laid on white paper."""
+def _ink(rgba: Image.Image) -> Image.Image:
+    """The drawing's ink once laid on white paper: 255 where a pixel is dark, 0 elsewhere."""
     paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     grey = Image.alpha_composite(paper, rgba).convert("L")
-    return sum(grey.histogram()[:_INK_LEVEL])
+    return grey.point(lambda level: 255 if level < _INK_LEVEL else 0)

@@ -43,7 +43,12 @@ from service.signers.pages import (
     signing_page,
 )
 from service.signers.sign import sign as sign_document
-from service.signers.signature_image import SignatureImageRefused, clean_signature
+from service.signers.signature_image import (
+    DRAWN,
+    SignatureImageRefused,
+    as_data_url,
+    posted_signature,
+)
 from signing.errors import (
     CosigneError,
     FieldIssue,
@@ -118,12 +123,16 @@ def sign(token: str) -> ResponseReturnValue:
     ctx = context.current()
     form = request.form
     consent, full_name = bool(form.get("consent")), form.get("full_name", "")
-    values = {"consent": consent, "full_name": full_name}
+    method = form.get("signature_method")
+    values: dict[str, Any] = {"consent": consent, "full_name": full_name, "method": method}
     try:
-        signature_png = clean_signature(form.get("signature", ""))
+        signature_png = posted_signature(method, form.get("signature", ""))
     except SignatureImageRefused as exc:
         view = signing_view(ctx, token)  # a dead link answers first
         return signing_page(view, token, errors=[exc.issue], values=values)
+    if signature_png is not None:
+        # Any error below shows the page again: the drawing comes back with it, as cleaned.
+        values.update(method=DRAWN, signature=as_data_url(signature_png))
     try:
         signer = sign_document(
             ctx,

@@ -4,10 +4,10 @@ issue date says whether the guardians sign (`signing.data.ages`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from signing.data.ages import age_on, needs_guardian, reference_day
 from signing.vocabulary import Role
@@ -95,6 +95,51 @@ def copied_guardians(data: Mapping[str, Any], plan: SignerPlan) -> tuple[Informe
         Informed(g["first_name"], g["last_name"], g["email"])
         for g in data.get("guardians") or []
         if g.get("email")
+    )
+
+
+class Addressed(Protocol):
+    """Someone Cosigne mails about a document: a signer, or a guardian who is only informed."""
+
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+def same_address(first: str, second: str) -> bool:
+    """Whether two addresses are one mailbox, compared as `signing.data.signer_emails` compares
+    them (case left out); an empty address is nobody's."""
+    return bool(first) and first.casefold() == second.casefold()
+
+
+def sharing_address(person: Addressed, everyone: Iterable[Addressed]) -> tuple[str, ...]:
+    """The names of the others in `everyone` whose address is `person`'s, in order, each once:
+    who else reads the messages sent there (two guardians on the family's mailbox). Empty for
+    an address of one person only."""
+    names: list[str] = []
+    for other in everyone:
+        name = other.full_name
+        others = name != person.full_name and name not in names
+        if others and same_address(person.email, other.email):
+            names.append(name)
+    return tuple(names)
+
+
+def guardians_sharing(data: Mapping[str, Any], index: int) -> tuple[str, ...]:
+    """The names of the other signing guardians whose address is that of guardian `index`
+    (0-based), for their signing page: guardians are the only signers who may share one
+    (`signing.data.signer_emails.SHARING_ALLOWED`), and when one signs, every guardian the data says
+    signs does (`plan_signers`)."""
+    guardians = [g for g in data.get("guardians") or [] if isinstance(g, Mapping)]
+    if not 0 <= index < len(guardians):
+        return ()
+    own = str(guardians[index].get("email") or "")
+    return tuple(
+        f"{g.get('first_name', '')} {g.get('last_name', '')}".strip()
+        for number, g in enumerate(guardians)
+        if number != index and g.get("signs", True) and same_address(own, str(g.get("email") or ""))
     )
 
 

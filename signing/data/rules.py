@@ -115,7 +115,9 @@ def guardians_sign(data: Data, today: date) -> bool:
     return birth is None or needs_guardian(birth, emancipated, today)
 
 
-def _signing_guardians(data: Data) -> list[tuple[int, Data]]:
+def signing_guardians(data: Data) -> list[tuple[int, Data]]:
+    """The guardians the data says sign (every one not marked ``signs: false``), with their
+    index."""
     guardians = data.get("guardians") or []
     return [
         (index, g)
@@ -188,7 +190,7 @@ def guardian_signature(data: Data, at: Checking) -> Iterator[Finding]:
     birth = birth_date(data)
     if birth is None or birth > at.today or not guardians_sign(data, at.today):
         return
-    signing = _signing_guardians(data)
+    signing = signing_guardians(data)
     if not signing:
         yield error(
             "guardians",
@@ -205,71 +207,6 @@ def guardian_signature(data: Data, at: Checking) -> Iterator[Finding]:
                 f"Le représentant légal n° {index + 1} signe le document : son courriel "
                 "est obligatoire pour lui envoyer le lien de signature.",
             )
-
-
-Signer = tuple[str, str]
-"""The path of a signer's email in the data, and « of whom » in French (« du tuteur »)."""
-
-
-def _signer_emails(
-    data: Data, today: date, others: Sequence[Signer]
-) -> Iterator[tuple[str, str, str]]:
-    """(path, "of whom" in French, email) of every signer whose email is known."""
-    pupil = read_object(data.get("pupil"))
-    yield "pupil.email", "de l'élève", pupil.get("email") or ""
-    if guardians_sign(data, today):
-        for index, guardian in _signing_guardians(data):
-            yield (
-                f"guardians[{index}].email",
-                f"du représentant légal n° {index + 1}",
-                guardian.get("email") or "",
-            )
-    yield "referent.email", "du référent", read_object(data.get("referent")).get("email") or ""
-    for path, of_whom in others:
-        *parents, leaf = path.split(".")
-        holder = data
-        for parent in parents:
-            holder = read_object(holder.get(parent))
-        yield path, of_whom, holder.get(leaf) or ""
-
-
-def distinct_emails(
-    others: Sequence[Signer] = (), one_person: Callable[[Data], frozenset[str]] | None = None
-) -> Rule:
-    """The rule that each signer has an email of their own (two guardians may share one: a
-    warning); `others` are the signers only the kind has, after the common ones; `one_person`
-    names the paths of `others` that the data says are someone already listed (a tutor who is
-    the representative), left out."""
-
-    def rule(data: Data, at: Checking) -> Iterator[Finding]:
-        seen: dict[str, tuple[str, str]] = {
-            email.casefold(): ("school.head_email", whose)
-            for email, whose in at.reserved_emails.items()
-            if email
-        }
-        same = one_person(data) if one_person else frozenset()
-        for path, of_whom, email in _signer_emails(data, at.today, others):
-            if not email or path in same:
-                continue
-            first = seen.setdefault(email.casefold(), (path, of_whom))
-            if first[0] == path:
-                continue
-            if path.startswith("guardians[") and first[0].startswith("guardians["):
-                yield warning(
-                    path,
-                    "Les deux représentants légaux ont le même courriel : chacun "
-                    "recevra son propre lien de signature à cette adresse.",
-                    first[0],
-                )
-            else:
-                yield error(
-                    path,
-                    f"Ce courriel est déjà celui {first[1]} : chaque signataire doit "
-                    "avoir sa propre adresse électronique.",
-                    first[0],
-                )
-
-    return rule
 
 
 def pupil_email(data: Data, at: Checking) -> Iterator[Finding]:
@@ -294,4 +231,5 @@ COMMON_RULES: tuple[Rule, ...] = (
     guardian_signature,
     pupil_email,
 )
-"""The rules of every kind, before its `distinct_emails` and its own."""
+"""The rules of every kind, before its `distinct_emails` (`signing.data.signer_emails`) and its
+own."""

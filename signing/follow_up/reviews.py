@@ -34,6 +34,8 @@ class ReviewView:
     planned_date: date | None = None
     early_end: date | None = None
     outcome: PathwayOutcome | None = None
+    attendees: tuple[tuple[str, str], ...] = ()
+    """(name, capacity) of each person who attended, as recorded."""
 
 
 def review_view(number: int, data: Mapping[str, Any]) -> ReviewView:
@@ -54,6 +56,7 @@ def review_view(number: int, data: Mapping[str, Any]) -> ReviewView:
         day("planned_date"),
         day("early_end_date"),
         PathwayOutcome(str(data["outcome"])) if data.get("outcome") else None,
+        tuple((str(a["name"]), str(a["capacity"])) for a in data.get("attendees") or []),
     )
 
 

@@ -13,6 +13,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from signing.data.french import format_date_fr
+from signing.data.parties import same_address
 from signing.data.territory import Territory
 from signing.pdf.certificate_records import SignerRecord, short_user_agent
 from signing.pdf.certificate_style import CELL_FONT, HEAD_FILL, RULE, WIDTH, Styles, paragraph
@@ -43,11 +44,31 @@ def signer_blocks(
 ) -> list[Flowable]:
     blocks: list[Flowable] = []
     for signer in signers:
-        blocks.append(KeepTogether([_block(signer, territory, frozen_sha256), Spacer(1, 6)]))
+        block = _block(signer, territory, frozen_sha256, _sharing(signer, signers))
+        blocks.append(KeepTogether([block, Spacer(1, 6)]))
     return blocks
 
 
-def _block(signer: SignerRecord, territory: Territory, frozen_sha256: str) -> Table:
+def _sharing(signer: SignerRecord, signers: Sequence[SignerRecord]) -> str:
+    """« adresse partagée avec Karim Martin (Le représentant légal) … » when other signers'
+    links went to this signer's address (two guardians on one mailbox): the address alone does
+    not tell them apart, their own links and names do."""
+    others = [
+        f"{other.name} ({other.role_label})"
+        for other in signers
+        if other is not signer and same_address(signer.email, other.email)
+    ]
+    if not others:
+        return ""
+    return (
+        f"adresse partagée avec {', '.join(others)} : chaque signataire a reçu son propre "
+        "lien, à son nom"
+    )
+
+
+def _block(
+    signer: SignerRecord, territory: Territory, frozen_sha256: str, sharing: str = ""
+) -> Table:
     font = Styles.cell.fontName
     title = Paragraph(
         f"<b>{markup(signer.role_label, DOCUMENT_SANS_BOLD.name)}</b> — "
@@ -55,7 +76,7 @@ def _block(signer: SignerRecord, territory: Territory, frozen_sha256: str) -> Ta
         Styles.value,
     )
     rows: list[tuple[str, Any]] = [
-        ("Courriel enregistré", paragraph(signer.email or "—", Styles.cell)),
+        ("Courriel enregistré", _email_cell(signer.email, sharing)),
         ("Téléphone enregistré", paragraph(signer.phone or "—", Styles.cell)),
     ]
     if signer.signed_at is None:
@@ -83,6 +104,12 @@ def _block(signer: SignerRecord, territory: Territory, frozen_sha256: str) -> Ta
     return table
 
 
+def _email_cell(email: str, sharing: str) -> Any:
+    if not sharing:
+        return paragraph(email or "—", Styles.cell)
+    return [paragraph(email, Styles.cell), paragraph(sharing, Styles.small)]
+
+
 def _signed_rows(
     signer: SignerRecord, territory: Territory, frozen_sha256: str
 ) -> list[tuple[str, Any]]:
@@ -103,7 +130,11 @@ def _signed_rows(
             paragraph(shown, Styles.cell_mono),
             paragraph(f"{same} au fichier émis décrit plus haut", Styles.small),
         ]
-    drawn = "tracée à l'écran" if signer.drawn else "nom saisi, qui tient lieu de signature"
+    drawn = (
+        "signature tracée à la main, à l'écran"
+        if signer.drawn
+        else "nom saisi, qui tient lieu de signature"
+    )
     typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name else ""
     agent = signer.user_agent or ""
     short = short_user_agent(agent)

@@ -101,6 +101,18 @@ def _stroke(box: dict[str, float]) -> list[tuple[float, float]]:
     ]
 
 
+def choose_drawing(page: Any, *, touch: bool = False) -> None:
+    """On the signer's page, choose « Signer en dessinant » (the staff's page has no choice:
+    its pad is always there)."""
+    label = page.locator("label[for=method-drawn]")
+    if label.count() and not page.locator("#method-drawn").is_checked():
+        if touch:  # the DSFR draws the radio on the label
+            label.tap()
+        else:
+            label.click()
+        page.locator("#signature-canvas").wait_for(state="visible")
+
+
 def draw_by_touch(page: Any, selector: str = "#signature-canvas") -> None:
     """Draw a stroke with one finger: real touch events through Chromium's input pipeline
     (Playwright's touchscreen only taps), which the page sees as pointer events of type touch.
@@ -108,6 +120,7 @@ def draw_by_touch(page: Any, selector: str = "#signature-canvas") -> None:
     The events carry the times of a real stroke (30 ms apart) ending with the finger still for
     a moment before it lifts: events sent all at once look like a flick, Chromium starts a
     fling, and the next tap on the page only stops the fling instead of clicking."""
+    choose_drawing(page, touch=True)
     canvas = page.locator(selector)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -134,6 +147,7 @@ def draw_by_touch(page: Any, selector: str = "#signature-canvas") -> None:
 
 def draw_with_mouse(page: Any, selector: str = "#signature-canvas") -> None:
     """Draw a stroke with the mouse, button held down."""
+    choose_drawing(page)
     canvas = page.locator(selector)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()

@@ -160,7 +160,8 @@ def test_a_signer_signs_with_the_keyboard_alone(
     names = [f["id"] or f["text"] for f in order]
     assert names[0] == "Aller au contenu"  # the skip link comes first
     download = next(i for i, f in enumerate(order) if f["text"].startswith("Télécharger"))
-    wanted = ["document-ouvrir", "consent", "full_name", "signature-clear", "signature-submit"]
+    # The choice typed-or-drawn is one stop (its radios move with the arrows), on the typed name.
+    wanted = ["document-ouvrir", "consent", "full_name", "method-typed", "signature-submit"]
     positions = [names.index(name) for name in wanted]
     assert [download, *positions] == list(range(download, download + 6)), names
     screenshot(page, "1-focus-sur-signer")

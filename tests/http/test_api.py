@@ -1079,7 +1079,8 @@ def test_no_signer_may_use_the_heads_address(api: Api, database: Database, make_
     assert {
         "field": "guardians[0].email",
         "message": "Ce courriel est déjà celui du chef d'établissement : chaque signataire doit "
-        "avoir sa propre adresse électronique.",
+        "avoir sa propre adresse électronique (seuls les représentants légaux peuvent partager "
+        "la leur).",
     } in [{k: e[k] for k in ("field", "message")} for e in response.json["errors"]]
     assert snapshot(database) == before
 

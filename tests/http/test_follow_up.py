@@ -387,6 +387,9 @@ def test_the_follow_up_goes_on_on_the_amendment_that_replaces_the_contract(
     old = text(client.get(f"/documents/{contract}"))
     assert 'id="formulaire-note"' not in old
     assert f'remplacé par <a href="/documents/{amendment.id}#suivi">' in old
+    pupil = text(client.get(f"/documents/{contract}/eleve"))
+    pathways = pupil[pupil.index('id="parcours-eleve"') :].split("</ul>")[0]
+    assert re.findall(r'id="parcours-(\d+)"', pathways) == [str(amendment.id)]  # one pathway
 
     before = snapshot(ctx.db)
     refused = client.post(

@@ -138,6 +138,7 @@ def test_the_follow_up_answers_what_the_page_shows(
         "label": "Échéance de l'objectif 2",
         "objective": 2,
         "overdue": False,
+        "document_id": None,
     } in body["due"]
     assert body["due"][-1]["what"] == "end"
     page = page_of(logged_in(app, head), contract)
@@ -287,6 +288,18 @@ def test_the_follow_up_lists_the_visits_of_the_contracts_conventions(
         "report": None,
         "moves": [],
     }
+    due = api.get(f"/documents/{contract}/follow-up").json["due"]
+    visits_due = [d for d in due if d["what"] == "visit"]
+    assert visits_due == [
+        {
+            "date": "2027-02-03",
+            "what": "visit",
+            "label": "Visite du lieu de stage",
+            "objective": None,
+            "overdue": False,
+            "document_id": convention,
+        }
+    ]
     reason = "Le tuteur est absent cette semaine."
     move = {"planned_date": "2027-02-10", "reason": reason}
     assert api.post(f"/documents/{convention}/visits", move).status_code == 200
@@ -294,6 +307,10 @@ def test_the_follow_up_lists_the_visits_of_the_contracts_conventions(
     clock.now = datetime(2027, 2, 12, 10, 0, tzinfo=UTC)
     (late,) = api.get(f"/documents/{contract}/follow-up").json["visits"]
     assert (late["state"], late["overdue"], late["planned_date"]) == ("overdue", True, "2027-02-10")
+    due = api.get(f"/documents/{contract}/follow-up").json["due"]
+    assert [(d["date"], d["overdue"]) for d in due if d["what"] == "visit"] == [
+        ("2027-02-10", True)
+    ]
     assert late["moves"] == [
         {
             "date": "2027-02-10",
@@ -317,6 +334,9 @@ def test_the_follow_up_lists_the_visits_of_the_contracts_conventions(
         "Élève bien intégré.",
     )
     assert len(visit["moves"]) == 1
+    assert not [
+        d for d in api.get(f"/documents/{contract}/follow-up").json["due"] if d["document_id"]
+    ]
 
     paths = api.client.get("/api/v1/openapi.json").json["paths"]
     answer = paths["/documents/{document_id}/follow-up"]["get"]["responses"]["200"]

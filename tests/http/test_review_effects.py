@@ -180,6 +180,9 @@ def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
     assert "Le bilan du 01/02/2027 a décidé d’ajuster le contrat" in call
     assert f'action="/documents/{contract}/avenant"' in call
     assert "Établir un avenant au contrat" in call
+    api = _api(client.application, ctx, head)
+    awaited = api.get(f"/api/v1/documents/{contract}/follow-up").json["amendment_awaited"]
+    assert awaited == {"review": review, "date": "2027-02-01"}
     token = CSRF.search(own)
     assert token
     admin = make_user(ctx.db, school, role="admin", email="a@example.edu", session_version="v2")
@@ -202,6 +205,7 @@ def test_a_review_that_decides_to_adjust_calls_for_the_contracts_amendment(
     issue_document(ctx, head, amendment_id)
     for address in (f"/documents/{contract}", f"/documents/{review}"):
         assert 'id="bilan-ajuster"' not in text(client.get(address))  # issued: answered
+    assert api.get(f"/api/v1/documents/{contract}/follow-up").json["amendment_awaited"] is None
 
     sign_and_finalize(ctx, head, amendment_id)  # the amendment replaces the contract
     page = text(client.get(f"/documents/{amendment_id}"))

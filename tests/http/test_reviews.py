@@ -167,6 +167,10 @@ def test_a_completed_review_is_sealed_and_changes_the_contract(
     assert (held["type"], held["decision"]) == ("final", "end")
     assert (held["early_end"], held["outcome"]) == ("2027-02-12", "apprenticeship")
     assert held["statuses"]["1"] == "reached"
+    with ctx.db.new_session() as session:
+        recorded = session.get(Document, review).data["attendees"]
+    assert len(recorded) >= 2
+    assert held["attendees"] == recorded  # as the review names them
 
 
 def test_a_pupil_of_18_on_the_review_signs_it_alone(

@@ -383,6 +383,10 @@ def test_the_contracts_page_lists_its_conventions_visits_and_flags_an_overdue_on
     assert f'href="/documents/{convention}#visite">Convention n° {convention}</a>' in listed
     assert "Prévue</span> — prévue le 03/02/2027 (Paul Garnier)" in listed
     assert "cosigne-overdue" not in listed
+    page = text(client.get(f"/documents/{contract}"))
+    due = page[page.index('id="prochaines-echeances"') :].split("</ul>")[0]
+    link = f'<a href="/documents/{convention}#visite">Visite du lieu de stage (convention n° '
+    assert f"03/02/2027 : {link}{convention})</a>" in due
 
     clock.now = AFTER_VISIT
     late = contract_visits_part(text(client.get(f"/documents/{contract}")))

@@ -25,10 +25,7 @@ from service.cli import cli
 from service.db import Database
 from service.documents.models import Document, Event
 from service.mail.addresses import BadRecipient, header_text
-from service.mail.compose import (
-    Message,
-    declined_notice,
-)
+from service.mail.compose import Message
 from service.mail.compose import (
     cancelled as cancelled_mail,
 )
@@ -42,6 +39,7 @@ from service.mail.deliver import DeliveryReport, deliver_due
 from service.mail.models import OutboxMessage
 from service.mail.outbox import MAX_ATTEMPTS
 from service.mail.outbox import queue as queue_mail
+from service.mail.staff_messages import declined_notice
 from service.settings import Settings
 from service.signers.models import Signer
 

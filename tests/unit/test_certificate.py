@@ -126,6 +126,9 @@ def test_the_certificate_says_how_each_signer_was_identified_and_what_they_accep
         SIGNERS
     )
     assert "nom saisi : « nadia martin »" in text
+    # How each signed: four drew their signature, two (the tutor, the guardian) typed their name.
+    assert text.count("Signature signature tracée à la main, à l'écran ; nom saisi") == 4
+    assert text.count("Signature nom saisi, qui tient lieu de signature ; nom saisi") == 2
 
 
 def test_the_certificate_names_the_trail_head_the_seal_and_the_proof_agreement() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from signing.data.parties import anchor_text, legacy_anchor_text
+from signing.data.parties import (
+    Informed,
+    anchor_text,
+    guardians_sharing,
+    legacy_anchor_text,
+    sharing_address,
+)
 from signing.kinds import spec_of
 from signing.vocabulary import Role
 
@@ -86,3 +92,27 @@ def test_anchor_texts() -> None:
     assert anchor_text(Role.GUARDIAN, 1) == "sig-guardian-1"
     assert legacy_anchor_text("sig-host-tutor") == "[[sig:host_tutor]]"
     assert legacy_anchor_text("sig-guardian-1") == "[[sig:guardian:1]]"
+
+
+def test_who_shares_an_address_is_told_by_name_case_left_out() -> None:
+    nadia = Informed("Nadia", "Martin", "nadia.martin@example.org")
+    karim = Informed("Karim", "Martin", "Nadia.Martin@example.org")
+    zoe = Informed("Zoé", "Martin", "zoe.martin@example.org")
+    nobody = Informed("Sans", "Courriel", "")
+
+    assert sharing_address(nadia, [nadia, karim, zoe, karim]) == ("Karim Martin",)
+    assert sharing_address(zoe, [nadia, karim, zoe]) == ()
+    assert sharing_address(nobody, [nobody, Informed("Autre", "Personne", "")]) == ()
+
+
+def test_a_guardians_page_names_the_other_signing_guardians_at_their_address(
+    make_request,
+) -> None:
+    data = make_request(
+        "parcours", guardians__1__email="NADIA.martin@example.org", guardians__1__signs=True
+    )["data"]
+    assert guardians_sharing(data, 0) == ("Karim Lefèvre",)
+    assert guardians_sharing(data, 1) == ("Nadia Martin",)
+    data["guardians"][1]["signs"] = False  # informed only: no link of his to point to
+    assert guardians_sharing(data, 0) == ()
+    assert guardians_sharing(data, 5) == ()

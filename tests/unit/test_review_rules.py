@@ -194,3 +194,13 @@ def test_a_review_that_adjusts_awaits_an_amendment_issued_after_it():
     assert awaiting_amendment([adjust], [date(2027, 2, 3)]) is None
     assert awaiting_amendment([adjust, later], []) is None  # the latest review continues
     assert awaiting_amendment([], []) is None
+
+
+def test_only_a_pupil_who_signs_alone_chooses_the_guardians_copy():
+    """A minor's guardians sign the review: the copy « with the pupil's agreement » is refused
+    for them, on its field; for a pupil of age it is the pupil's choice."""
+    minor = {**_example(), "inform_guardians": True}
+    assert "inform_guardians" in _errors(minor)
+    born = date(TODAY.year - 19, 1, 1).isoformat()
+    adult = {**minor, "pupil": {**minor["pupil"], "birth_date": born}}
+    assert "inform_guardians" not in _errors(adult)

@@ -223,7 +223,6 @@ def test_the_age_is_judged_on_the_issue_date(v: Validation) -> None:
     ("changes", "field", "of_whom"),
     [
         ({"referent__email": "ZOE.MARTIN@example.org"}, "referent.email", "de l'élève"),
-        ({"guardians__0__email": "zoe.martin@example.org"}, "guardians[0].email", "de l'élève"),
         (
             {"host__tutor__email": "nadia.martin@example.org"},
             "host.tutor.email",
@@ -248,7 +247,7 @@ def test_signers_do_not_share_an_email(
     assert error.field == field
     assert error.message == (
         f"Ce courriel est déjà celui {of_whom} : chaque signataire doit avoir sa propre adresse "
-        "électronique."
+        "électronique (seuls les représentants légaux peuvent partager la leur)."
     )
 
 
@@ -258,7 +257,34 @@ def test_two_guardians_may_share_an_email_with_a_warning(v: Validation) -> None:
     )
     warning = v.only_warning("parcours", data)
     assert warning.field == "guardians[1].email"
-    assert "chacun recevra son propre lien" in warning.message
+    assert "chacun recevra son propre lien de signature à cette adresse, à son nom" in (
+        warning.message
+    )
+
+
+def test_a_minor_pupil_and_a_signing_guardian_may_not_share_an_email(v: Validation) -> None:
+    # The guardian's signature is the family's consent: a pupil reading that mailbox could
+    # give it in the guardian's place (the code goes there too).
+    data = v.data("parcours", guardians__0__email="Zoe.Martin@example.org")
+    error = v.only_error("parcours", data)
+    assert error.field == "guardians[0].email"
+    assert error.message.startswith("Ce courriel est déjà celui de l'élève : l'élève et son ")
+    assert "pourrait ouvrir le lien du représentant légal et signer à sa place" in error.message
+
+
+def test_two_guardians_sharing_an_email_still_may_not_share_the_heads(v: Validation) -> None:
+    data = v.data(
+        "parcours",
+        guardians__1__signs=True,
+        guardians__0__email="direction@example.edu",
+        guardians__1__email="direction@example.edu",
+    )
+    reserved = {"direction@example.edu": "du chef d'établissement"}
+    with pytest.raises(ValidationFailed) as failed:
+        validate_document("parcours", data, today=v.today, reserved_emails=reserved)
+    errors = failed.value.errors
+    assert [e.field for e in errors] == ["guardians[0].email", "guardians[1].email"]
+    assert all("déjà celui du chef d'établissement" in e.message for e in errors)
 
 
 def test_a_guardian_who_does_not_sign_may_share_the_pupils_email(v: Validation) -> None:

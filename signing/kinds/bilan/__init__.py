@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from signing.data.rules import distinct_emails
+from signing.data.signer_emails import distinct_emails
 from signing.kinds.bilan import rules
 from signing.kinds.bilan.contract import fits_contract, from_contract
 from signing.kinds.bilan.texts import review_info
-from signing.kinds.parcours.guardians import copy_offered
+from signing.kinds.parcours.guardians import copy_offered, copy_only_when_alone
 from signing.kinds.spec import KindSpec, ParentLink
 from signing.vocabulary import Role
 
@@ -28,6 +28,7 @@ SPEC = KindSpec(
         rules.final_outcome,
         rules.distinct_objectives,
         rules.guardians_of_scheme,
+        copy_only_when_alone,
     ),
     # The pupil and the référent, the guardians of a minor between them as in the contract; the
     # head signs last (the plan adds them): the decision commits the school, as the contract did.

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from signing.data.parties import Party, SignerPlan
-from signing.data.rules import distinct_emails
+from signing.data.signer_emails import distinct_emails
 from signing.kinds.convention import calendar, hours, rules
 from signing.kinds.convention.pathway import fits_pathway
 from signing.kinds.convention.regime import regime_of

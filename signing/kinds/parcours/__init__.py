@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from signing.data.rules import distinct_emails
+from signing.data.signer_emails import distinct_emails
 from signing.kinds.parcours.guardians import (
     both_guardians_agree,
     copy_offered,

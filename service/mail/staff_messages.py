@@ -1,0 +1,73 @@
+"""The messages Cosigne sends the school's staff, not a document's parties: a party declined
+(`declined_notice`, to the head), the scheduled archive check (`archive_damaged`) and the
+référent's digest (`follow_up_digest`).
+Composed as `service.mail.compose` composes the parties' messages, and re-exported there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.accounts.models import School
+from service.documents.models import Document
+from service.mail.addresses import SUBJECT_MAX, header_text
+from service.mail.compose import Message, _document, _plain, _school, _subject, render
+from service.signers.models import Signer
+
+
+def declined_notice(document: Document, signer: Signer, school: School, reason: str) -> Message:
+    """Tells the head that `signer` declined, their reason, and what to do next."""
+    doc, sch = _document(document), _school(school)
+    text, html = render(
+        "declined_notice",
+        {
+            "document": doc,
+            "school": sch,
+            "signer_name": _plain(signer.full_name),
+            "signer_role": signer.role_noun,
+            "signer_email": _plain(signer.email),
+            "reason": _plain(reason),
+        },
+    )
+    return Message(
+        to=school.head_email,
+        subject=_subject("Signature refusée : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+    )
+
+
+def archive_damaged(
+    school: School, to: str, findings: list[tuple[int, str, str]], base_url: str
+) -> Message:
+    """Tells a school's admin which archived final PDFs the scheduled check found damaged or
+    missing (`findings`: document number, problem, the document page's address)."""
+    sch = _school(school)
+    text, html = render(
+        "archive_damaged",
+        {
+            "school": sch,
+            "findings": [
+                {"id": number, "problem": _plain(problem), "url": url}
+                for number, problem, url in findings
+            ],
+            "base_url": base_url,
+        },
+    )
+    count = len(findings)
+    noun = "document signé endommagé" if count == 1 else "documents signés endommagés"
+    return Message(
+        to=to,
+        subject=header_text(f"Archives : {count} {noun} – {sch['name']}")[:SUBJECT_MAX],
+        text=text,
+        html=html,
+    )
+
+
+def follow_up_digest(school: School, to: str, name: str, items: dict[str, list[Any]]) -> Message:
+    """The référent's digest: `items` "upcoming" and "overdue" (day, pupil, label, url)."""
+    sch, count = _school(school), len(items["upcoming"]) + len(items["overdue"])
+    text, html = render("follow_up_digest", {"school": sch, "name": _plain(name), **items})
+    head = "En retard" if items["overdue"] else "À venir"
+    subject = header_text(f"Mon suivi – {head} : {count} échéance(s) – {sch['name']}")
+    return Message(to=to, subject=subject[:SUBJECT_MAX], text=text, html=html)
