@@ -57,6 +57,10 @@ class NotFound(CosigneError):
     """No such document for this school (another school's document is not found either)."""
 
 
+class PageNotFound(CosigneError):
+    """The document has no page of that number."""
+
+
 class SignerNotFound(CosigneError):
     """The document (found, and the school's) has no signer of that id."""
 
@@ -67,6 +71,15 @@ class ObjectiveNotFound(CosigneError):
 
 class Conflict(CosigneError):
     """Someone else changed the document at the same moment; nothing was changed."""
+
+
+class CopyClosed(CosigneError):
+    """A signer's copy link once it no longer reads (`signing.links.copy_readable`): what
+    happened (the message) and whom to ask (`contact`)."""
+
+    def __init__(self, message: str, contact: str | None = None) -> None:
+        self.contact = contact
+        super().__init__(message)
 
 
 class DeadLink(CosigneError):
@@ -157,6 +170,7 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         NotAllowed: Answer(403, "Vous n’avez pas accès à cette page"),
         AlreadyExists: Answer(409, "Cela existe déjà"),
         TooManyAttempts: Answer(429, "Trop de tentatives"),
+        PageNotFound: Answer(404, "Page introuvable"),
         SignerNotFound: Answer(
             404,
             "Signataire introuvable",
@@ -171,6 +185,7 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         LinkExpired: Answer(410, "Ce lien a expiré"),
         LinkRevoked: Answer(410, "Ce lien n'est plus valable"),
         DeadLink: Answer(410, "Ce lien n'est plus valable"),
+        CopyClosed: Answer(410, "Ce lien ne sert plus"),
         Conflict: Answer(409, "Votre demande n'a pas abouti"),
         TransitionRefused: Answer(409, "Cette action n'est plus possible"),
         ValidationFailed: Answer(422, "Les données ne sont pas valides"),

@@ -20,7 +20,9 @@ from service.attempts.models import AttemptKind
 from service.context import Context
 from service.errors import (
     Conflict,
+    CopyClosed,
     DeadLink,
+    PageNotFound,
     SignatureRefused,
     TooManyAttempts,
     answer,
@@ -30,9 +32,11 @@ from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.codes import code_state
 from service.signers.codes import send_code as send_signing_code
+from service.signers.copy import copy_pdf, copy_token, read_copy
 from service.signers.decline import decline as decline_document
-from service.signers.links import signing_view
+from service.signers.links import read_link, signing_view
 from service.signers.open_link import open_link
+from service.signers.page_images import page_count, page_image
 from service.signers.pages import (
     dead_page,
     describe,
@@ -67,7 +71,10 @@ def security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = PDF_CSP if pdf else PAGE_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN" if pdf else "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
+    image = request.endpoint == "sign.page_png" and response.status_code == 200
+    # A page image is the frozen PDF's, behind the same link: kept a little by this browser
+    # only, for scrolling back and forth, never by a shared cache.
+    response.headers["Cache-Control"] = "private, max-age=300" if image else "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -112,6 +119,20 @@ def document_pdf(token: str) -> ResponseReturnValue:
     return response
 
 
+@bp.get("/<token>/pages/<int:number>.png")
+def page_png(token: str, number: int) -> ResponseReturnValue:
+    """Page `number` of the frozen PDF, as an image: the same checks as the page itself."""
+    ctx = context.current()
+    view, _ = read_link(ctx, token, ctx.now())
+    sha256 = view.document.pdf_sha256
+    png = page_image(ctx.settings, sha256, number) if sha256 else None
+    if png is None and sha256 and 1 <= number <= page_count(ctx, view.document):
+        png = page_image(ctx.settings, sha256, number)
+    if png is None:
+        raise PageNotFound(f"Le document n'a pas de page {number}.")
+    return Response(png, mimetype="image/png")
+
+
 @bp.post("/<token>")
 def sign(token: str) -> ResponseReturnValue:
     ctx = context.current()
@@ -142,7 +163,35 @@ def sign(token: str) -> ResponseReturnValue:
     document = signer.document
     if document.state == DocumentState.SIGNED:
         _finalize(ctx, document.id)
-    return render_template("sign/signed.html", **describe(document, signer, document.school))
+    token = copy_token(ctx, signer.id, str(document.pdf_sha256), now=ctx.now())
+    copy = read_copy(ctx, token)  # after the finalisation: who has signed, and if it is over
+    return render_template(
+        "sign/signed.html", copy=copy, thanks=True, **describe(document, signer, document.school)
+    )
+
+
+@bp.get("/copie/<token>")
+def copy_page(token: str) -> ResponseReturnValue:
+    """The signer's copy, again: who has signed so far, and the PDF they signed."""
+    copy = read_copy(context.current(), token)
+    if not copy.readable:
+        copy_pdf(context.current(), copy)  # raises CopyClosed, the page saying why
+    return render_template(
+        "sign/signed.html",
+        copy=copy,
+        thanks=False,
+        **describe(copy.document, copy.signer, copy.school),
+    )
+
+
+@bp.get("/copie/<token>/document.pdf")
+def copy_document_pdf(token: str) -> ResponseReturnValue:
+    ctx = context.current()
+    copy = read_copy(ctx, token)
+    response = Response(copy_pdf(ctx, copy), mimetype="application/pdf")
+    name = pdf_filename(copy.document)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/<token>/code")
@@ -219,6 +268,8 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
         hint = "replaced"
     elif isinstance(exc, DeadLink):
         title, hint, contact = exc.end.heading, exc.end, exc.contact
+    elif isinstance(exc, CopyClosed):
+        contact = exc.contact
     elif isinstance(exc, Conflict):
         message, hint = _CONFLICT, "conflict"
     elif found.status >= 500:
