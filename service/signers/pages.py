@@ -24,7 +24,7 @@ from service.signers.models import Signer
 from service.signers.page_images import page_count
 from service.signers.sign import CONSENT_TEXT
 from signing.data.french import format_date_fr, format_time_fr, guardian_label
-from signing.errors import ConversionError, FieldIssue
+from signing.errors import FieldIssue, PdfUnreadable
 from signing.vocabulary import Role
 
 _FIELD_ANCHORS = {
@@ -128,7 +128,7 @@ def _pages(document: Document) -> int:
     stays, and the page with it)."""
     try:
         return page_count(context.current(), document)
-    except ConversionError:
+    except PdfUnreadable:
         current_app.logger.exception("pages du document %s non dessinées", document.id)
         return 0
 

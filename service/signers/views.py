@@ -36,7 +36,7 @@ from service.signers.copy import copy_pdf, copy_token, read_copy
 from service.signers.decline import decline as decline_document
 from service.signers.links import read_link, signing_view
 from service.signers.open_link import open_link
-from service.signers.page_images import page_count, page_image
+from service.signers.page_images import page_image
 from service.signers.pages import (
     dead_page,
     describe,
@@ -124,10 +124,7 @@ def page_png(token: str, number: int) -> ResponseReturnValue:
     """Page `number` of the frozen PDF, as an image: the same checks as the page itself."""
     ctx = context.current()
     view, _ = read_link(ctx, token, ctx.now())
-    sha256 = view.document.pdf_sha256
-    png = page_image(ctx.settings, sha256, number) if sha256 else None
-    if png is None and sha256 and 1 <= number <= page_count(ctx, view.document):
-        png = page_image(ctx.settings, sha256, number)
+    png = page_image(ctx, view.document, number)
     if png is None:
         raise PageNotFound(f"Le document n'a pas de page {number}.")
     return Response(png, mimetype="image/png")
