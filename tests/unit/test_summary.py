@@ -39,6 +39,7 @@ def test_a_guardian_of_an_intern_reads_dates_hours_place_tutor_and_conditions() 
     place = summary["Le lieu et le tuteur"]
     assert "Lieu du stage : Chantier du quai de la Fosse, 44000 Nantes." in place
     assert "Tuteur : Marc Le Goff, Chef d'équipe. Téléphone : 06 00 00 00 01." in place
+    assert "Enseignant référent : Paul Garnier. Téléphone : 02 40 00 00 01." in place
     conditions = summary["Les conditions"]
     assert "Repas : Repas pris sur place, à la charge de la famille." in conditions
     assert "Transport : Trajets domicile – lieu de stage en transports en commun." in conditions
@@ -68,6 +69,21 @@ def test_each_party_of_a_convention_reads_what_its_own_signature_means(
     role: Role, lead: str
 ) -> None:
     assert _summary(Kind.CONVENTION, role)["Ce que vous signez"][0].startswith(lead)
+
+
+def test_a_representative_who_is_also_the_tutor_reads_both_parts() -> None:
+    body = Kind.CONVENTION.spec.example
+    body["data"]["host"]["tutor_is_representative"] = True
+    body["data"]["host"].pop("tutor")
+    data = validate_document("convention", body["data"], today=date(2026, 12, 1)).data
+    summary = {
+        s.title: s.lines for s in Kind.CONVENTION.spec.summary(data, Role.HOST_REPRESENTATIVE)
+    }
+    assert summary["Ce que vous signez"][0].endswith(", et vous l'encadrez comme tuteur.")
+    assert (
+        "Tuteur : Hélène Dupont, Gérante. Téléphone : 02 51 00 00 00."
+        in summary["Le lieu et le tuteur"]
+    )
 
 
 def test_a_contract_gives_objectives_deadlines_reviews_and_the_referent() -> None:

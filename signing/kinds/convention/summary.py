@@ -20,6 +20,11 @@ from signing.kinds.summary import (
 from signing.vocabulary import Role
 
 
+def _is_tutor(data: Data) -> bool:
+    """The host's representative is also the tutor (the usual artisan)."""
+    return data["host"].get("tutor_is_representative") is True
+
+
 def _lead(data: Data, role: Role) -> str | None:
     """What this signer's signature means, as the convention's signatories clause says it."""
     host = data["host"]["name"]
@@ -28,7 +33,7 @@ def _lead(data: Data, role: Role) -> str | None:
         Role.PUPIL: "En signant, vous acceptez de faire ce stage dans les conditions ci-dessous.",
         Role.HOST_REPRESENTATIVE: (
             f"En signant, vous engagez {host} à accueillir {first_name} dans les conditions "
-            "ci-dessous."
+            "ci-dessous" + (", et vous l'encadrez comme tuteur." if _is_tutor(data) else ".")
         ),
         Role.HOST_TUTOR: (
             f"En signant, vous acceptez d'encadrer {first_name} chez {host}, comme tuteur."
@@ -55,19 +60,22 @@ def _days(schedule: Data) -> list[str]:
     return lines
 
 
+def _phone(person: Data) -> str:
+    return f" Téléphone : {person['phone']}." if person.get("phone") else ""
+
+
 def _place(data: Data) -> Section | None:
     host = data["host"]
     where = host.get("internship_address") or host.get("address")
-    tutor = host["tutor"]
+    tutor, referent = host["tutor"], data.get("referent") or {}
     function = f", {tutor['function']}" if tutor.get("function") else ""
-    phone = f" Téléphone : {tutor['phone']}." if tutor.get("phone") else ""
     return section(
         "Le lieu et le tuteur",
         (
             f"Organisme d'accueil : {host['name']}.",
             f"Lieu du stage : {where}." if where else None,
-            f"Tuteur : {name_of(tutor)}{function}.{phone}",
-            f"Enseignant référent : {name_of(data.get('referent'))}.",
+            f"Tuteur : {name_of(tutor)}{function}.{_phone(tutor)}",
+            f"Enseignant référent : {name_of(referent)}.{_phone(referent)}",
         ),
     )
 
