@@ -121,11 +121,16 @@ def _closed(state: DocumentState) -> str:
     )
 
 
+def closed(view: CopyView) -> CopyClosed:
+    """Why the copy link no longer reads, and whom to ask."""
+    contact = f"{view.school.name} — {view.school.email or view.school.head_email}"
+    return CopyClosed(_closed(DocumentState(view.document.state)), contact)
+
+
 def copy_pdf(ctx: Context, view: CopyView) -> bytes:
     """The frozen PDF the signer signed; CopyClosed once the copy link no longer reads it."""
     if not view.readable:
-        contact = f"{view.school.name} — {view.school.email or view.school.head_email}"
-        raise CopyClosed(_closed(DocumentState(view.document.state)), contact)
+        raise closed(view)
     with ctx.db.new_session() as session:
         pdf = session.scalar(select(Document.pdf).where(Document.id == view.document.id))
     if pdf is None:

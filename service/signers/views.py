@@ -32,7 +32,7 @@ from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.codes import code_state
 from service.signers.codes import send_code as send_signing_code
-from service.signers.copy import copy_pdf, copy_token, read_copy
+from service.signers.copy import closed, copy_pdf, copy_token, read_copy
 from service.signers.decline import decline as decline_document
 from service.signers.links import read_link, signing_view
 from service.signers.open_link import open_link
@@ -66,7 +66,8 @@ PDF_CSP = "frame-ancestors 'self'"
 @bp.after_request
 def security_headers(response: Response) -> Response:
     """No framing (except the PDF by its own page), no referrer (the link is a secret), no
-    caching (a shared computer must not keep a signer's page), no script but our files."""
+    caching (a shared computer must not keep a signer's page; a page image only a few minutes,
+    privately), no script but our files."""
     pdf = request.endpoint == "sign.document_pdf"
     response.headers["Content-Security-Policy"] = PDF_CSP if pdf else PAGE_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN" if pdf else "DENY"
@@ -172,7 +173,7 @@ def copy_page(token: str) -> ResponseReturnValue:
     """The signer's copy, again: who has signed so far, and the PDF they signed."""
     copy = read_copy(context.current(), token)
     if not copy.readable:
-        copy_pdf(context.current(), copy)  # raises CopyClosed, the page saying why
+        raise closed(copy)
     return render_template(
         "sign/signed.html",
         copy=copy,

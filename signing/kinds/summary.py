@@ -8,6 +8,7 @@ and the page says so.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,8 +40,10 @@ def sections(*found: Section | None) -> tuple[Section, ...]:
     return tuple(s for s in found if s is not None)
 
 
+@functools.lru_cache(maxsize=1024)
 def day_fr(value: date | str) -> str:
-    """« lundi 4 janvier 2027 », « lundi 1er février 2027 »: a day a family puts in a diary."""
+    """« lundi 4 janvier 2027 », « lundi 1er février 2027 »: a day a family puts in a diary.
+    Remembered: Babel's formatting is the dearest part of a summary, and dates come back."""
     day = as_date(value)
     text = format_date(day, format="EEEE d MMMM y", locale="fr_FR")
     if day.day == 1:
