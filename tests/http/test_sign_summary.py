@@ -25,7 +25,9 @@ from service.documents.create import create_document
 from service.documents.issue import issue_document
 from service.documents.models import Document
 from service.signers.models import Signer
+from signing.kinds import Kind
 from signing.links import LinkPurpose
+from signing.vocabulary import Role
 
 __all__ = ["app", "ctx", "database", "database_url", "postgres_server", "postgres_url"]
 
@@ -57,9 +59,9 @@ def signers(ctx: Context, document_id: int) -> list[Signer]:
         return list(session.scalars(query))
 
 
-def link(ctx: Context, signer: Signer) -> str:
+def link(ctx: Context, signer: Signer, *, at: datetime = NOW) -> str:
     assert signer.link_nonce
-    return "/sign/" + ctx.link_signer().make(signer.id, signer.link_nonce, now=NOW)
+    return "/sign/" + ctx.link_signer().make(signer.id, signer.link_nonce, now=at)
 
 
 def text(response: TestResponse) -> str:
@@ -94,6 +96,26 @@ def test_a_guardian_reads_what_they_agree_to_above_the_document(
         "Gratification : aucune n'est prévue par la convention.",
     ):
         assert said in page
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_kinds_page_shows_each_line_of_its_summary_for_the_pupil(
+    app, ctx: Context, head: User, make_request, clock: FrozenClock, kind: Kind
+) -> None:
+    body = make_request(kind.value)
+    if body["data"].get("review_date"):  # a review is issued once held
+        clock.now = datetime.fromisoformat(body["data"]["review_date"]).replace(hour=9, tzinfo=UTC)
+    document = issued(ctx, head, body)
+    pupil = of_role(ctx, document, "pupil")
+    page = text(app.test_client().get(link(ctx, pupil, at=clock())))
+
+    summary = kind.spec.summary(document.data, Role.PUPIL)
+    assert summary
+    for part in summary:
+        assert f">{part.title}</h4>" in page
+        for line in part.lines:
+            assert f"<li>{line}</li>" in page
+    assert page.index("En bref") < page.index('id="signature-form"')
 
 
 def test_a_tutor_reads_their_own_part_of_the_convention(
