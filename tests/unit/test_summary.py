@@ -135,3 +135,19 @@ def test_every_kind_has_a_summary_for_every_signer(kind: Kind) -> None:
         summary = _summary(kind, role)
         assert summary, role
         assert all(line and line[-1] in ".!?…" for lines in summary.values() for line in lines)
+
+
+def test_a_final_review_that_ends_the_pathway_says_when_and_how() -> None:
+    summary = _summary(
+        Kind.REVIEW,
+        Role.PUPIL,
+        review_type="final",
+        decision="end",
+        early_end_date="2027-03-01",
+        outcome="apprenticeship",
+    )
+    assert summary["La décision"] == [
+        "Décision : Mettre fin au parcours.",
+        "Fin anticipée du parcours : lundi 1er mars 2027.",
+        "Issue du parcours : Apprentissage.",
+    ]

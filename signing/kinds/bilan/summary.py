@@ -74,7 +74,7 @@ def review_summary(data: Data, role: Role) -> tuple[Section, ...]:
             "La décision",
             (
                 f"Décision : {decision}." if decision else None,
-                f"Fin du parcours le {day_fr(early_end)}." if early_end else None,
+                f"Fin anticipée du parcours : {day_fr(early_end)}." if early_end else None,
                 f"Issue du parcours : {outcome}." if outcome else None,
             ),
         ),
