@@ -308,3 +308,23 @@ def test_a_copy_link_reads_for_no_other_purpose_and_a_forged_one_for_none(
     assert len(after.pop("attempts")) == 3
     before.pop("attempts")
     assert after == before
+
+
+def test_the_copy_stops_when_another_party_declines(
+    app, ctx: Context, head: User, make_request
+) -> None:
+    document = issued(ctx, head, make_request("parcours"))
+    client = app.test_client()
+    found = COPY.search(sign_through(client, ctx, of_role(ctx, document, "guardian")))
+    assert found
+    pupil_url = link(ctx, of_role(ctx, document, "pupil"))
+    csrf = CSRF.findall(text(client.get(pupil_url)))[0]
+    refused = client.post(f"{pupil_url}/decline", data={"csrf_token": csrf, "reason": "Non."})
+    assert refused.status_code == 200, text(refused)
+    before = snapshot(ctx.db)
+
+    pdf = client.get(f"{found.group(1)}/document.pdf")
+
+    assert pdf.status_code == 410
+    assert "Ce document n'est plus en cours de signature (refusé)" in text(pdf)
+    assert snapshot(ctx.db) == before
