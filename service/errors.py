@@ -58,6 +58,10 @@ class NotFound(CosigneError):
     """No such document for this school (another school's document is not found either)."""
 
 
+class PageNotFound(CosigneError):
+    """The document has no page of that number."""
+
+
 class SignerNotFound(CosigneError):
     """The document (found, and the school's) has no signer of that id."""
 
@@ -68,6 +72,15 @@ class ObjectiveNotFound(CosigneError):
 
 class Conflict(CosigneError):
     """Someone else changed the document at the same moment; nothing was changed."""
+
+
+class CopyClosed(CosigneError):
+    """A signer's copy link once it no longer reads (`signing.links.copy_readable`): what
+    happened (the message) and whom to ask (`contact`)."""
+
+    def __init__(self, message: str, contact: str | None = None) -> None:
+        self.contact = contact
+        super().__init__(message)
 
 
 class DeadLink(CosigneError):
@@ -176,6 +189,7 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         AlreadyExists: Answer(409, "Cela existe déjà"),
         TooManyAttempts: Answer(429, "Trop de tentatives"),
         RenewalTooSoon: Answer(429, "Un nouveau lien vient de vous être envoyé"),
+        PageNotFound: Answer(404, "Page introuvable"),
         SignerNotFound: Answer(
             404,
             "Signataire introuvable",
@@ -190,6 +204,7 @@ ANSWERS: Mapping[type[BaseException], Answer] = MappingProxyType(
         LinkExpired: Answer(410, "Ce lien a expiré"),
         LinkRevoked: Answer(410, "Ce lien n'est plus valable"),
         DeadLink: Answer(410, "Ce lien n'est plus valable"),
+        CopyClosed: Answer(410, "Ce lien ne sert plus"),
         Conflict: Answer(409, "Votre demande n'a pas abouti"),
         TransitionRefused: Answer(409, "Cette action n'est plus possible"),
         ValidationFailed: Answer(422, "Les données ne sont pas valides"),

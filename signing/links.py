@@ -22,6 +22,7 @@ from typing import Any
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from signing.errors import LinkExpired, LinkInvalid, LinkRevoked
+from signing.vocabulary import DocumentState, SignerState
 
 MAX_TOKEN_LENGTH = 512
 """Longer strings are refused unread: ours are under 100 characters."""
@@ -32,6 +33,8 @@ class LinkPurpose(Enum):
 
     SIGN = "cosigne.sign"
     DOWNLOAD = "cosigne.download"
+    SIGNED_COPY = "cosigne.signed-copy"
+    """A signer's copy of the frozen PDF they signed, until the final one (`copy_readable`)."""
     PASSWORD_RESET = "cosigne.password-reset"  # noqa: S105 (a salt, not a password)
 
 
@@ -147,3 +150,20 @@ def _claims(payload: object) -> tuple[int, str]:
         case [int() as subject_id, str() as nonce] if not isinstance(subject_id, bool) and nonce:
             return subject_id, nonce
     raise LinkInvalid
+
+
+COPY_READS_IN = frozenset({DocumentState.AWAITING_SIGNATURES, DocumentState.SIGNED})
+"""Document states in which a signer who signed reads again what they signed."""
+
+
+def copy_readable(document_state: DocumentState, signer_state: SignerState) -> bool:
+    """Whether a signer's copy link still leads to the frozen PDF they signed.
+
+    A signing link is single use: signing uses it up (its nonce is cleared). The signed page
+    gives instead a copy link (`LinkPurpose.SIGNED_COPY`, its nonce the start of the frozen
+    PDF's hash), which only reads: the document as signed, and who has signed so far, from the
+    signature until the document is completed. From then the final mail, with the sealed PDF,
+    takes over; a document that ends otherwise (cancelled, declined, expired) leaves no copy
+    to keep. Like a signing link, a copy link expires after the links' life.
+    """
+    return signer_state == SignerState.SIGNED and document_state in COPY_READS_IN

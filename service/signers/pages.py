@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from service import context
@@ -22,12 +22,11 @@ from service.signers.codes import CodeState, code_state
 from service.signers.dead_links import DeadLinkFacts
 from service.signers.links import SigningView
 from service.signers.models import Signer
+from service.signers.page_images import page_count
 from service.signers.sign import CONSENT_TEXT
 from signing.data.french import format_date_fr, format_time_fr, guardian_label
 from signing.data.parties import guardians_sharing
-from signing.errors import (
-    FieldIssue,
-)
+from signing.errors import FieldIssue, PdfUnreadable
 from signing.vocabulary import Role
 
 _FIELD_ANCHORS = {
@@ -122,9 +121,21 @@ def signing_page(
         consent_text=CONSENT_TEXT,
         expires=school_moment(view.expires_at, view.school.uai),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
+        summary=view.document.kind.spec.summary(view.document.data, view.signer.role),
+        pages=_pages(view.document),
         **describe(view.document, view.signer, view.school),
     )
     return page, (status or 422) if errors_by_field else 200
+
+
+def _pages(document: Document) -> int:
+    """How many page images the page shows: none when they cannot be drawn (the download link
+    stays, and the page with it)."""
+    try:
+        return page_count(context.current(), document)
+    except PdfUnreadable:
+        current_app.logger.exception("pages du document %s non dessinées", document.id)
+        return 0
 
 
 def _phrase(document: Document, signer: Signer) -> str:

@@ -20,7 +20,9 @@ from service.attempts.models import AttemptKind
 from service.context import Context
 from service.errors import (
     Conflict,
+    CopyClosed,
     DeadLink,
+    PageNotFound,
     SignatureRefused,
     TooManyAttempts,
     answer,
@@ -30,10 +32,12 @@ from service.finalize.finalize import finalize
 from service.security import PAGE_CSP
 from service.signers.codes import code_state
 from service.signers.codes import send_code as send_signing_code
+from service.signers.copy import closed, copy_pdf, copy_token, read_copy
 from service.signers.dead_links import contact_for_token, dead_link_facts
 from service.signers.decline import decline as decline_document
-from service.signers.links import signing_view
+from service.signers.links import read_link, signing_view
 from service.signers.open_link import open_link
+from service.signers.page_images import page_image
 from service.signers.pages import (
     dead_page,
     describe,
@@ -68,12 +72,16 @@ PDF_CSP = "frame-ancestors 'self'"
 @bp.after_request
 def security_headers(response: Response) -> Response:
     """No framing (except the PDF by its own page), no referrer (the link is a secret), no
-    caching (a shared computer must not keep a signer's page), no script but our files."""
+    caching (a shared computer must not keep a signer's page; a page image only a few minutes,
+    privately), no script but our files."""
     pdf = request.endpoint == "sign.document_pdf"
     response.headers["Content-Security-Policy"] = PDF_CSP if pdf else PAGE_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN" if pdf else "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
+    image = request.endpoint == "sign.page_png" and response.status_code == 200
+    # A page image is the frozen PDF's, behind the same link: kept a little by this browser
+    # only, for scrolling back and forth, never by a shared cache.
+    response.headers["Cache-Control"] = "private, max-age=300" if image else "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -118,6 +126,17 @@ def document_pdf(token: str) -> ResponseReturnValue:
     return response
 
 
+@bp.get("/<token>/pages/<int:number>.png")
+def page_png(token: str, number: int) -> ResponseReturnValue:
+    """Page `number` of the frozen PDF, as an image: the same checks as the page itself."""
+    ctx = context.current()
+    view, _ = read_link(ctx, token, ctx.now())
+    png = page_image(ctx, view.document, number)
+    if png is None:
+        raise PageNotFound(f"Le document n'a pas de page {number}.")
+    return Response(png, mimetype="image/png")
+
+
 @bp.post("/<token>")
 def sign(token: str) -> ResponseReturnValue:
     ctx = context.current()
@@ -152,7 +171,35 @@ def sign(token: str) -> ResponseReturnValue:
     document = signer.document
     if document.state == DocumentState.SIGNED:
         _finalize(ctx, document.id)
-    return render_template("sign/signed.html", **describe(document, signer, document.school))
+    token = copy_token(ctx, signer.id, str(document.pdf_sha256), now=ctx.now())
+    copy = read_copy(ctx, token)  # after the finalisation: who has signed, and if it is over
+    return render_template(
+        "sign/signed.html", copy=copy, thanks=True, **describe(document, signer, document.school)
+    )
+
+
+@bp.get("/copie/<token>")
+def copy_page(token: str) -> ResponseReturnValue:
+    """The signer's copy, again: who has signed so far, and the PDF they signed."""
+    copy = read_copy(context.current(), token)
+    if not copy.readable:
+        raise closed(copy)
+    return render_template(
+        "sign/signed.html",
+        copy=copy,
+        thanks=False,
+        **describe(copy.document, copy.signer, copy.school),
+    )
+
+
+@bp.get("/copie/<token>/document.pdf")
+def copy_document_pdf(token: str) -> ResponseReturnValue:
+    ctx = context.current()
+    copy = read_copy(ctx, token)
+    response = Response(copy_pdf(ctx, copy), mimetype="application/pdf")
+    name = pdf_filename(copy.document)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post("/<token>/code")
@@ -233,6 +280,8 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
         return dead_page(
             found.status, exc.end.heading, exc.end.message, hint="", facts=facts, token=token
         )
+    elif isinstance(exc, CopyClosed):
+        return dead_page(found.status, title, message, hint="copy", contact=exc.contact)
     elif isinstance(exc, Conflict):
         message, hint = _CONFLICT, "conflict"
     elif found.status >= 500:

@@ -26,6 +26,7 @@ from signing.data.schema import Schema, load_schema_file
 from signing.data.territory import Territory
 from signing.errors import FieldIssue
 from signing.kinds.clauses import Clauses, load_clauses
+from signing.kinds.summary import Section
 from signing.vocabulary import Role
 
 Data = Mapping[str, Any]
@@ -64,6 +65,10 @@ def _no_detail(party: Party, data: Data, school: Data) -> str | None:
 
 def _no_host(data: Data) -> str | None:
     return None
+
+
+def _no_summary(data: Data, role: Role) -> tuple[Section, ...]:
+    return ()
 
 
 def link_deadline(data: Data, today: date, link_days: int) -> date:
@@ -148,6 +153,9 @@ class KindSpec:
     """A signer's capacity under their name, for the roles only this kind has."""
     host_name: Callable[[Data], str | None] = _no_host
     """The host organisation named in mails and on the signing page, if the kind has one."""
+    summary: Callable[[Data, Role], tuple[Section, ...]] = _no_summary
+    """What a signer of `role` agrees to, in plain French, from the validated data: the signer's
+    page shows it above the document (`signing.kinds.summary`; the kind's ``summary.py``)."""
     deadline: Callable[[Data, date, int], date] = link_deadline
     """The day signatures are due, from the data, the issue date and a link's life in days."""
     parent: ParentLink | None = None

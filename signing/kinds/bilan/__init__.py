@@ -10,6 +10,7 @@ from types import MappingProxyType
 from signing.data.signer_emails import distinct_emails
 from signing.kinds.bilan import rules
 from signing.kinds.bilan.contract import fits_contract, from_contract
+from signing.kinds.bilan.summary import review_summary
 from signing.kinds.bilan.texts import review_info
 from signing.kinds.parcours.guardians import copy_offered, copy_only_when_alone
 from signing.kinds.spec import KindSpec, ParentLink
@@ -37,6 +38,7 @@ SPEC = KindSpec(
     people=MappingProxyType({Role.PUPIL: "pupil", Role.REFERENT: "referent"}),
     role_labels=MappingProxyType({Role.REFERENT: "Le référent du parcours"}),
     info=review_info,
+    summary=review_summary,
     form_sections=(
         ("Bilan", ("parcours_id", "scheme", "review_type", "review_date", "planned_date")),
         "attendees",

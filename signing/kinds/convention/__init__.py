@@ -14,6 +14,7 @@ from signing.kinds.convention import calendar, hours, rules
 from signing.kinds.convention.pathway import fits_pathway
 from signing.kinds.convention.regime import regime_of
 from signing.kinds.convention.sequence import fits_sequence
+from signing.kinds.convention.summary import convention_summary
 from signing.kinds.convention.texts import convention_info
 from signing.kinds.spec import KindSpec, ParentLink, link_deadline
 from signing.vocabulary import Role
@@ -150,6 +151,7 @@ SPEC = KindSpec(
     ),
     role_labels=MappingProxyType({Role.REFERENT: "L'enseignant référent"}),
     info=convention_info,
+    summary=convention_summary,
     signer_detail=_signer_detail,
     host_name=_host_name,
     deadline=_deadline,

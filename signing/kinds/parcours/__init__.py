@@ -12,6 +12,7 @@ from signing.kinds.parcours.guardians import (
     copy_only_when_alone,
 )
 from signing.kinds.parcours.rules import pafi_limits, parcours_dates
+from signing.kinds.parcours.summary import parcours_summary
 from signing.kinds.parcours.texts import parcours_info
 from signing.kinds.spec import KindSpec
 from signing.vocabulary import Role
@@ -34,6 +35,7 @@ SPEC = KindSpec(
     role_labels=MappingProxyType({Role.REFERENT: "Le référent du parcours"}),
     mentions=MappingProxyType({Role.REFERENT: "Pour prise de connaissance"}),
     info=parcours_info,
+    summary=parcours_summary,
     followed=True,
     form_sections=(
         ("Dispositif", ("scheme", "reasons")),
