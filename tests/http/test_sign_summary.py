@@ -274,7 +274,7 @@ def test_the_copy_stops_when_the_final_pdf_is_mailed(
 
     page, pdf = client.get(first.group(1)), client.get(f"{first.group(1)}/document.pdf")
 
-    assert "Tout le monde a signé" in last
+    assert "Toutes les parties ont maintenant signé" in last
     assert not COPY.search(last)
     assert "Le chef d'établissement" in last or "Le chef d’établissement" in last
     for response in (page, pdf):
