@@ -187,7 +187,7 @@ class SignerAction(StrEnum):
 
 
 class LinkEnd(StrEnum):
-    """Why a genuine signing link no longer leads to its page (`signing.workflow.link_end`).
+    """Why a genuine signing link no longer leads to its page (`signing.link_ends.link_end`).
     The page says `heading` and `message`, then what the service knows of it (dates, the
     school's contact); `renewable` ends offer « M'envoyer un nouveau lien »."""
 

@@ -1,7 +1,7 @@
 """Reading a signer through their link: is it still alive, and what their page shows.
 
 A link is checked in full at every use (signature, age, nonce, states) and the workflow says why
-a dead one is dead (`signing.workflow.link_end`), in words a person understands (`DeadLink`).
+a dead one is dead (`signing.link_ends.link_end`), in words a person understands (`DeadLink`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from service.errors import DeadLink
 from service.orm import Base
 from service.signers.models import Signer
 from signing.errors import LinkExpired, LinkRevoked
+from signing.link_ends import link_end
 from signing.links import LinkClaims, check_nonce
 from signing.vocabulary import LinkEnd
-from signing.workflow import link_end
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def dead_end(
     now: datetime,
     aged: bool,
 ) -> LinkEnd | None:
-    """Why this link leads nowhere (`signing.workflow.link_end`), or None while it is alive."""
+    """Why this link leads nowhere (`signing.link_ends.link_end`), or None while it is alive."""
     try:
         check_nonce(claims, signer.link_nonce)
         current = True

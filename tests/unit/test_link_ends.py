@@ -1,5 +1,5 @@
 """Why a signing link is dead, and when a new one may be asked: the pure rules
-(`signing.workflow.link_end`, `LinkEnd.renewable`, `signing.link_renewal`)."""
+(`signing.link_ends.link_end`, `LinkEnd.renewable`, `signing.link_renewal`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from signing.link_ends import link_end
 from signing.link_renewal import RENEW_EVERY, next_renewal
 from signing.vocabulary import DocumentState, LinkEnd, SignerState
-from signing.workflow import link_end
 
 D, S = DocumentState, SignerState
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
