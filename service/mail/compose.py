@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from service.accounts.models import School
+from service.documents.amendment_said import amendment_said
 from service.documents.models import Document
 from service.isolate import bdi
 from service.mail.addresses import SUBJECT_MAX, header_text
@@ -79,10 +80,11 @@ def _school(school: School) -> dict[str, Any]:
 def _document(document: Document) -> dict[str, Any]:
     full, short = _pupil(document)
     spec = document.kind.spec
-    host = spec.host_name(document.data)
+    host, said = spec.host_name(document.data), amendment_said(document)
     return {
         "id": document.id,
-        "title": spec.title,
+        "title": said.heading if said is not None else spec.title,
+        "amendment": said,
         "pupil_name": full,
         "pupil_short": short,
         "host_name": _plain(host) or None,

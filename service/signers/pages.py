@@ -14,9 +14,10 @@ from typing import Any
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 
-from service import context
+from service import context, db
 from service.accounts.models import School
 from service.clock import PARIS, school_day, school_moment
+from service.documents.amendment_said import amendment_said
 from service.documents.models import Document
 from service.signers.codes import CodeState, code_state
 from service.signers.dead_links import DeadLinkFacts
@@ -157,6 +158,7 @@ def describe(document: Document, signer: Signer, school: School) -> dict[str, An
         "signer": signer,
         "school": school,
         "kind_title": document.kind.spec.title,
+        "amendment": amendment_said(document, db.session()),
         "pupil_name": f"{pupil.get('first_name', '')} {pupil.get('last_name', '')}".strip(),
         "pupil_class": pupil.get("class_name", ""),
         "period": _period(data.get("start_date"), data.get("end_date")),
