@@ -39,6 +39,7 @@ from service.jobs.archive_watch import watch_archive
 from service.mail.addresses import BadSender, sender_address
 from service.mail.deliver import DeliveryReport, deliver_due
 from service.settings import Settings
+from service.signers.page_images import prune_page_images
 from service.signers.remind import remind_due
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class PassReport:
     """Digests of due items queued for référents, when that job ran (`notify_due`)."""
     came_of_age: int | None = None
     """Pupils whose switch at 18 was written on their contract in this pass (timed jobs)."""
+    pruned_pages: int | None = None
+    """Documents whose page images were removed, none of their signers' pages showing them."""
 
     def summary(self) -> str:
         d = self.delivery
@@ -86,6 +89,8 @@ class PassReport:
             parts.append(f"{self.follow_up_digests} récapitulatif(s) de suivi")
         if self.came_of_age:
             parts.append(f"{self.came_of_age} élève(s) devenu(s) majeur(s)")
+        if self.pruned_pages:
+            parts.append(f"images des pages effacées pour {self.pruned_pages} document(s)")
         if self.errors:
             parts.append(f"{self.errors} erreur(s), voir le journal")
         return "Passe terminée : " + ", ".join(parts) + "."
@@ -104,6 +109,7 @@ class PassReport:
             or self.timestamped
             or self.follow_up_digests
             or self.came_of_age
+            or self.pruned_pages
         )
 
 
@@ -126,7 +132,7 @@ def _step(name: str, action: Callable[[], T], default: T) -> tuple[T, int]:
 
 def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
     """One pass: the timed jobs (when `jobs`), then the delivery of every message due."""
-    reminded = expired = damaged = timestamped = digests = came_of_age = None
+    reminded = expired = damaged = timestamped = digests = came_of_age = pruned = None
     errors = 0
     if jobs:
         expired, failed = _step("expiration", lambda: expire_due(ctx), None)
@@ -140,6 +146,8 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         digests, failed = _step("échéances du suivi", lambda: notify_due(ctx), None)
         errors += failed
         came_of_age, failed = _step("majorité des élèves", lambda: note_birthdays(ctx), None)
+        errors += failed
+        pruned, failed = _step("images des pages", lambda: prune_page_images(ctx), None)
         errors += failed
     _, failed = _step("finalisation", lambda: finalize_due(ctx), 0)
     errors += failed
@@ -157,6 +165,7 @@ def run_pass(ctx: Context, *, jobs: bool = True) -> PassReport:
         timestamped,
         digests,
         came_of_age,
+        pruned,
     )
     if report.did_something:
         log.info("%s", report.summary())

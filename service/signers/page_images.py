@@ -1,19 +1,33 @@
 """The frozen PDF's pages as images, kept in the data folder by the PDF's SHA-256: each page
 drawn once, at its first request (`signing.pdf.page_images`), then read from disk. The page
-count is kept beside them, so the signer's page reads the PDF once per document version."""
+count is kept beside them, so the signer's page reads the PDF once per document version.
+
+They show the pupil's and the family's data: the worker removes them once no signer's page
+shows them (`prune_page_images`), so they are kept no longer than the signing takes."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from sqlalchemy import select
 
 from service.context import Context
 from service.documents.models import Document
+from signing.links import COPY_READS_IN
 from signing.pdf.page_images import count_pages, render_page
+from signing.workflow import LINKS_LIVE_IN
+
+SHOWN_IN = LINKS_LIVE_IN | COPY_READS_IN
+"""The document states in which a signer's page (or a signer's copy) shows the pages."""
+
+RECENT_SECONDS = 3600
+"""A folder written this recently is left alone: its document may have been issued after the
+worker read which ones are shown (it is drawn again at its next visit anyway)."""
 
 _SHA256_HEX = frozenset("0123456789abcdef")
 
@@ -71,3 +85,26 @@ def page_image(ctx: Context, document: Document, number: int) -> bytes | None:
     png = render_page(pdf, number)
     _keep(path, png)
     return png
+
+
+def prune_page_images(ctx: Context) -> int:
+    """Remove the images of every PDF no document shows to its signers any more (completed,
+    cancelled, declined, expired, replaced by a new version); how many PDFs' images went."""
+    root = ctx.settings.data_dir / "pages"
+    if not root.is_dir():
+        return 0
+    with ctx.db.new_session() as session:
+        shown = set(
+            session.scalars(
+                select(Document.pdf_sha256).where(
+                    Document.state.in_(SHOWN_IN), Document.pdf_sha256.is_not(None)
+                )
+            )
+        )
+    old = time.time() - RECENT_SECONDS
+    removed = 0
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name not in shown and folder.stat().st_mtime < old:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -328,3 +330,34 @@ def test_the_copy_stops_when_another_party_declines(
     assert pdf.status_code == 410
     assert "Ce document n'est plus en cours de signature (refusé)" in text(pdf)
     assert snapshot(ctx.db) == before
+
+
+def test_the_worker_removes_the_page_images_no_signer_sees_any_more(
+    app, ctx: Context, head: User, make_request
+) -> None:
+    """Page images show the pupil's and the family's data: once the document is cancelled they
+    go at the worker's next pass; a document still being signed keeps its own."""
+    from service.cli.worker import run_pass  # noqa: PLC0415
+    from service.documents.cancel import cancel_document  # noqa: PLC0415
+
+    cancelled = issued(ctx, head, make_request("parcours"))
+    live = issued(ctx, head, make_request("convention"))
+    client = app.test_client()
+    for document in (cancelled, live):
+        page = client.get(link(ctx, of_role(ctx, document, "guardian")))
+        assert client.get(PAGE_IMAGE.findall(text(page))[0][0]).status_code == 200
+    folders = {d.id: ctx.settings.data_dir / "pages" / str(d.pdf_sha256) for d in (cancelled, live)}
+    cancel_document(ctx, head, cancelled.id, "Erreur de saisie.")
+
+    run_pass(ctx)
+    assert folders[cancelled.id].is_dir()  # drawn a moment ago: left for this pass
+
+    an_hour_ago = time.time() - 3700
+    for folder in folders.values():
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+    report = run_pass(ctx)
+
+    assert report.pruned_pages == 1
+    assert not folders[cancelled.id].exists()
+    assert (folders[live.id] / "1.png").is_file()
+    assert client.get(link(ctx, of_role(ctx, live, "guardian"))).status_code == 200

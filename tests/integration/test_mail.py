@@ -705,5 +705,5 @@ def test_worker_once_reports_a_failed_pass_in_one_french_line(
 
     assert result.exit_code == 1
     assert result.stderr.strip() == "Erreur : la passe a rencontré des erreurs (voir le journal)"
-    assert "7 erreur(s)" in result.stdout
+    assert "7 erreur(s)" in result.stdout  # the page images step: no folder, nothing read
     assert "Échec de l'étape « envoi des courriels »" in caplog.messages
