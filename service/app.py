@@ -18,6 +18,7 @@ from service.finalize import download
 from service.follow_up import figures_pages, visit_pages, week_pages
 from service.follow_up import pages as follow_up_pages
 from service.isolate import bdi
+from service.kiosk import views as kiosk_views
 from service.mail import dev_outbox
 from service.settings import Settings
 from service.signers import link_views  # noqa: F401 — registers its routes on signer_views.bp
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     visit_pages.bp,
     week_pages.bp,
     figures_pages.bp,
+    kiosk_views.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

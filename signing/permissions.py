@@ -35,6 +35,9 @@ class StaffAction(StrEnum):
     head: the one who visits, or who answers for the school's follow-up)."""
     FOLLOW_UP_WEEK = "follow_up_week"
     """« Mon suivi »: the pupils one follows and what falls due (page, API, digest mails)."""
+    HAND_OVER = "hand_over"
+    """Hand the school's device to a signer present in the room (issue 14 §1): the staff member
+    vouches for who signs, so only those who prepare and follow documents do it."""
     READ_FIGURES = "read_figures"
     """Read the school year in figures (issue 13 §7): the head and the référent décrochage, who
     answer for the school's pathways; an admin manages accounts, not pathways."""
@@ -54,6 +57,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.VISIT: _PREPARERS,
     StaffAction.FOLLOW_UP_WEEK: _PREPARERS,
     StaffAction.READ_FIGURES: _PREPARERS,
+    StaffAction.HAND_OVER: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -70,6 +74,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.VISIT: "noter la visite d'un lieu de stage",
     StaffAction.FOLLOW_UP_WEEK: "suivre des élèves (« Mon suivi »)",
     StaffAction.READ_FIGURES: "consulter l'année en chiffres",
+    StaffAction.HAND_OVER: "faire signer sur l'appareil de l'établissement",
 }
 
 

@@ -56,6 +56,11 @@ _SESSION_VERSION = "session_version"
 _G_USER = "_cosigne_user"
 
 
+KIOSK = "kiosk"
+"""The session's kiosk mode (`service.kiosk`): while set, every staff page sends to the lock
+page, until the staff member types their password again."""
+
+
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 
@@ -102,6 +107,8 @@ def login_required(*roles: StaffRole) -> Callable[[F], F]:
             user = current_user()
             if user is None:
                 return redirect(url_for("auth.login", next=_request_path()))
+            if session.get(KIOSK):
+                return redirect(url_for("kiosk.lock"))
             if roles and user.role not in roles:
                 raise Forbidden
             return view(*args, **kwargs)

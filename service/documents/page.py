@@ -34,6 +34,7 @@ from service.errors import Conflict, public_message
 from service.finalize.evidence_export import evidence_of
 from service.follow_up.review_adjustment import contract_to_adjust
 from service.follow_up.summary import follow_up_of
+from service.kiosk.sign_in_person import signers_now
 from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from service.verify import checks
@@ -91,6 +92,7 @@ def document_page(
         can=can,
         can_act=acts,
         remindable=_remindable(document) if acts else set(),
+        hand_over=_hand_over(document),
         labels=template_labels(),
         cancel_error=cancel_error,
         parent=document.pathway if document.kind.spec.parent else None,
@@ -121,6 +123,13 @@ def _remindable(document: Document) -> set[int]:
     if not allows(document.state, DocumentAction.REMIND):
         return set()
     return {s.id for s in document.signers if signer_allows(s.state, SignerAction.REMIND)}
+
+
+def _hand_over(document: Document) -> set[int]:
+    """The signers a head or référent may have sign now on this device (`service.kiosk`)."""
+    if staff_user().role not in roles_allowed(StaffAction.HAND_OVER):
+        return set()
+    return {s.id for s in signers_now(document)}
 
 
 def _head_to_sign(document: Document) -> Signer | None:

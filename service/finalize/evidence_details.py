@@ -11,7 +11,7 @@ from service.documents.models import Event
 from service.settings import Settings
 from signing.devices import shared_device_sentence
 from signing.pdf.certificate_records import SealRecord
-from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of
+from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of, in_person_witness
 from signing.pdf.seal import Sealer
 from signing.vocabulary import EventType
 
@@ -73,6 +73,9 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
         )
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]
+        witness = in_person_witness(dict(data))
+        if witness:
+            method = f"Signé en présence de {witness}, sur l'appareil de l'établissement"
         if data.get("drawn") is not None:
             method += " ; signature tracée à la main" if data["drawn"] else " ; nom saisi"
         shown = data.get("pdf_sha256")

@@ -36,6 +36,8 @@ class SignerRecord:
     """As registered in the document's data (the school's for the head)."""
     identification: Identification | None = None
     """How they were identified when they signed; None for a party who has not signed."""
+    witness: str | None = None
+    """« Anne Leroy (Chef d’établissement) » when they signed in person on the school's device."""
     consent_text: str | None = None
     """The consent sentence exactly as shown to them and accepted."""
     shown_pdf_sha256: str | None = None

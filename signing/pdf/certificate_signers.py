@@ -115,6 +115,7 @@ def _signed_rows(
 ) -> list[tuple[str, Any]]:
     assert signer.signed_at is not None  # noqa: S101
     method = identification(signer.identification) if signer.identification else None
+    method_text = method.text.replace("{witness}", signer.witness or "?") if method else None
     consent = signer.consent_text
     consent_cell: Any = paragraph("non recueilli", Styles.cell)
     if consent:
@@ -141,7 +142,7 @@ def _signed_rows(
     # The full string under its short name, unless it is that name already ("cosigne demo").
     full = paragraph(agent[:300], Styles.small) if agent and agent != short else Spacer(1, 0)
     return [
-        ("Identification", paragraph(method.text if method else "non enregistrée", Styles.cell)),
+        ("Identification", paragraph(method_text or "non enregistrée", Styles.cell)),
         ("Consentement accepté", consent_cell),
         ("Signé le", paragraph(moment_lines(signer.signed_at, territory), Styles.cell)),
         ("Signature", paragraph(drawn + typed, Styles.cell)),

@@ -19,12 +19,18 @@ class Identification(StrEnum):
     EMAIL_LINK = "email_link"
     EMAIL_LINK_CODE = "email_link_code"
     STAFF_SESSION = "staff_session"
+    IN_PERSON = "in_person"
+    """Signed on the school's device, handed over by a logged-in head or référent who vouches
+    for the signer's identity (`service.kiosk`)."""
 
 
 IDENTIFICATION_NAMES = {
     Identification.EMAIL_LINK: "Lien personnel reçu par courriel",
     Identification.EMAIL_LINK_CODE: "Lien personnel reçu par courriel et code à usage unique",
     Identification.STAFF_SESSION: "Compte du personnel de l'établissement",
+    Identification.IN_PERSON: (
+        "En présence de … (personnel de l'établissement), sur l'appareil de l'établissement"
+    ),
 }
 """Short names, for the staff's pages and the JSON export."""
 
@@ -62,6 +68,17 @@ def identification(method: Identification) -> Sourced:
     methods = _texts()["identification"]
     assert isinstance(methods, dict)  # noqa: S101
     return _sourced(methods[method.value])
+
+
+def in_person_witness(signed_data: dict[str, object] | None) -> str | None:
+    """« Anne Leroy (Chef d’établissement) »: the staff member in whose presence a signer
+    signed on the school's device, as the ``signed`` event names them; None otherwise."""
+    data = signed_data or {}
+    name = data.get("witness_name")
+    if not name:
+        return None
+    role = data.get("witness_role_label")
+    return f"{name} ({role})" if role else str(name)
 
 
 def identification_of(signed_data: dict[str, object] | None) -> Identification:

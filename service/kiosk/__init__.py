@@ -1,0 +1,1 @@
+"""Signing in person on the school's device (issue 14 §1)."""

@@ -1,0 +1,159 @@
+"""The kiosk's pages (issue 14 §1): a head or référent hands the school's device to a signer in
+the room, from the document page (« Faire signer sur cet appareil »).
+
+The browser's session then holds the kiosk (`KIOSK`: the staff member's id, the document's id,
+when it started): only that document's signers whose turn it is are offered, each on a page of
+their own with no staff menu; every staff page sends to the lock page (`login_required`), and
+the staff session comes back only with the staff member's password (checked and throttled as
+a login, `log_in`). « Terminer » closes the signer's pages at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from service import context, db
+from service.accounts import csrf
+from service.accounts.log_in import LoginFailed, log_in
+from service.accounts.models import User
+from service.accounts.session import KIOSK, current_user, login_required
+from service.documents.models import Document
+from service.documents.store import get_document
+from service.errors import NotFound, SignatureRefused, TooManyAttempts, answer
+from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_now, start_kiosk
+from service.security import PAGE_CSP
+from service.signers.sign import CONSENT_TEXT
+
+bp = Blueprint("kiosk", __name__)
+csrf.protect(bp)
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """A signer's page is never kept by the shared device, nor framed."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@bp.post("/documents/<int:document_id>/kiosque/<int:signer_id>")
+@login_required()
+def start(document_id: int, signer_id: int) -> ResponseReturnValue:
+    user = current_user()
+    assert user is not None  # noqa: S101 — login_required
+    signers = start_kiosk(context.current(), user, document_id)
+    started = context.current().now().isoformat()
+    session[KIOSK] = {"user": user.id, "document": document_id, "started": started}
+    if any(s.id == signer_id for s in signers):
+        return redirect(url_for("kiosk.signer_page", signer_id=signer_id), 303)
+    return redirect(url_for("kiosk.screen"), 303)
+
+
+def _kiosk() -> tuple[User, Document] | None:
+    """The staff member and document of this session's open kiosk, or None (no kiosk, ended,
+    or the staff session gone)."""
+    flag = session.get(KIOSK)
+    user = current_user()
+    if not isinstance(flag, dict) or flag.get("done") or user is None or flag["user"] != user.id:
+        return None
+    return user, get_document(db.session(), user.school_id, int(flag["document"]))
+
+
+def _page(name: str, status: int = 200, **values: Any) -> ResponseReturnValue:
+    return render_template(f"kiosk/{name}.html", **values), status
+
+
+@bp.get("/kiosque")
+def screen() -> ResponseReturnValue:
+    opened = _kiosk()
+    if opened is None:
+        return redirect(url_for("kiosk.lock"))
+    _, document = opened
+    signed = request.args.get("signe", "")
+    return _page("screen", document=document, signers=signers_now(document), signed=signed)
+
+
+@bp.route("/kiosque/signataire/<int:signer_id>", methods=["GET", "POST"])
+def signer_page(signer_id: int) -> ResponseReturnValue:
+    opened = _kiosk()
+    if opened is None:
+        return redirect(url_for("kiosk.lock"))
+    user, document = opened
+    signer = kiosk_signer(db.session(), document, signer_id)
+    values = {"consent": False, "full_name": ""}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            "consent": request.form.get("consent") == "yes",
+            "full_name": request.form.get("full_name", "")[:250],
+        }
+        try:
+            sign_in_person(
+                context.current(),
+                user,
+                document.id,
+                signer_id,
+                context.origin(),
+                consent=bool(values["consent"]),
+                full_name=str(values["full_name"]),
+                signature_png=None,
+            )
+        except SignatureRefused as exc:
+            errors = {issue.field: issue.message for issue in exc.issues}
+        except NotFound:
+            return redirect(url_for("kiosk.screen"), 303)
+        else:
+            return redirect(url_for("kiosk.screen", signe=signer.full_name), 303)
+    return _page(
+        "signer",
+        422 if errors else 200,
+        document=document,
+        signer=signer,
+        summary=document.kind.spec.summary(document.data, signer.role),
+        consent_text=CONSENT_TEXT,
+        values=values,
+        errors=errors,
+        witness=user,
+    )
+
+
+@bp.post("/kiosque/terminer")
+def finish() -> ResponseReturnValue:
+    """The signers' pages close now; the lock page asks the staff member's password."""
+    flag = session.get(KIOSK)
+    if isinstance(flag, dict):
+        session[KIOSK] = {**flag, "done": True}
+    return redirect(url_for("kiosk.lock"), 303)
+
+
+@bp.get("/kiosque/verrou")
+def lock() -> ResponseReturnValue:
+    if not session.get(KIOSK):
+        return redirect(url_for("staff.dashboard"))
+    return _page("lock", user=current_user(), open=_kiosk() is not None, error=None)
+
+
+@bp.post("/kiosque/fin")
+def unlock() -> ResponseReturnValue:
+    """The staff member's password (a login: same throttling) gives their session back."""
+    flag = session.get(KIOSK)
+    user = current_user()
+    if not flag or user is None:
+        return redirect(url_for("auth.login"), 303)
+    try:
+        checked = log_in(
+            context.current(), user.email, request.form.get("password", ""), context.origin()
+        )
+    except (LoginFailed, TooManyAttempts) as exc:
+        status = answer(exc).status if isinstance(exc, TooManyAttempts) else 422
+        error = str(exc) if isinstance(exc, TooManyAttempts) else "Mot de passe incorrect."
+        return _page("lock", status, user=user, open=_kiosk() is not None, error=error)
+    if checked.id != user.id:  # cannot happen: the address is this user's
+        return redirect(url_for("auth.login"), 303)
+    document_id = int(flag["document"])
+    session.pop(KIOSK, None)
+    return redirect(url_for("staff.document", document_id=document_id), 303)
