@@ -80,12 +80,16 @@ def kiosk_signer(session: Session, document: Document, signer_id: int) -> Signer
     return signer
 
 
-def witness_data(user: User) -> dict[str, object]:
-    """What the ``signed`` event records of the staff member who vouches for the signer."""
-    try:
-        role_label = StaffRole(user.role).label
-    except ValueError:
-        role_label = str(user.role)
+def witness_data(user: User, head_title: str | None) -> dict[str, object]:
+    """What the ``signed`` event records of the staff member who vouches for the signer: the
+    head named by the school's title for them (« proviseure »), a référent as such."""
+    if user.role == StaffRole.HEAD and head_title:
+        role_label = head_title[:1].lower() + head_title[1:]
+    else:
+        try:
+            role_label = StaffRole(user.role).label.lower()
+        except ValueError:
+            role_label = str(user.role)
     return {
         "identification": Identification.IN_PERSON.value,
         "witness_user": user.id,
@@ -126,7 +130,7 @@ def sign_in_person(
             now=now,
             full_name=full_name,
             signature_png=signature_png,
-            extra=witness_data(user),
+            extra=witness_data(user, document.school.head_title),
         )
         _ = signer.full_name
     return signer

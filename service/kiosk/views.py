@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from service import context, db
@@ -22,10 +22,11 @@ from service.accounts.models import User
 from service.accounts.session import KIOSK, current_user, login_required
 from service.documents.models import Document
 from service.documents.store import get_document
-from service.errors import NotFound, SignatureRefused, TooManyAttempts, answer
+from service.errors import Conflict, NotFound, SignatureRefused, TooManyAttempts, answer
 from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_now, start_kiosk
 from service.security import PAGE_CSP
 from service.signers.sign import CONSENT_TEXT
+from signing.permissions import StaffAction, roles_allowed
 
 bp = Blueprint("kiosk", __name__)
 csrf.protect(bp)
@@ -41,11 +42,16 @@ def no_store(response: Response) -> Response:
 
 
 @bp.post("/documents/<int:document_id>/kiosque/<int:signer_id>")
-@login_required()
+@login_required(*roles_allowed(StaffAction.HAND_OVER))
 def start(document_id: int, signer_id: int) -> ResponseReturnValue:
     user = current_user()
     assert user is not None  # noqa: S101 — login_required
-    signers = start_kiosk(context.current(), user, document_id)
+    try:
+        signers = start_kiosk(context.current(), user, document_id)
+    except NotFound:
+        abort(404)
+    except Conflict:
+        abort(409)
     started = context.current().now().isoformat()
     session[KIOSK] = {"user": user.id, "document": document_id, "started": started}
     if any(s.id == signer_id for s in signers):
@@ -83,7 +89,10 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
     if opened is None:
         return redirect(url_for("kiosk.lock"))
     user, document = opened
-    signer = kiosk_signer(db.session(), document, signer_id)
+    try:
+        signer = kiosk_signer(db.session(), document, signer_id)
+    except NotFound:
+        abort(404)
     values = {"consent": False, "full_name": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
