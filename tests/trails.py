@@ -67,10 +67,13 @@ def make_trail(*, rounds: int = 1, **changes: Any) -> AuditTrail:
         method = Identification.STAFF_SESSION if role == "head" else Identification.EMAIL_LINK
         if role == "guardian":
             method = Identification.EMAIL_LINK_CODE
+        witness = "Paul Garnier (référent)" if role == "pupil" else None
+        if witness:
+            method = Identification.IN_PERSON
         signers.append(
             SignerRecord(
                 role, label, name, email, signed_at, ip, agent, True, drawn,
-                phone=f"06 00 00 00 0{number}", identification=method, consent_text=CONSENT,
+                phone=f"06 00 00 00 0{number}", identification=method, witness=witness, consent_text=CONSENT,
                 shown_pdf_sha256=SHA256, typed_name=name.lower(),
             )
         )  # fmt: skip
