@@ -73,8 +73,8 @@ def make_trail(*, rounds: int = 1, **changes: Any) -> AuditTrail:
         signers.append(
             SignerRecord(
                 role, label, name, email, signed_at, ip, agent, True, drawn,
-                phone=f"06 00 00 00 0{number}", identification=method, witness=witness, consent_text=CONSENT,
-                shown_pdf_sha256=SHA256, typed_name=name.lower(),
+                phone=f"06 00 00 00 0{number}", identification=method, witness=witness,
+                consent_text=CONSENT, shown_pdf_sha256=SHA256, typed_name=name.lower(),
             )
         )  # fmt: skip
         for repeat in range(rounds):
