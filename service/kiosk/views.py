@@ -25,6 +25,7 @@ from service.documents.store import get_document
 from service.errors import Conflict, NotFound, SignatureRefused, TooManyAttempts, answer
 from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_now, start_kiosk
 from service.security import PAGE_CSP
+from service.signers.pages import pdf_filename
 from service.signers.sign import CONSENT_TEXT
 from signing.permissions import StaffAction, roles_allowed
 
@@ -128,6 +129,18 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
         errors=errors,
         witness=user,
     )
+
+
+@bp.get("/kiosque/document.pdf")
+def document_pdf() -> ResponseReturnValue:
+    """The frozen PDF the signers sign, to read in full on the device before signing."""
+    opened = _kiosk()
+    if opened is None or opened[1].pdf is None:
+        return redirect(url_for("kiosk.lock"))
+    document = opened[1]
+    response = Response(document.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{pdf_filename(document)}"'
+    return response
 
 
 @bp.post("/kiosque/terminer")

@@ -192,6 +192,12 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     head_row = next(s for s in issued.signers if s.role == "head")
     assert client.get(f"/kiosque/signataire/{head_row.id}").status_code == 404
 
+    # The signer reads the frozen PDF on the device.
+    pdf = client.get("/kiosque/document.pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+
     # A wrong name is refused in French and changes nothing.
     form_page = client.get(f"/kiosque/signataire/{mother.id}")
     assert "en présence de Anne Leroy" in text(form_page)
@@ -229,6 +235,8 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     lock_page = client.get("/kiosque/verrou")
     assert "Rendez l’appareil" in text(lock_page)
     assert client.get("/kiosque").headers["Location"].endswith("/kiosque/verrou")
+    assert client.get("/kiosque/document.pdf").headers["Location"].endswith("/kiosque/verrou")
+    assert client.get(f"/kiosque/signataire/{mother.id}").status_code == 302
     wrong = client.post(
         "/kiosque/fin", data={"csrf_token": csrf_in(lock_page), "password": "devine"}
     )
