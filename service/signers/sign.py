@@ -98,7 +98,9 @@ def record_signature(
             **(extra or {}),
         },
     )
-    _flag_shared_device(ctx, session, document, signer, origin, earlier=earlier, now=now)
+    if (extra or {}).get("identification") != Identification.IN_PERSON:
+        # In person, the school's device is shared by design, and the staff member vouches.
+        _flag_shared_device(ctx, session, document, signer, origin, earlier=earlier, now=now)
     for next_id in decision.invite:
         head = next(s for s in document.signers if s.id == next_id)
         set_signer(session, head, (SignerState.WAITING,), state=SignerState.INVITED, invited_at=now)

@@ -224,6 +224,8 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     document = load(ctx.db, issued.id)
     events = [e for e in document.events if e.type == "signed"]
     assert {e.signer_id for e in events} == {mother.id, father.id}
+    # The school's device is shared by design: no « même appareil » flag.
+    assert not [e for e in document.events if e.type == "shared_device"]
     for event in events:
         assert event.data["identification"] == "in_person"
         assert event.data["witness_user"] == head.id
