@@ -31,3 +31,16 @@ def test_a_signature_line_without_the_method_names_none() -> None:
     assert event_detail(EventType.SIGNED, {"identification": "email_link"}) == (
         "Lien personnel reçu par courriel"
     )
+
+
+def test_an_in_person_signature_names_the_staff_member_present() -> None:
+    data = {
+        "identification": "in_person",
+        "witness_user": 7,
+        "witness_name": "Anne Leroy",
+        "witness_role_label": "proviseure",
+        "drawn": False,
+    }
+    assert event_detail(EventType.SIGNED, data) == (
+        "Signé en présence de Anne Leroy (proviseure), sur l'appareil de l'établissement ; nom saisi"
+    )
