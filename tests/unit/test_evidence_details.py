@@ -42,5 +42,6 @@ def test_an_in_person_signature_names_the_staff_member_present() -> None:
         "drawn": False,
     }
     assert event_detail(EventType.SIGNED, data) == (
-        "Signé en présence de Anne Leroy (proviseure), sur l'appareil de l'établissement ; nom saisi"
+        "Signé en présence de Anne Leroy (proviseure), sur l'appareil de l'établissement"
+        " ; nom saisi"
     )
