@@ -171,8 +171,9 @@ def test_only_a_head_or_referent_hands_the_device_over(
 
 
 def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
-    app: Flask, ctx: Context, head: User, issued: Document
+    app: Flask, ctx: Context, head: User, issued: Document, make_request
 ) -> None:
+    body = make_request("parcours")
     client = logged_in(app, head)
     mother, father = guardians(issued)
     assert hand_over(client, issued, mother.id).status_code == 303
@@ -190,7 +191,16 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
         assert locked.status_code == 302
         assert locked.headers["Location"].endswith("/kiosque/verrou")
     head_row = next(s for s in issued.signers if s.role == "head")
-    assert client.get(f"/kiosque/signataire/{head_row.id}").status_code == 404
+    other = load(ctx.db, issue_document(ctx, head, create_document(ctx, head, body).id).id)
+    before = snapshot(ctx.db)
+    for stranger in (head_row, guardians(other)[0]):  # the head's part, another document's
+        assert client.get(f"/kiosque/signataire/{stranger.id}").status_code == 404
+        form = {"csrf_token": csrf_in(client.get("/kiosque")), "consent": "yes"}
+        refused = client.post(
+            f"/kiosque/signataire/{stranger.id}", data={**form, "full_name": stranger.full_name}
+        )
+        assert refused.status_code == 404
+    assert snapshot(ctx.db) == before
 
     # The signer reads the frozen PDF on the device.
     pdf = client.get("/kiosque/document.pdf")
