@@ -27,6 +27,7 @@ from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_n
 from service.security import PAGE_CSP
 from service.signers.pages import pdf_filename
 from service.signers.sign import CONSENT_TEXT
+from service.signers.signature_image import SignatureImageRefused, clean_signature
 from signing.permissions import StaffAction, roles_allowed
 
 bp = Blueprint("kiosk", __name__)
@@ -102,6 +103,7 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
             "full_name": request.form.get("full_name", "")[:250],
         }
         try:
+            signature_png = clean_signature(request.form.get("signature", ""))
             sign_in_person(
                 context.current(),
                 user,
@@ -110,8 +112,10 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
                 context.origin(),
                 consent=bool(values["consent"]),
                 full_name=str(values["full_name"]),
-                signature_png=None,
+                signature_png=signature_png,
             )
+        except SignatureImageRefused as exc:
+            errors = {"signature": str(exc)}
         except SignatureRefused as exc:
             errors = {issue.field: issue.message for issue in exc.issues}
         except NotFound:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import PASSWORD, issue_convention, log_in
+from browser_steps import PASSWORD, draw_by_touch, issue_convention, log_in
 from sqlalchemy import select
 
 from service.accounts.models import User
@@ -39,7 +39,10 @@ def tablet(chromium: Any) -> Iterator[Any]:
         context.close()
 
 
-def _sign(page: Any, name: str) -> None:
+def _sign(page: Any, name: str, *, draw: bool = False) -> None:
+    if draw:
+        page.locator("#signature-canvas").wait_for(state="visible")
+        draw_by_touch(page)
     page.locator("label[for=consent]").tap()  # the DSFR draws the box on the label
     assert page.locator("#consent").is_checked()
     page.get_by_label("Votre nom et prénom").fill(name)
@@ -70,7 +73,7 @@ def test_a_family_signs_on_the_schools_tablet_and_the_head_takes_it_back(
     assert tablet.get_by_role("link", name="Tableau de bord").count() == 0
     check("1-kiosque-mere")
 
-    _sign(tablet, "Nadia Martin")
+    _sign(tablet, "Nadia Martin", draw=True)  # she draws with her finger; he types his name
     assert "La signature de Nadia Martin est enregistrée" in tablet.inner_text("main")
     check("2-kiosque-liste")
     with tablet.expect_navigation():
@@ -104,3 +107,4 @@ def test_a_family_signs_on_the_schools_tablet_and_the_head_takes_it_back(
     assert len(signed) == 2
     assert {e.data["identification"] for e in signed} == {"in_person"}
     assert {e.data["witness_user"] for e in signed} == {head.id}
+    assert sorted(e.data["drawn"] for e in signed) == [False, True]

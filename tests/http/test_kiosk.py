@@ -219,6 +219,18 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     assert refused.status_code == 422
     assert f"tel qu'il figure sur le document : {mother.full_name}" in text(refused)
     assert snapshot(ctx.db) == before
+    refused = client.post(
+        f"/kiosque/signataire/{mother.id}",
+        data={
+            "csrf_token": csrf_in(form_page),
+            "consent": "yes",
+            "full_name": mother.full_name,
+            "signature": "data:image/png;base64,cGFzIHVuZSBpbWFnZQ==",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Votre signature n’a pas été enregistrée" in text(refused)
+    assert snapshot(ctx.db) == before
 
     for guardian in (mother, father):
         page = client.get(f"/kiosque/signataire/{guardian.id}")
