@@ -128,9 +128,7 @@ def follow_up_of(session: Session, document: Document, now: datetime) -> FollowU
         due,
         reviews,
         outcome=outcome_of(reviews),
-        review_kind=next(
-            (k for k, link in child_kinds(document.kind) if link.reviews_parent), None
-        ),
+        review_kind=_review_kind(document),
         planned_reviews=_planned(document.data, held_dates(reviews)),
         visits=visits,
         adjusting=awaiting_amendment(reviews, _amendments_issued(session, document)),
