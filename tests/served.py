@@ -1,7 +1,8 @@
 """Fixtures of the tests that drive a served app on a frozen clock (the follow-up's pages and
 API): `app`, served on both databases with the real converter, and `ctx`, the operations'
-context on the same database and clock. The test module defines `clock` (its own day) and
-imports these, as it imports the database fixtures of `db`."""
+context on the same database and clock; `school`, its `head` Anne Leroy and her logged-in
+`client`, for the modules that need no other. The test module defines `clock` (its own day)
+and imports these, as it imports the database fixtures of `db`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import FrozenClock, serving_app
+from factories import FrozenClock, logged_in, make_school, make_user, serving_app
 from flask import Flask
+from flask.testing import FlaskClient
 
+from service.accounts.models import School, User
 from service.context import Context
 from signing.pdf.convert import ConverterPool
 
@@ -38,3 +41,21 @@ def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
         converter=lambda: converter,
         clock=clock,
     )
+
+
+@pytest.fixture
+def school(ctx: Context) -> School:
+    return make_school(ctx.db)
+
+
+@pytest.fixture
+def head(ctx: Context, school: School) -> User:
+    """The school's head, Anne Leroy, logged in by `client`."""
+    return make_user(
+        ctx.db, school, role="head", first_name="Anne", last_name="Leroy", session_version="v1"
+    )
+
+
+@pytest.fixture
+def client(app: Flask, head: User) -> FlaskClient:
+    return logged_in(app, head)

@@ -17,13 +17,12 @@ from factories import (
     FrozenClock,
     complete_document,
     logged_in,
-    make_school,
     make_user,
     sign_and_finalize,
 )
 from flask import Flask
 from flask.testing import FlaskClient
-from served import app, ctx
+from served import app, client, ctx, head, school
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -43,11 +42,14 @@ from signing.vocabulary import DocumentState, EventType
 
 __all__ = [
     "app",
+    "client",
     "ctx",
     "database",
     "database_url",
+    "head",
     "postgres_server",
     "postgres_url",
+    "school",
 ]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
@@ -62,23 +64,6 @@ REFUSED = "La date du bilan ne peut pas être postérieure à aujourd'hui"
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def school(ctx: Context) -> School:
-    return make_school(ctx.db)
-
-
-@pytest.fixture
-def head(ctx: Context, school: School) -> User:
-    return make_user(
-        ctx.db, school, role="head", first_name="Anne", last_name="Leroy", session_version="v1"
-    )
-
-
-@pytest.fixture
-def client(app: Flask, head: User) -> FlaskClient:
-    return logged_in(app, head)
 
 
 @pytest.fixture

@@ -23,12 +23,12 @@ from factories import (
 from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
-from served import app, ctx
+from served import app, client, ctx, head, school
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from service.accounts.api_tokens import create_api_token
-from service.accounts.models import School, User
+from service.accounts.models import User
 from service.context import Context
 from service.documents.create import create_document
 from service.documents.models import Document, Event
@@ -41,11 +41,14 @@ from signing.vocabulary import EventType
 
 __all__ = [
     "app",
+    "client",
     "ctx",
     "database",
     "database_url",
+    "head",
     "postgres_server",
     "postgres_url",
+    "school",
 ]  # fixtures used below
 
 pytestmark = pytest.mark.libreoffice
@@ -59,23 +62,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(SIGNED_ON)
-
-
-@pytest.fixture
-def school(ctx: Context) -> School:
-    return make_school(ctx.db)
-
-
-@pytest.fixture
-def head(ctx: Context, school: School) -> User:
-    return make_user(
-        ctx.db, school, role="head", first_name="Anne", last_name="Leroy", session_version="v1"
-    )
-
-
-@pytest.fixture
-def client(app: Flask, head: User) -> FlaskClient:
-    return logged_in(app, head)
 
 
 def text(response: TestResponse) -> str:
