@@ -25,9 +25,15 @@ from service.documents.store import get_document
 from service.errors import Conflict, NotFound, SignatureRefused, TooManyAttempts, answer
 from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_now, start_kiosk
 from service.security import PAGE_CSP
-from service.signers.pages import pdf_filename
+from service.signers.page_images import page_image
+from service.signers.pages import page_total, pdf_filename
 from service.signers.sign import CONSENT_TEXT
-from service.signers.signature_image import SignatureImageRefused, clean_signature
+from service.signers.signature_image import (
+    DRAWN,
+    SignatureImageRefused,
+    as_data_url,
+    posted_signature,
+)
 from signing.permissions import StaffAction, roles_allowed
 
 bp = Blueprint("kiosk", __name__)
@@ -95,15 +101,16 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
         signer = kiosk_signer(db.session(), document, signer_id)
     except NotFound:
         abort(404)
-    values = {"consent": False, "full_name": ""}
+    values: dict[str, object] = {"consent": False, "full_name": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {
-            "consent": request.form.get("consent") == "yes",
-            "full_name": request.form.get("full_name", "")[:250],
-        }
+        values = _posted()
         try:
-            signature_png = clean_signature(request.form.get("signature", ""))
+            signature_png = posted_signature(
+                request.form.get("signature_method"), request.form.get("signature", "")
+            )
+            if signature_png is not None:  # shown again, as cleaned, if anything below fails
+                values.update(method=DRAWN, signature=as_data_url(signature_png))
             sign_in_person(
                 context.current(),
                 user,
@@ -128,11 +135,35 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
         document=document,
         signer=signer,
         summary=document.kind.spec.summary(document.data, signer.role),
+        heading=2,
+        page_urls=[url_for("kiosk.page_png", number=n) for n in range(1, page_total(document) + 1)],
         consent_text=CONSENT_TEXT,
         values=values,
         errors=errors,
         witness=user,
     )
+
+
+def _posted() -> dict[str, object]:
+    """The signer's entries, to show again after an error (the drawing is added once
+    cleaned, issue 14 §6)."""
+    return {
+        "consent": bool(request.form.get("consent")),
+        "full_name": request.form.get("full_name", "")[:250],
+        "method": request.form.get("signature_method"),
+    }
+
+
+@bp.get("/kiosque/pages/<int:number>.png")
+def page_png(number: int) -> ResponseReturnValue:
+    """Page `number` of the frozen PDF as an image, for reading on the tablet."""
+    opened = _kiosk()
+    if opened is None:
+        return redirect(url_for("kiosk.lock"))
+    png = page_image(context.current(), opened[1], number)
+    if png is None:
+        abort(404)
+    return Response(png, mimetype="image/png")
 
 
 @bp.get("/kiosque/document.pdf")

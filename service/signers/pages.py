@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from service import context, db
@@ -123,15 +123,18 @@ def signing_page(
         expires=school_moment(view.expires_at, view.school.uai),
         deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
         summary=view.document.kind.spec.summary(view.document.data, view.signer.role),
-        pages=_pages(view.document),
+        page_urls=[
+            url_for("sign.page_png", token=token, number=n)
+            for n in range(1, page_total(view.document) + 1)
+        ],
         **describe(view.document, view.signer, view.school),
     )
     return page, (status or 422) if errors_by_field else 200
 
 
-def _pages(document: Document) -> int:
-    """How many page images the page shows: none when they cannot be drawn (the download link
-    stays, and the page with it)."""
+def page_total(document: Document) -> int:
+    """How many page images a signer's page shows (the link's and the kiosk's): none when they
+    cannot be drawn (the download link stays, and the page with it)."""
     try:
         return page_count(context.current(), document)
     except PdfUnreadable:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import PASSWORD, draw_by_touch, issue_convention, log_in
+from browser_steps import PASSWORD, choose_drawing, draw_by_touch, issue_convention, log_in
 from sqlalchemy import select
 
 from service.accounts.models import User
@@ -41,11 +41,13 @@ def tablet(chromium: Any) -> Iterator[Any]:
 
 def _sign(page: Any, name: str, *, draw: bool = False) -> None:
     if draw:
+        assert page.locator("#method-typed").is_checked()  # the same explicit choice as a link's
+        choose_drawing(page, touch=True)
         page.locator("#signature-canvas").wait_for(state="visible")
         draw_by_touch(page)
     page.locator("label[for=consent]").tap()  # the DSFR draws the box on the label
     assert page.locator("#consent").is_checked()
-    page.get_by_label("Votre nom et prénom").fill(name)
+    page.get_by_label("Votre prénom et votre nom").fill(name)
     with page.expect_navigation():
         page.get_by_role("button", name="Signer", exact=True).tap()
 

@@ -25,6 +25,7 @@ from factories import (
 from flask import Flask
 from flask.testing import FlaskClient
 from pdftools import page_texts, squash
+from test_sign import drawn_signature, png_data_url
 from werkzeug.test import TestResponse
 
 from service.accounts.models import School, User
@@ -231,6 +232,34 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     assert refused.status_code == 422
     assert "Votre signature n’a pas été enregistrée" in text(refused)
     assert snapshot(ctx.db) == before
+
+    # A good drawing with a missing consent: refused, and the drawing comes back on the page,
+    # the choice « en dessinant » still made (issue 14 §6, as on a link's page).
+    drawing = png_data_url(drawn_signature())
+    refused = client.post(
+        f"/kiosque/signataire/{mother.id}",
+        data={
+            "csrf_token": csrf_in(form_page),
+            "full_name": mother.full_name,
+            "signature_method": "drawn",
+            "signature": drawing,
+        },
+    )
+    assert refused.status_code == 422
+    raw = refused.get_data(as_text=True)
+    kept = re.search(r'name="signature" id="signature" value="(data:image/png;base64,[^"]+)"', raw)
+    assert kept, "the drawing did not come back"
+    assert re.search(r'id="method-drawn"[^>]*checked', raw)
+    assert snapshot(ctx.db) == before
+
+    # The pages, as images to read on the tablet, from the frozen PDF.
+    images = re.findall(r'src="(/kiosque/pages/\d+\.png)"', form_page.get_data(as_text=True))
+    assert images
+    assert images[0] == "/kiosque/pages/1.png"
+    first = client.get(images[0])
+    assert first.status_code == 200
+    assert first.data.startswith(b"\x89PNG")
+    assert client.get(f"/kiosque/pages/{len(images) + 1}.png").status_code == 404
 
     for guardian in (mother, father):
         page = client.get(f"/kiosque/signataire/{guardian.id}")
