@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from service import context
 from service.accounts import csrf, session
 from service.accounts.kiosk_pin import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from service.accounts.log_in import ATTEMPT_WINDOW, MAX_FAILURES_PER_LOGIN
 from service.accounts.models import User
 from service.accounts.set_kiosk_pin import PinNotSet, remove_kiosk_pin, set_kiosk_pin
 
@@ -28,6 +29,8 @@ def _page(errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
         errors=errors,
         min_pin=MIN_PIN_LENGTH,
         max_pin=MAX_PIN_LENGTH,
+        max_failures=MAX_FAILURES_PER_LOGIN,
+        window_minutes=int(ATTEMPT_WINDOW.total_seconds() // 60),
     )
     return page, status
 

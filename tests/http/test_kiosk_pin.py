@@ -98,6 +98,7 @@ def test_a_pin_is_set_from_the_account_page_and_bad_ones_are_refused(
     page = text(client.get("/compte"))
     assert "Code PIN du kiosque" in page
     assert "Vous n’avez pas de code PIN" in page
+    assert "Après 5 codes erronés, seul le mot de passe est accepté pendant 15 minutes" in page
     before = snapshot(ctx.db)
     refusals = {
         "12345": "de 6 à 10 chiffres",
