@@ -321,6 +321,11 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     assert "Signé en présence de Anne Leroy (proviseure), sur l'appareil de l'établissement" in (
         certificate
     )
+    # The kiosk's lines, with who opened it and how it closed (issue 14 §1).
+    assert "Kiosque ouvert sur l'appareil de l'établissement Par Anne Leroy (proviseure)" in (
+        certificate
+    )
+    assert "Fermé : terminé ; signatures recueillies : 2" in certificate
 
 
 def test_wrong_passwords_are_throttled(app: Flask, ctx: Context, head: User, issued: Document):
