@@ -139,6 +139,19 @@ def test_a_pin_is_set_from_the_account_page_and_bad_ones_are_refused(
     assert stored.startswith("scrypt:")
     assert PIN not in stored
 
+    # Removing it asks the password too.
+    token = csrf_in(client.get("/compte"))
+    refused = client.post("/compte/code-pin/supprimer", data={"csrf_token": token, "password": "x"})
+    assert refused.status_code == 422
+    assert "Mot de passe incorrect" in text(refused)
+    assert pin_hash(ctx, head) == stored
+    removed = client.post(
+        "/compte/code-pin/supprimer", data={"csrf_token": token, "password": PASSWORD}
+    )
+    assert removed.status_code == 303
+    assert "Votre code PIN est supprimé" in text(client.get("/compte"))
+    assert pin_hash(ctx, head) is None
+
 
 def test_the_pin_gives_the_session_back_and_too_many_wrong_pins_leave_the_password(
     app: Flask, ctx: Context, head: User, issued: Document
