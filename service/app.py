@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import converter, db, errors, pages, security
-from service.accounts import csrf, login_views, school_views, session, users_views
+from service.accounts import account_views, csrf, login_views, school_views, session, users_views
 from service.api import follow_up_views  # noqa: F401 — registers its routes on api_views.bp
 from service.api import views as api_views
 from service.documents import views as document_views
@@ -43,6 +43,7 @@ BLUEPRINTS = (
     week_pages.bp,
     figures_pages.bp,
     kiosk_views.bp,
+    account_views.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

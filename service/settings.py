@@ -63,6 +63,10 @@ class Settings:
     shared_device_minutes: int
     """COSIGNE_SHARED_DEVICE_MINUTES: two parties signing from the same browser and network
     within this many minutes are flagged on the staff's page and in the trail (default 10)."""
+    kiosk_idle_minutes: int
+    """COSIGNE_KIOSK_IDLE_MINUTES: a kiosk (the school's device handed to a signer) left this long
+    without a request closes the signer's pages; the staff session then needs the staff member's
+    PIN or password (default 5)."""
     mail_from: str
     """COSIGNE_MAIL_FROM: sender of every message (default Cosigne <no-reply@localhost>)."""
     smtp_host: str
@@ -162,6 +166,7 @@ class Settings:
             shared_device_minutes=_positive_int(
                 get("SHARED_DEVICE_MINUTES", "10"), "SHARED_DEVICE_MINUTES"
             ),
+            kiosk_idle_minutes=_positive_int(get("KIOSK_IDLE_MINUTES", "5"), "KIOSK_IDLE_MINUTES"),
             mail_from=get("MAIL_FROM", "Cosigne <no-reply@localhost>"),
             smtp_host=get("SMTP_HOST"),
             smtp_port=_positive_int(get("SMTP_PORT", "587" if starttls else "25"), "SMTP_PORT"),

@@ -54,6 +54,12 @@ class EventType(StrEnum):
     ``data.early_end``, before the contract's end date."""
     PATHWAY_OUTCOME = "pathway_outcome"
     """The contract's final review, completed, gave the pathway's outcome (`PathwayOutcome`)."""
+    KIOSK_STARTED = "kiosk_started"
+    """A head or référent handed the school's device to the signers present (issue 14 §1): data
+    ``witness_user``, ``witness_name``, ``witness_role_label``."""
+    KIOSK_ENDED = "kiosk_ended"
+    """The kiosk's signer pages closed: data ``how`` (`KioskEnd`), ``signed`` (how many signed
+    meanwhile), ``started`` (the seq of its ``kiosk_started``)."""
     VISIT_PLANNED = "visit_planned"
     """The site visit of a completed convention got its first date (``site_visits``)."""
     VISIT_MOVED = "visit_moved"
@@ -125,7 +131,37 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
         "Issue du parcours donnée par le bilan final",
         "Suivi : issue du parcours (bilan final)",
     ),
+    EventType.KIOSK_STARTED: (
+        "Appareil de l'établissement remis aux signataires (kiosque)",
+        "Kiosque ouvert sur l'appareil de l'établissement",
+    ),
+    EventType.KIOSK_ENDED: (
+        "Kiosque fermé, appareil rendu",
+        "Kiosque fermé sur l'appareil de l'établissement",
+    ),
     EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
     EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),
     EventType.VISIT_DONE: ("Visite du lieu de stage faite", "Suivi : visite faite"),
+}
+
+
+class KioskEnd(StrEnum):
+    """How a kiosk's signer pages closed (``kiosk_ended``)."""
+
+    FINISHED = "finished"
+    """« Terminer et rendre l'appareil »."""
+    IDLE = "idle"
+    """No request for COSIGNE_KIOSK_IDLE_MINUTES."""
+    UNLOCKED = "unlocked"
+    """The staff member took their session back while the pages were still open."""
+
+    @property
+    def label(self) -> str:
+        return _KIOSK_END_LABELS[self]
+
+
+_KIOSK_END_LABELS: dict[KioskEnd, str] = {
+    KioskEnd.FINISHED: "terminé",
+    KioskEnd.IDLE: "délai d'inactivité",
+    KioskEnd.UNLOCKED: "déverrouillé",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
 
 from service.accounts import passwords
 from service.accounts.models import LoginAttempt, User
@@ -44,10 +45,10 @@ def _login_key(email: str) -> str:
     return (passwords.normalize_login(email) or " ".join(email.split()).lower())[:254]
 
 
-def log_in(ctx: Context, email: str, password: str, origin: Origin) -> User:
-    """The user whom `email` and `password` open; LoginFailed, or TooManyAttempts before the
-    password is even checked."""
-    key, ip, now = _login_key(email), (origin.ip or "")[:45], ctx.now()
+def reserve_attempt(ctx: Context, key: str, origin: Origin) -> int | None:
+    """Count one attempt on `key` from `origin`, before anything is checked: its id, or None when
+    `key` or the IP already failed too often within `ATTEMPT_WINDOW` (nothing counted then)."""
+    ip, now = (origin.ip or "")[:45], ctx.now()
     since = now - ATTEMPT_WINDOW
     with ctx.db.transaction() as tx:
         tx.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPT_RETENTION))
@@ -66,18 +67,28 @@ def log_in(ctx: Context, email: str, password: str, origin: Origin) -> User:
         attempt = None if throttled else LoginAttempt(login=key, ip=ip, at=now)
         if attempt is not None:
             tx.add(attempt)
-    if attempt is None:  # raised once the old attempts' purge is committed
+    return None if attempt is None else attempt.id
+
+
+def forget_attempts(tx: Session, attempt_id: int, key: str) -> None:
+    """Success: this attempt and the earlier failures on `key` no longer count."""
+    tx.execute(
+        delete(LoginAttempt).where(or_(LoginAttempt.id == attempt_id, LoginAttempt.login == key))
+    )
+
+
+def log_in(ctx: Context, email: str, password: str, origin: Origin) -> User:
+    """The user whom `email` and `password` open; LoginFailed, or TooManyAttempts before the
+    password is even checked."""
+    key = _login_key(email)
+    attempt_id = reserve_attempt(ctx, key, origin)
+    if attempt_id is None:  # raised once the old attempts' purge is committed
         raise TooManyAttempts(TOO_MANY_ATTEMPTS)
     with ctx.db.transaction() as tx:
         user = passwords.authenticate(tx, email, password)
         if user is None:
             raise LoginFailed
-        # Success: this attempt and the address's earlier failures no longer count.
-        tx.execute(
-            delete(LoginAttempt).where(
-                or_(LoginAttempt.id == attempt.id, LoginAttempt.login == key)
-            )
-        )
+        forget_attempts(tx, attempt_id, key)
         if user.session_version is None:
             user.session_version = new_session_version()
     return user

@@ -57,6 +57,9 @@ class User(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[StaffRole] = mapped_column(EnumText(StaffRole, 20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    kiosk_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    """The scrypt hash of the PIN that gives the staff session back after a kiosk
+    (`service.kiosk.pin`); None: the password only. Never stored in clear."""
     password_reset_nonce: Mapped[str | None] = mapped_column(String(64))
     """The nonce of the live password link (`signing.links`, purpose PASSWORD_RESET); a new link
     replaces it, setting the password clears it, so each link works once."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from signing.event_types import KioskEnd
 from signing.follow_up.vocabulary import ObjectiveStatus, PathwayOutcome, PathwayState
 from signing.kinds import Kind
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
@@ -61,6 +62,7 @@ def template_labels() -> Mapping[str, Any]:
         "kinds": {kind: kind.spec.title for kind in Kind},
         "roles": {role: role.label for role in Role},
         "events": {event: event.label for event in EventType},
+        "kiosk_ends": {end: end.label for end in KioskEnd},
         "objective_statuses": {status: status.label for status in ObjectiveStatus},
         "pathway_states": {state: state.label for state in PathwayState},
         "pathway_outcomes": {outcome: outcome.label for outcome in PathwayOutcome},

@@ -10,6 +10,7 @@ from typing import Any
 from service.documents.models import Event
 from service.settings import Settings
 from signing.devices import shared_device_sentence
+from signing.event_types import KioskEnd
 from signing.pdf.certificate_records import SealRecord
 from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of, in_person_witness
 from signing.pdf.seal import Sealer
@@ -80,7 +81,16 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
             method += " ; signature tracée à la main" if data["drawn"] else " ; nom saisi"
         shown = data.get("pdf_sha256")
         return f"{method} ; fichier SHA-256 {shown}" if shown else method
-    return _timestamp_detail(type_, data)
+    return _kiosk_detail(type_, data) or _timestamp_detail(type_, data)
+
+
+def _kiosk_detail(type_: str, data: Mapping[str, Any]) -> str | None:
+    if type_ == EventType.KIOSK_STARTED:
+        return f"Par {data.get('witness_name', '?')} ({data.get('witness_role_label', '?')})"
+    if type_ == EventType.KIOSK_ENDED:
+        how = KioskEnd(str(data["how"])).label if data.get("how") in set(KioskEnd) else "?"
+        return f"Fermé : {how} ; signatures recueillies : {data.get('signed', 0)}"
+    return None
 
 
 def _timestamp_detail(type_: str, data: Mapping[str, Any]) -> str | None:

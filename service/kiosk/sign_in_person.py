@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.accounts.models import User
 from service.accounts.permissions import require
 from service.context import Context, Origin
-from service.documents.models import Document
+from service.documents import trail
+from service.documents.models import Document, Event
 from service.documents.store import get_document, lock_document
 from service.errors import Conflict, NotFound, SignatureRefused
 from service.signers.models import Signer
 from service.signers.sign import record_signature, signature_issues
 from signing.pdf.evidence_texts import Identification
 from signing.permissions import StaffAction
-from signing.vocabulary import DocumentAction, Role, SignerAction, StaffRole
+from signing.vocabulary import DocumentAction, EventType, Role, SignerAction, StaffRole
 from signing.workflow import allows, signer_allows
 
 
@@ -35,6 +37,14 @@ class KioskSigner:
     id: int
     name: str
     role_label: str
+
+
+@dataclass(frozen=True)
+class KioskStart:
+    """A kiosk begun: who may sign now, and the seq of its ``kiosk_started`` event."""
+
+    signers: list[KioskSigner]
+    event_seq: int
 
 
 def _may_sign_now(document: Document, signer: Signer) -> bool:
@@ -62,13 +72,31 @@ def kiosk_signers(ctx: Context, user: User, document_id: int) -> tuple[Document,
         return document, signers_now(document)
 
 
-def start_kiosk(ctx: Context, user: User, document_id: int) -> list[KioskSigner]:
+def start_kiosk(ctx: Context, user: User, document_id: int, origin: Origin) -> KioskStart:
     """Check that `user` may hand the device over for this document and that someone may sign
-    it now; the caller then turns the browser's session into the kiosk. Nothing is stored."""
-    _, signers = kiosk_signers(ctx, user, document_id)
-    if not signers:
-        raise Conflict("Aucun signataire ne peut signer ce document maintenant.")
-    return signers
+    it now, and write ``kiosk_started`` on its trail; the caller then turns the browser's
+    session into the kiosk."""
+    require(user, StaffAction.HAND_OVER)
+    with ctx.db.transaction() as session:
+        found = get_document(session, user.school_id, document_id)
+        document = lock_document(session, found.id)
+        signers = signers_now(document)
+        if not signers:
+            raise Conflict("Aucun signataire ne peut signer ce document maintenant.")
+        witness = witness_data(user, document.school.head_title)
+        del witness["identification"]
+        digest = trail.record(
+            session,
+            document,
+            EventType.KIOSK_STARTED,
+            at=ctx.now(),
+            origin=origin,
+            role=user.role,
+            actor_name=user.full_name,
+            data=witness,
+        )
+        seq = session.scalar(select(Event.seq).where(Event.hash == digest))
+    return KioskStart(signers, int(seq or 0))
 
 
 def kiosk_signer(session: Session, document: Document, signer_id: int) -> Signer:

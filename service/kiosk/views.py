@@ -1,11 +1,13 @@
 """The kiosk's pages (issue 14 §1): a head or référent hands the school's device to a signer in
 the room, from the document page (« Faire signer sur cet appareil »).
 
-The browser's session then holds the kiosk (`KIOSK`: the staff member's id, the document's id,
-when it started): only that document's signers whose turn it is are offered, each on a page of
-their own with no staff menu; every staff page sends to the lock page (`login_required`), and
-the staff session comes back only with the staff member's password (checked and throttled as
-a login, `log_in`). « Terminer » closes the signer's pages at once.
+The browser's session then holds the kiosk (`service.kiosk.session_flag`): only that
+document's signers whose turn it is are offered, each on a page of their own with no staff
+menu; every staff page sends to the lock page (`login_required`), and the staff session comes
+back only with the staff member's PIN or password (checked and throttled as a login,
+`unlock_kiosk`). « Terminer » closes the signer's pages at once, and so does
+COSIGNE_KIOSK_IDLE_MINUTES without a request; ``kiosk_started`` and ``kiosk_ended`` go on the
+document's trail.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from flask.typing import ResponseReturnValue
 
 from service import context, db
 from service.accounts import csrf
-from service.accounts.log_in import LoginFailed, log_in
-from service.accounts.models import User
 from service.accounts.session import KIOSK, current_user, login_required
-from service.documents.models import Document
-from service.documents.store import get_document
 from service.errors import Conflict, NotFound, SignatureRefused, TooManyAttempts, answer
+from service.kiosk.session_flag import (
+    close_kiosk,
+    current_kiosk,
+    idle_limit,
+    kiosk_document_id,
+    open_kiosk,
+)
 from service.kiosk.sign_in_person import kiosk_signer, sign_in_person, signers_now, start_kiosk
+from service.kiosk.unlock_kiosk import UnlockRefused, unlock_kiosk
 from service.security import PAGE_CSP
 from service.signers.page_images import page_image
 from service.signers.pages import page_total, pdf_filename
@@ -34,6 +40,7 @@ from service.signers.signature_image import (
     as_data_url,
     posted_signature,
 )
+from signing.event_types import KioskEnd
 from signing.permissions import StaffAction, roles_allowed
 
 bp = Blueprint("kiosk", __name__)
@@ -55,35 +62,26 @@ def start(document_id: int, signer_id: int) -> ResponseReturnValue:
     user = current_user()
     assert user is not None  # noqa: S101 — login_required
     try:
-        signers = start_kiosk(context.current(), user, document_id)
+        started = start_kiosk(context.current(), user, document_id, context.origin())
     except NotFound:
         abort(404)
     except Conflict:
         abort(409)
-    started = context.current().now().isoformat()
-    session[KIOSK] = {"user": user.id, "document": document_id, "started": started}
-    if any(s.id == signer_id for s in signers):
+    open_kiosk(user, document_id, started.event_seq)
+    if any(s.id == signer_id for s in started.signers):
         return redirect(url_for("kiosk.signer_page", signer_id=signer_id), 303)
     return redirect(url_for("kiosk.screen"), 303)
 
 
-def _kiosk() -> tuple[User, Document] | None:
-    """The staff member and document of this session's open kiosk, or None (no kiosk, ended,
-    or the staff session gone)."""
-    flag = session.get(KIOSK)
-    user = current_user()
-    if not isinstance(flag, dict) or flag.get("done") or user is None or flag["user"] != user.id:
-        return None
-    return user, get_document(db.session(), user.school_id, int(flag["document"]))
-
-
 def _page(name: str, status: int = 200, **values: Any) -> ResponseReturnValue:
-    return render_template(f"kiosk/{name}.html", **values), status
+    """A kiosk page; an open kiosk's pages warn before they close (static/kiosk_idle.js)."""
+    idle = int(idle_limit().total_seconds()) if name != "lock" else None
+    return render_template(f"kiosk/{name}.html", kiosk_idle_seconds=idle, **values), status
 
 
 @bp.get("/kiosque")
 def screen() -> ResponseReturnValue:
-    opened = _kiosk()
+    opened = current_kiosk()
     if opened is None:
         return redirect(url_for("kiosk.lock"))
     _, document = opened
@@ -93,7 +91,7 @@ def screen() -> ResponseReturnValue:
 
 @bp.route("/kiosque/signataire/<int:signer_id>", methods=["GET", "POST"])
 def signer_page(signer_id: int) -> ResponseReturnValue:
-    opened = _kiosk()
+    opened = current_kiosk()
     if opened is None:
         return redirect(url_for("kiosk.lock"))
     user, document = opened
@@ -157,7 +155,7 @@ def _posted() -> dict[str, object]:
 @bp.get("/kiosque/pages/<int:number>.png")
 def page_png(number: int) -> ResponseReturnValue:
     """Page `number` of the frozen PDF as an image, for reading on the tablet."""
-    opened = _kiosk()
+    opened = current_kiosk()
     if opened is None:
         return redirect(url_for("kiosk.lock"))
     png = page_image(context.current(), opened[1], number)
@@ -169,7 +167,7 @@ def page_png(number: int) -> ResponseReturnValue:
 @bp.get("/kiosque/document.pdf")
 def document_pdf() -> ResponseReturnValue:
     """The frozen PDF the signers sign, to read in full on the device before signing."""
-    opened = _kiosk()
+    opened = current_kiosk()
     if opened is None or opened[1].pdf is None:
         return redirect(url_for("kiosk.lock"))
     document = opened[1]
@@ -178,12 +176,18 @@ def document_pdf() -> ResponseReturnValue:
     return response
 
 
+@bp.get("/kiosque/present")
+def still_here() -> ResponseReturnValue:
+    """« Je suis encore là » on the warning: a request, so the kiosk stays open (204), or 409
+    when it has closed already."""
+    return ("", 204) if current_kiosk() is not None else ("", 409)
+
+
 @bp.post("/kiosque/terminer")
 def finish() -> ResponseReturnValue:
-    """The signers' pages close now; the lock page asks the staff member's password."""
-    flag = session.get(KIOSK)
-    if isinstance(flag, dict):
-        session[KIOSK] = {**flag, "done": True}
+    """The signers' pages close now; the lock page asks the staff member's PIN or password."""
+    if current_kiosk() is not None:
+        close_kiosk(KioskEnd.FINISHED)
     return redirect(url_for("kiosk.lock"), 303)
 
 
@@ -191,26 +195,31 @@ def finish() -> ResponseReturnValue:
 def lock() -> ResponseReturnValue:
     if not session.get(KIOSK):
         return redirect(url_for("staff.dashboard"))
-    return _page("lock", user=current_user(), open=_kiosk() is not None, error=None)
+    return _lock_page(200, None)
+
+
+def _lock_page(status: int, error: str | None) -> ResponseReturnValue:
+    user = current_user()
+    has_pin = user is not None and user.kiosk_pin_hash is not None
+    opened = current_kiosk() is not None
+    return _page("lock", status, user=user, open=opened, error=error, has_pin=has_pin)
 
 
 @bp.post("/kiosque/fin")
 def unlock() -> ResponseReturnValue:
-    """The staff member's password (a login: same throttling) gives their session back."""
-    flag = session.get(KIOSK)
+    """The staff member's PIN or password (counted as a login, `unlock_kiosk`) gives their
+    session back; a kiosk still open closes (« déverrouillé »)."""
+    document_id = kiosk_document_id()
     user = current_user()
-    if not flag or user is None:
+    if document_id is None or user is None:
         return redirect(url_for("auth.login"), 303)
+    entered = request.form.get("password", "")
     try:
-        checked = log_in(
-            context.current(), user.email, request.form.get("password", ""), context.origin()
-        )
-    except (LoginFailed, TooManyAttempts) as exc:
+        unlock_kiosk(context.current(), user, entered, context.origin())
+    except (UnlockRefused, TooManyAttempts) as exc:
         status = answer(exc).status if isinstance(exc, TooManyAttempts) else 422
-        error = str(exc) if isinstance(exc, TooManyAttempts) else "Mot de passe incorrect."
-        return _page("lock", status, user=user, open=_kiosk() is not None, error=error)
-    if checked.id != user.id:  # cannot happen: the address is this user's
-        return redirect(url_for("auth.login"), 303)
-    document_id = int(flag["document"])
+        return _lock_page(status, str(exc))
+    if current_kiosk() is not None:
+        close_kiosk(KioskEnd.UNLOCKED)
     session.pop(KIOSK, None)
     return redirect(url_for("staff.document", document_id=document_id), 303)

@@ -110,3 +110,74 @@ def test_a_family_signs_on_the_schools_tablet_and_the_head_takes_it_back(
     assert {e.data["identification"] for e in signed} == {"in_person"}
     assert {e.data["witness_user"] for e in signed} == {head.id}
     assert sorted(e.data["drawn"] for e in signed) == [False, True]
+
+
+def test_the_head_sets_a_pin_and_takes_the_tablet_back_with_it(
+    live_server: Any,
+    live_converter: ConverterPool,
+    head: User,
+    tablet: Any,
+    accessibility: Any,
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    def check(name: str) -> None:
+        accessibility.check(tablet, name)
+        screenshot(tablet, name)
+
+    document_id = issue_convention(live_server, live_converter, head)
+    log_in(tablet, live_server.url)
+    tablet.goto(f"{live_server.url}/compte")
+    check("5-compte")
+    for pin, message in (("123456", "trop facile à deviner"), ("48 29", "de 6 à 10 chiffres")):
+        tablet.locator("#pin").fill(pin)
+        tablet.get_by_label("Le même code PIN, une seconde fois").fill(pin)
+        tablet.get_by_label("Votre mot de passe").fill(PASSWORD)
+        with tablet.expect_navigation():
+            tablet.get_by_role("button", name="Enregistrer le code PIN").tap()
+        assert message in tablet.inner_text("main")
+    check("6-compte-erreur")
+    tablet.locator("#pin").fill("482913")
+    tablet.get_by_label("Le même code PIN, une seconde fois").fill("482913")
+    tablet.get_by_label("Votre mot de passe").fill(PASSWORD)
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Enregistrer le code PIN").tap()
+    assert "Votre code PIN est enregistré" in tablet.inner_text("main")
+
+    # The kiosk page warns before it closes (its timers run on the page's clock, moved on).
+    tablet.clock.install()
+    tablet.goto(f"{live_server.url}/documents/{document_id}")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Faire signer sur cet appareil : Nadia Martin").tap()
+    warning = tablet.locator("#kiosque-inactivite")
+    assert warning.is_hidden()
+    tablet.clock.fast_forward("04:05")
+    warning.wait_for(state="visible")
+    assert "cette page va se fermer" in warning.inner_text()
+    check("7-kiosque-avertissement")
+    with tablet.expect_response("**/kiosque/present"):
+        tablet.get_by_role("button", name="Je suis encore là").tap()
+    warning.wait_for(state="hidden")
+
+    tablet.goto(f"{live_server.url}/kiosque")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Terminer et rendre l’appareil").tap()
+    assert tablet.url.endswith("/kiosque/verrou")
+    assert "saisit son code PIN ou son mot de passe" in tablet.inner_text("main")
+    tablet.get_by_label("Code PIN ou mot de passe").fill("468135")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Reprendre ma session").tap()
+    assert "Code PIN incorrect." in tablet.inner_text("main")
+    check("8-verrou-pin-erreur")
+    tablet.get_by_label("Code PIN ou mot de passe").fill("482913")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Reprendre ma session").tap()
+    assert tablet.url.endswith(f"/documents/{document_id}")
+    accessibility.assert_clean()
+
+    with live_server.db.new_session() as session:
+        ended = session.scalars(
+            select(Event).where(
+                Event.document_id == document_id, Event.type == EventType.KIOSK_ENDED
+            )
+        ).all()
+    assert [e.data["how"] for e in ended] == ["finished"]

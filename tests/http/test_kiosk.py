@@ -168,7 +168,11 @@ def test_only_a_head_or_referent_hands_the_device_over(
     response = hand_over(referent, issued, mother.id)
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/kiosque/signataire/{mother.id}")
-    assert snapshot(ctx.db) == before  # handing over stores nothing
+    after = snapshot(ctx.db)  # handing over writes its line on the trail, nothing else
+    assert {t: rows for t, rows in after.items() if t not in ("events", "documents")} == {
+        t: rows for t, rows in before.items() if t not in ("events", "documents")
+    }
+    assert [e.type for e in load(ctx.db, issued.id).events][-1] == "kiosk_started"
 
 
 def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
@@ -317,6 +321,11 @@ def test_a_family_signs_one_after_the_other_then_the_password_unlocks(
     assert "Signé en présence de Anne Leroy (proviseure), sur l'appareil de l'établissement" in (
         certificate
     )
+    # The kiosk's lines, with who opened it and how it closed (issue 14 §1).
+    assert "Kiosque ouvert sur l'appareil de l'établissement Par Anne Leroy (proviseure)" in (
+        certificate
+    )
+    assert "Fermé : terminé ; signatures recueillies : 2" in certificate
 
 
 def test_wrong_passwords_are_throttled(app: Flask, ctx: Context, head: User, issued: Document):
