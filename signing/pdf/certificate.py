@@ -14,6 +14,7 @@ pages are A4, as many as the events need.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -22,6 +23,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 from reportlab.lib.pagesizes import A4
@@ -87,11 +89,14 @@ def audit_pages(trail: AuditTrail) -> bytes:
     return out.getvalue()
 
 
-def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
-    """`pdf` (the stamped PDF) with the certificate's pages after its last page."""
+def append_audit_pages(pdf: bytes, trail: AuditTrail, annexes: Sequence[bytes] = ()) -> bytes:
+    """`pdf` (the stamped PDF) with the certificate's pages after its last page, then the pages
+    of each of `annexes` (the scans of paper signatures, `signing.paper.scan.annex_pdf`): pages,
+    not embedded files, as those are what a reader of the printed or displayed file sees."""
     reader = open_pdf(pdf)
     update = Update(pdf, reader)
     certificate = PdfReader(io.BytesIO(audit_pages(trail)))
+    annex_pages = [page for annex in annexes for page in PdfReader(io.BytesIO(annex)).pages]
     tree_ref = reader.root_object.raw_get("/Pages")
     tree = tree_ref.get_object() if isinstance(tree_ref, IndirectObject) else None
     if not isinstance(tree, DictionaryObject):
@@ -101,7 +106,7 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
         raise PdfUnreadable("arbre des pages illisible")
     memo: dict[int, IndirectObject] = {}
     added = []
-    for page in certificate.pages:
+    for page in [*certificate.pages, *annex_pages]:
         box = ArrayObject(page.mediabox)
         added.append(
             update.add(
@@ -126,14 +131,25 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
     grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
     grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
     update.replace(tree_ref, grown)
-    _label_pages(update, reader, int(count), trail)
+    annexed = int(count) + len(certificate.pages) if annex_pages else None
+    _label_pages(update, reader, int(count), trail, annexed)
     return update.to_bytes()
 
 
-def _label_pages(update: Update, reader: PdfReader, document_pages: int, trail: AuditTrail) -> None:
+def _label(at: int, prefix: str | None) -> list[PdfObject]:
+    style = DictionaryObject({NameObject("/S"): NameObject("/D")})
+    if prefix:
+        style[NameObject("/P")] = TextStringObject(prefix)
+    return [NumberObject(at), style]
+
+
+def _label_pages(
+    update: Update, reader: PdfReader, document_pages: int, trail: AuditTrail, annexed: int | None
+) -> None:
     """Page labels (PDF 32000-1 §12.4.2), so a viewer numbers the document's pages 1, 2…
-    as their footers do, and the certificate's « Certificat 1 », « Certificat 2 »… as its own;
-    and the trail's head for programs (`signing.pdf.sealed_trail`), in the same new catalog."""
+    as their footers do, the certificate's « Certificat 1 », « Certificat 2 »… as its own, and
+    the annexes' « Annexe 1 »…; and the trail's head for programs (`signing.pdf.sealed_trail`),
+    in the same new catalog."""
     root_ref = reader.trailer.raw_get("/Root")
     if not isinstance(root_ref, IndirectObject):
         raise PdfUnreadable("catalogue du PDF illisible")
@@ -142,15 +158,9 @@ def _label_pages(update: Update, reader: PdfReader, document_pages: int, trail: 
         {
             NameObject("/Nums"): ArrayObject(
                 [
-                    NumberObject(0),
-                    DictionaryObject({NameObject("/S"): NameObject("/D")}),
-                    NumberObject(document_pages),
-                    DictionaryObject(
-                        {
-                            NameObject("/S"): NameObject("/D"),
-                            NameObject("/P"): TextStringObject("Certificat "),
-                        }
-                    ),
+                    *_label(0, None),
+                    *_label(document_pages, "Certificat "),
+                    *(_label(annexed, "Annexe ") if annexed is not None else []),
                 ]
             )
         }
