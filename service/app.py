@@ -21,7 +21,10 @@ from service.isolate import bdi
 from service.kiosk import views as kiosk_views
 from service.mail import dev_outbox
 from service.settings import Settings
-from service.signers import link_views  # noqa: F401 — registers its routes on signer_views.bp
+from service.signers import (
+    link_views,  # noqa: F401 — registers its routes on signer_views.bp
+    paper_views,
+)
 from service.signers import views as signer_views
 from service.verify import api as verify_api
 from service.verify import views as verify_views
@@ -43,6 +46,7 @@ BLUEPRINTS = (
     week_pages.bp,
     figures_pages.bp,
     kiosk_views.bp,
+    paper_views.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

@@ -93,6 +93,7 @@ def document_page(
         can_act=acts,
         remindable=_remindable(document) if acts else set(),
         hand_over=_hand_over(document),
+        on_paper=_on_paper(document),
         labels=template_labels(),
         cancel_error=cancel_error,
         parent=document.pathway if document.kind.spec.parent else None,
@@ -128,6 +129,14 @@ def _remindable(document: Document) -> set[int]:
 def _hand_over(document: Document) -> set[int]:
     """The signers a head or référent may have sign now on this device (`service.kiosk`)."""
     if staff_user().role not in roles_allowed(StaffAction.HAND_OVER):
+        return set()
+    return {s.id for s in signers_now(document)}
+
+
+def _on_paper(document: Document) -> set[int]:
+    """The signers a head or référent may have sign on paper now (`service.signers.paper_views`):
+    the same as in person, whose turn it is, never the head."""
+    if staff_user().role not in roles_allowed(StaffAction.SIGN_ON_PAPER):
         return set()
     return {s.id for s in signers_now(document)}
 

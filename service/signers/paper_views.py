@@ -1,0 +1,102 @@
+"""The staff's pages for signing on paper (issue 14 §2), reached from the document page's
+signers table: « Imprimer pour signature sur papier » (the document and the signer's sheet, a
+PDF) and « Déposer la feuille signée » (the scan and the sheet's code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from service import context, db
+from service.accounts import csrf
+from service.accounts.session import login_required
+from service.documents.blueprint import staff_user
+from service.documents.store import get_document
+from service.errors import NotFound, SignatureRefused
+from service.kiosk.sign_in_person import kiosk_signer
+from service.signers.print_paper_sheet import print_paper_sheet
+from service.signers.sign_on_paper import sign_on_paper
+from signing.paper.scan import MAX_BYTES
+from signing.permissions import StaffAction, roles_allowed
+
+bp = Blueprint("paper", __name__)
+_ROLES = roles_allowed(StaffAction.SIGN_ON_PAPER)
+_FORM_ALLOWANCE = 64 * 1024
+TOO_LARGE = f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo : numérisez la feuille seule."
+
+
+@bp.before_request
+def limit_upload() -> None:
+    # Before the CSRF check, which reads the form: the body is bounded before anything reads it.
+    request.max_content_length = MAX_BYTES + _FORM_ALLOWANCE
+
+
+csrf.protect(bp)
+
+
+@bp.post("/documents/<int:document_id>/papier/<int:signer_id>/feuille.pdf")
+@login_required(*_ROLES)
+def print_sheet(document_id: int, signer_id: int) -> ResponseReturnValue:
+    try:
+        printed = print_paper_sheet(
+            context.current(), staff_user(), document_id, signer_id, context.origin()
+        )
+    except NotFound:
+        abort(404)
+    response = Response(printed.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{printed.file_name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(
+    document_id: int, signer_id: int, status: int = 200, **values: Any
+) -> ResponseReturnValue:
+    user = staff_user()
+    try:
+        document = get_document(db.session(), user.school_id, document_id)
+        signer = kiosk_signer(db.session(), document, signer_id)
+    except NotFound:
+        abort(404)
+    values.setdefault("errors", {})
+    values.setdefault("code", "")
+    page = render_template(
+        "staff/paper_upload.html", document=document, signer=signer, limit=MAX_BYTES, **values
+    )
+    return page, status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
+    args = request.view_args or {}
+    return _page(int(args["document_id"]), int(args["signer_id"]), 413, errors={"scan": TOO_LARGE})
+
+
+@bp.route("/documents/<int:document_id>/papier/<int:signer_id>/depot", methods=["GET", "POST"])
+@login_required(*_ROLES)
+def upload(document_id: int, signer_id: int) -> ResponseReturnValue:
+    if request.method == "GET":
+        return _page(document_id, signer_id)
+    code = request.form.get("code", "")[:100]
+    sent = request.files.get("scan")
+    data = sent.read(MAX_BYTES + 1) if sent else b""
+    try:
+        signer = sign_on_paper(
+            context.current(),
+            staff_user(),
+            document_id,
+            signer_id,
+            context.origin(),
+            code=code,
+            upload=data,
+        )
+    except SignatureRefused as exc:
+        errors = {issue.field: issue.message for issue in exc.issues}
+        return _page(document_id, signer_id, 422, errors=errors, code=code)
+    except NotFound:
+        abort(404)
+    anchor = f"signataire-{signer.id}"
+    return redirect(url_for("staff.document", document_id=document_id, _anchor=anchor), 303)
