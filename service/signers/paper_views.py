@@ -81,8 +81,10 @@ def upload(document_id: int, signer_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _page(document_id, signer_id)
     code = request.form.get("code", "")[:100]
-    sent = request.files.get("scan")
-    data = sent.read(MAX_BYTES + 1) if sent else b""
+    data = b""
+    for sent in request.files.getlist("scan")[:1]:
+        with sent.stream:  # a large upload is a temporary file: closed here, not left to GC
+            data = sent.stream.read(MAX_BYTES + 1)
     try:
         signer = sign_on_paper(
             context.current(),

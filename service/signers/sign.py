@@ -62,10 +62,9 @@ def record_signature(
     extra: dict[str, Any] | None = None,
     consent_text: str = CONSENT_TEXT,
 ) -> None:
-    """Apply the workflow's answer to one signature: the signer's row (its link dies), the
-    event (and a flag when another party signed from the same device just before), the head's
-    invitation once everyone else has signed, the document's new state. `consent_text`: the
-    sentence the signer accepted (on paper, the sheet's own, `service.signers.sign_on_paper`)."""
+    """Apply the workflow's answer to one signature: the signer's row (its link dies), the event
+    (and a flag when another party signed from the same device just before), the head's
+    invitation once all others signed, the new state; on paper, the sheet's `consent_text`."""
     views = [SignerView(s.id, s.role, s.state) for s in document.signers]
     decision = decide_sign(document.state, views, signer.id)
     earlier = [
@@ -101,8 +100,7 @@ def record_signature(
         },
     )
     if (extra or {}).get("identification") not in (Identification.IN_PERSON, Identification.PAPER):
-        # In person or on paper, the school's device is shared by design, and the staff member
-        # vouches.
+        # In person or on paper, the school's device is shared by design; the staff vouches.
         _flag_shared_device(ctx, session, document, signer, origin, earlier=earlier, now=now)
     for next_id in decision.invite:
         head = next(s for s in document.signers if s.id == next_id)
