@@ -174,6 +174,7 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> S
             signed_at=s.signed_at,
             png=s.signature_png,
             territory=territory_of(school.uai),
+            on_paper=s.paper_scan is not None,
         )
         for s in document.signers
         if s.signed_at is not None

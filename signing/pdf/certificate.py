@@ -96,7 +96,8 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail, annexes: Sequence[bytes] =
     reader = open_pdf(pdf)
     update = Update(pdf, reader)
     certificate = PdfReader(io.BytesIO(audit_pages(trail)))
-    annex_pages = [page for annex in annexes for page in PdfReader(io.BytesIO(annex)).pages]
+    # One memo per source file: object numbers of different files are no one object.
+    sources = [certificate, *(PdfReader(io.BytesIO(annex)) for annex in annexes)]
     tree_ref = reader.root_object.raw_get("/Pages")
     tree = tree_ref.get_object() if isinstance(tree_ref, IndirectObject) else None
     if not isinstance(tree, DictionaryObject):
@@ -104,9 +105,26 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail, annexes: Sequence[bytes] =
     kids, count = _resolved(tree.get("/Kids")), _resolved(tree.get("/Count"))
     if not isinstance(kids, ArrayObject) or not isinstance(count, int):
         raise PdfUnreadable("arbre des pages illisible")
-    memo: dict[int, IndirectObject] = {}
+    added = _copied_pages(update, tree_ref, sources)
+    # The new pages hang from the root of the page tree, after every existing page.
+    grown = DictionaryObject(tree.items())
+    grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
+    grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
+    update.replace(tree_ref, grown)
+    annexed = int(count) + len(certificate.pages) if annexes else None
+    _label_pages(update, reader, int(count), trail, annexed)
+    return update.to_bytes()
+
+
+def _copied_pages(
+    update: Update, tree_ref: object, sources: Sequence[PdfReader]
+) -> list[IndirectObject]:
+    """Every page of `sources`, copied into `update` under the page tree `tree_ref`."""
+    memos: dict[int, dict[int, IndirectObject]] = {id(source): {} for source in sources}
     added = []
-    for page in [*certificate.pages, *annex_pages]:
+    pages = [(id(source), page) for source in sources for page in source.pages]
+    for owner, page in pages:
+        memo = memos[owner]
         box = ArrayObject(page.mediabox)
         added.append(
             update.add(
@@ -126,14 +144,7 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail, annexes: Sequence[bytes] =
                 )
             )
         )
-    # The new pages hang from the root of the page tree, after every existing page.
-    grown = DictionaryObject(tree.items())
-    grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
-    grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
-    update.replace(tree_ref, grown)
-    annexed = int(count) + len(certificate.pages) if annex_pages else None
-    _label_pages(update, reader, int(count), trail, annexed)
-    return update.to_bytes()
+    return added
 
 
 def _label(at: int, prefix: str | None) -> list[PdfObject]:
