@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service import converter, db, errors, pages, security
 from service.accounts import csrf, login_views, school_views, session, users_views
 from service.api import follow_up_views  # noqa: F401 — registers its routes on api_views.bp
+from service.api import paper as api_paper  # noqa: F401 — registers its routes on api_views.bp
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download

@@ -163,11 +163,7 @@ def test_the_page_prints_the_document_and_a_sheet_then_takes_the_scan_back(
     audit = text(client.get(f"/documents/{issued.id}/piste-audit"))
     assert "Feuille de signature imprimée" in audit
     assert "Papier, numérisé par Anne Leroy (proviseure) le 3 décembre 2026" in audit
-    with ctx.db.transaction() as session:
-        secret = create_api_token(session, session.get(User, head.id)).secret
-    api = app.test_client().get(
-        f"/api/v1/documents/{issued.id}", headers={"Authorization": f"Bearer {secret}"}
-    )
+    api = app.test_client().get(f"/api/v1/documents/{issued.id}", headers=_token(ctx, head))
     by_id = {s["id"]: s for s in api.get_json()["signers"]}
     assert by_id[guardian.id]["signing_method"] == "paper"
     assert by_id[guardian.id]["signing_witness"].startswith("Anne Leroy")
@@ -274,3 +270,54 @@ def test_roles_schools_and_csrf_as_the_pages(
         )
         assert sent.status_code == 404
     assert snapshot(ctx.db) == before
+
+
+def _token(ctx: Context, user: User) -> dict[str, str]:
+    with ctx.db.transaction() as session:
+        secret = create_api_token(session, session.get(User, user.id)).secret
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_the_api_prints_and_takes_the_scan_with_the_pages_roles(
+    app: Flask, ctx: Context, head: User, school: School, issued: Document
+) -> None:
+    guardian = _guardian(issued)
+    api = app.test_client()
+    base = f"/api/v1/documents/{issued.id}/signers/{guardian.id}"
+    admin = _token(ctx, make_user(ctx.db, school, role="admin", session_version="a"))
+    mine = _token(ctx, head)
+    for headers in (admin, mine):  # a token's first use writes its `last_used_at`: done here
+        assert api.get("/api/v1/documents", headers=headers).status_code == 200
+    before = snapshot(ctx.db)
+    assert api.post(f"{base}/paper-sheet", headers=admin).status_code == 403
+    assert api.post(f"{base}/paper-signature", headers=admin).status_code == 403
+    assert snapshot(ctx.db) == before
+
+    printed = api.post(f"{base}/paper-sheet", headers=mine)
+    assert printed.status_code == 200
+    assert printed.mimetype == "application/pdf"
+    code = printed.headers["X-Cosigne-Sheet-Code"]
+    assert code in PdfReader(io.BytesIO(printed.data)).pages[-1].extract_text()
+
+    def send(scan: bytes, typed: str) -> TestResponse:
+        sheet = FileStorage(io.BytesIO(scan), "feuille.png")
+        boundary, body = encode_multipart({"code": typed, "scan": sheet})
+        return api.post(
+            f"{base}/paper-signature",
+            data=body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            headers=mine,
+        )
+
+    before = snapshot(ctx.db)
+    wrong = send(_without_qr(signed_scan(printed.data)), code[:-2] + "AA")
+    assert wrong.status_code == 422
+    assert wrong.get_json()["errors"][0]["field"] == "code"
+    blank = send(signed_scan(printed.data, ink=False), "")
+    assert blank.get_json()["errors"][0]["field"] == "scan"
+    assert snapshot(ctx.db) == before
+
+    done = send(signed_scan(printed.data, kind="PNG"), code)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["status"] == "signed"
+    assert done.get_json()["signing_method"] == "paper"
