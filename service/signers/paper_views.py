@@ -16,7 +16,7 @@ from service.accounts.session import login_required
 from service.documents.blueprint import staff_user
 from service.documents.store import get_document
 from service.errors import NotFound, SignatureRefused
-from service.kiosk.sign_in_person import kiosk_signer
+from service.kiosk.sign_in_person import signers_now
 from service.signers.print_paper_sheet import print_paper_sheet
 from service.signers.sign_on_paper import sign_on_paper
 from signing.paper.scan import MAX_BYTES
@@ -25,6 +25,7 @@ from signing.permissions import StaffAction, roles_allowed
 bp = Blueprint("paper", __name__)
 _ROLES = roles_allowed(StaffAction.SIGN_ON_PAPER)
 _FORM_ALLOWANCE = 64 * 1024
+CLOSED = "Il n'y a plus de signature à recueillir de {name} sur ce document."
 TOO_LARGE = f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo : numérisez la feuille seule."
 
 
@@ -55,16 +56,28 @@ def print_sheet(document_id: int, signer_id: int) -> ResponseReturnValue:
 def _page(
     document_id: int, signer_id: int, status: int = 200, **values: Any
 ) -> ResponseReturnValue:
+    """The upload form of `signer_id`; a signer who can no longer sign (signed, declined, or
+    the document no longer to sign) gets it with the reason, and no form."""
     user = staff_user()
     try:
         document = get_document(db.session(), user.school_id, document_id)
-        signer = kiosk_signer(db.session(), document, signer_id)
     except NotFound:
         abort(404)
-    values.setdefault("errors", {})
-    values.setdefault("code", "")
+    signer = next((s for s in document.signers if s.id == signer_id and s.role != "head"), None)
+    if signer is None:
+        abort(404)
+    open_now = any(s.id == signer_id for s in signers_now(document))
+    errors = values.pop("errors", {})
+    if not open_now and not errors:
+        errors, status = {"code": CLOSED.format(name=signer.full_name)}, 409
     page = render_template(
-        "staff/paper_upload.html", document=document, signer=signer, limit=MAX_BYTES, **values
+        "staff/paper_upload.html",
+        document=document,
+        signer=signer,
+        limit=MAX_BYTES,
+        errors=errors,
+        open_now=open_now,
+        code=values.get("code", ""),
     )
     return page, status
 

@@ -171,7 +171,7 @@ def test_the_page_prints_the_document_and_a_sheet_then_takes_the_scan_back(
 
 
 def _refused(ctx: Context, response: TestResponse, before: object, message: str) -> None:
-    assert response.status_code in (413, 422), response.status_code
+    assert response.status_code in (409, 413, 422), response.status_code
     assert message in text(response), text(response)
     assert "La feuille n’a pas été enregistrée" in text(response)
     assert snapshot(ctx.db) == before
@@ -189,7 +189,7 @@ def test_every_bad_scan_or_code_is_refused_and_nothing_stored(
     keys = sheet_keys(ctx.settings)
     sha = issued.pdf_sha256 or ""
     cases = [
-        (scan, code.group(0)[:-1] + "Q", "n'est pas celui de la feuille numérisée"),
+        (scan, _altered(code.group(0)), "n'est pas celui de la feuille numérisée"),
         (signed_scan(printed, ink=False), "", "est vide"),
         (b"", code.group(0), "Le fichier est vide"),
         (b"GIF89a" + b"\0" * 500, code.group(0), "ni un PDF"),
@@ -215,6 +215,11 @@ def test_every_bad_scan_or_code_is_refused_and_nothing_stored(
         _refused(ctx, upload(client, issued, guardian.id, no_qr, typed), before, message)
 
 
+def _altered(code: str) -> str:
+    """`code` with its last character changed (base 32: Q or R)."""
+    return code[:-1] + ("R" if code.endswith("Q") else "Q")
+
+
 def _without_qr(scan: bytes) -> bytes:
     image = Image.open(io.BytesIO(scan)).convert("RGB")
     w, h = image.size
@@ -232,16 +237,17 @@ def test_a_signer_who_signed_or_a_document_cancelled_takes_no_sheet(
     assert upload(client, issued, guardian.id, signed_scan(printed)).status_code == 303
     before = snapshot(ctx.db)
     again = upload(client, issued, guardian.id, signed_scan(printed))
-    assert again.status_code == 404  # no longer a signer whose turn it is: the page is gone
-    assert snapshot(ctx.db) == before
+    _refused(ctx, again, before, f"{guardian.full_name} ne peut pas signer maintenant")
+    closed = client.get(f"/documents/{issued.id}/papier/{guardian.id}/depot")
+    assert closed.status_code == 409
+    assert "Il n'y a plus de signature à recueillir de" in text(closed)
 
     pupil = next(s for s in issued.signers if s.role == "pupil")
     sheet = print_sheet(client, issued, pupil.id).data
     cancel_document(ctx, head, issued.id, "erreur de saisie")
     before = snapshot(ctx.db)
     late = upload(client, issued, pupil.id, signed_scan(sheet))
-    assert late.status_code == 404
-    assert snapshot(ctx.db) == before
+    _refused(ctx, late, before, "Ce document n'est plus à signer")
     assert print_sheet(client, issued, pupil.id).status_code == 404
 
 
@@ -310,7 +316,7 @@ def test_the_api_prints_and_takes_the_scan_with_the_pages_roles(
         )
 
     before = snapshot(ctx.db)
-    wrong = send(_without_qr(signed_scan(printed.data)), code[:-2] + "AA")
+    wrong = send(_without_qr(signed_scan(printed.data)), _altered(code))
     assert wrong.status_code == 422
     assert wrong.get_json()["errors"][0]["field"] == "code"
     blank = send(signed_scan(printed.data, ink=False), "")

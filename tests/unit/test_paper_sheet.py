@@ -120,3 +120,27 @@ def _png(image: Image.Image) -> bytes:
 def test_an_unusable_upload_is_refused_in_french(data: bytes, message: str) -> None:
     with pytest.raises(scans.ScanRefused, match=message):
         scans.read_scan(data)
+
+
+def test_the_box_is_found_by_the_marks_on_a_scan_with_margins_and_another_scale() -> None:
+    """A scanner leaves a margin and its own resolution: the box is still where the ink is,
+    and the same blank sheet still reads as blank."""
+    sheet = _sheet(make_code(KEYS, 12, 34, SHA))
+    for ink in (True, False):
+        page = signed_scan(sheet, ink=ink)
+        scanned = Image.new("RGB", (page.width + 160, page.height + 120), (238, 238, 236))
+        scanned.paste(page, (90, 50))
+        scanned = scanned.resize((int(scanned.width * 0.8), int(scanned.height * 0.8)))
+        frame = scans.mark_frame(scanned)
+        assert frame[0] > 60  # the marks, not the paper's edge
+        assert scans.has_ink(scans.signature_png(scanned)) is ink
+
+
+def test_a_pdf_scan_is_drawn_again_and_its_qr_code_read() -> None:
+    code = make_code(KEYS, 12, 34, SHA)
+    out = io.BytesIO()
+    signed_scan(_sheet(code)).save(out, "PDF", resolution=150)
+    scan = scans.read_scan(out.getvalue())
+    assert len(scan.pages) == 1
+    assert scan.codes == (code,)
+    assert scans.has_ink(scans.signature_png(scan.pages[scan.sheet]))
