@@ -145,6 +145,8 @@ def test_the_page_prints_the_document_and_a_sheet_then_takes_the_scan_back(
 
     after = _load(ctx, issued.id)
     assert _guardian(after).state == "signed"
+    shown = text(client.get(f"/documents/{issued.id}"))
+    assert "sur papier (feuille numérisée par Anne Leroy (proviseure) le 3 décembre 2026)" in shown
     signed = _events(ctx, issued.id)[-1]
     assert signed.type == "signed"
     assert signed.data["identification"] == "paper"
