@@ -30,8 +30,10 @@ from signing.pdf.stamp import SignatureMark, stamp
 from signing.pdf.timestamp import SealedFile, load_certificates, seal_trying
 from signing.vocabulary import EventType
 
-_DRAWING = threading.Lock()
-"""reportlab's TrueType fonts keep per-document state that two threads must not share."""
+DRAWING = threading.Lock()
+"""reportlab's TrueType fonts keep per-document state that two threads must not share: held by
+whatever draws with them in the service (the final PDF here, the paper sheet and its scan's
+annex in `service.signers`)."""
 
 
 @functools.cache
@@ -181,7 +183,7 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> S
     ]
     trail = audit_trail(settings, document, school)
     annexes = [s.paper_scan for s in document.signers if s.paper_scan and s.signed_at]
-    with _DRAWING:
+    with DRAWING:
         stamped = stamp(document.pdf, marks)
     trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())
 
@@ -190,7 +192,7 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> S
         seal = replace(
             trail.seal, timestamp_authority=authority, timestamp_deferred=bool(unanswered)
         )
-        with _DRAWING:
+        with DRAWING:
             return append_audit_pages(stamped, replace(trail, seal=seal), annexes)
 
     return seal_trying(sealer(settings), settings.tsa_urls, certify, document_id=document.id)

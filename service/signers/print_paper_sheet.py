@@ -13,6 +13,7 @@ from service.accounts.permissions import require
 from service.context import Context, Origin
 from service.documents import trail
 from service.documents.store import get_document, lock_document
+from service.finalize.final_pdf import DRAWING
 from service.kiosk.sign_in_person import kiosk_signer
 from service.settings import Settings
 from service.signers.dead_links import document_name
@@ -55,16 +56,16 @@ def print_paper_sheet(
         assert document.pdf_sha256  # noqa: S101
         code = make_code(sheet_keys(ctx.settings), document.id, signer.id, document.pdf_sha256)
         kind_number, pupil = document_name(document)
-        sheet = sheet_pdf(
-            SheetText(
-                school=document.school.name,
-                document=f"{kind_number} — élève : {pupil}",
-                signer_name=signer.full_name,
-                signer_role=signer.role_label,
-                consent=PAPER_CONSENT_TEXT,
-                code=code,
-            )
+        text = SheetText(
+            school=document.school.name,
+            document=f"{kind_number} — élève : {pupil}",
+            signer_name=signer.full_name,
+            signer_role=signer.role_label,
+            consent=PAPER_CONSENT_TEXT,
+            code=code,
         )
+        with DRAWING:
+            sheet = sheet_pdf(text)
         writer = PdfWriter()
         for part in (document.pdf, sheet):
             writer.append(PdfReader(io.BytesIO(part)))

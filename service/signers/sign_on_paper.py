@@ -12,6 +12,7 @@ is no readable scan or whose signature box is empty.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -22,6 +23,7 @@ from service.context import Context, Origin
 from service.documents.models import Document
 from service.documents.store import get_document, lock_document
 from service.errors import NotFound, SignatureRefused
+from service.finalize.final_pdf import DRAWING
 from service.kiosk.sign_in_person import witness_data
 from service.signers.models import Signer
 from service.signers.print_paper_sheet import PAPER_CONSENT_TEXT, sheet_keys
@@ -125,7 +127,8 @@ def sign_on_paper(
         if signer is None:
             raise NotFound(f"signataire {signer_id} introuvable")
         _check(document, signer, claims)
-        annex = scans.annex_pdf(scan, signer.full_name)
+        with DRAWING:
+            annex = scans.annex_pdf(scan, signer.full_name)
         extra: dict[str, Any] = _digitized(user, document, now)
         extra |= {
             "scan_sha256": hashlib.sha256(annex).hexdigest(),
@@ -149,7 +152,7 @@ def sign_on_paper(
     return signer
 
 
-def _digitized(user: User, document: Document, now: Any) -> dict[str, Any]:
+def _digitized(user: User, document: Document, now: datetime) -> dict[str, Any]:
     staff = witness_data(user, document.school.head_title)
     day = territory_of(document.school.uai).day(now)
     return {
