@@ -12,10 +12,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import context, db
 from service.accounts import csrf
-from service.accounts.session import login_required
+from service.accounts.session import current_user, login_required
 from service.documents.blueprint import staff_user
 from service.documents.store import get_document
-from service.errors import NotFound, SignatureRefused
+from service.errors import HTTP_MESSAGES, NotFound, SignatureRefused
 from service.kiosk.sign_in_person import signers_now
 from service.signers.print_paper_sheet import print_paper_sheet
 from service.signers.sign_on_paper import sign_on_paper
@@ -83,8 +83,13 @@ def _page(
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
+def too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
     args = request.view_args or {}
+    user = current_user()
+    if user is None or user.role not in _ROLES or "signer_id" not in args:
+        # The French page of any other 413: no form to show to one who may not see it.
+        message = HTTP_MESSAGES[413]
+        return render_template("error.html", code=exc.code, message=message), 413
     return _page(int(args["document_id"]), int(args["signer_id"]), 413, errors={"scan": TOO_LARGE})
 
 

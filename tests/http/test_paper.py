@@ -329,3 +329,19 @@ def test_the_api_prints_and_takes_the_scan_with_the_pages_roles(
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["status"] == "signed"
     assert done.get_json()["signing_method"] == "paper"
+
+
+def test_a_request_over_the_limit_is_refused_unread(
+    ctx: Context, client: FlaskClient, issued: Document
+) -> None:
+    guardian = _guardian(issued)
+    before = snapshot(ctx.db)
+    refused = upload(client, issued, guardian.id, b"\xff\xd8\xff" + b"\0" * (11 * 1024 * 1024))
+    _refused(ctx, refused, before, "Le fichier dépasse 10 Mo")
+    assert refused.status_code == 413
+    anonymous = client.application.test_client()
+    url = f"/documents/{issued.id}/papier/{guardian.id}/depot"
+    stranger = anonymous.post(url, data=b"\0" * (11 * 1024 * 1024))
+    assert stranger.status_code == 413
+    assert "Le fichier envoyé est trop volumineux." in text(stranger)
+    assert snapshot(ctx.db) == before
