@@ -63,6 +63,7 @@ def print_paper_sheet(
             signer_role=signer.role_label,
             consent=PAPER_CONSENT_TEXT,
             code=code,
+            version=f"{document.version}, fichier SHA-256 {document.pdf_sha256[:8].upper()}…",
         )
         with DRAWING:
             sheet = sheet_pdf(text)

@@ -59,6 +59,8 @@ class SheetText:
     signer_role: str
     consent: str
     code: str
+    version: str = ""
+    """« version 1, fichier SHA-256 1A2B3C4D… »: which file this sheet signs."""
 
 
 def _qr_png(code: str) -> bytes:
@@ -94,6 +96,8 @@ def sheet_pdf(text: SheetText) -> bytes:
     draw(canvas, x, y, "Feuille de signature sur papier", font_name=SANS_BOLD.name, size=16)
     y = _lines(canvas, x, y - 24, text.school)
     y = _lines(canvas, x, y - 4, f"Document : {text.document}", bold=True)
+    if text.version:
+        y = _lines(canvas, x, y - 2, f"Version : {text.version}")
     y = _lines(canvas, x, y - 4, f"Signataire : {text.signer_name} ({text.signer_role})", bold=True)
     y = _lines(canvas, x, y - 10, f"« {text.consent} »")
     _lines(

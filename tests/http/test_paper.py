@@ -130,6 +130,7 @@ def test_the_page_prints_the_document_and_a_sheet_then_takes_the_scan_back(
     sheet = pages[-1].extract_text()
     assert f"{guardian.full_name} (" in sheet
     assert f"n° {issued.id}" in sheet
+    assert f"Version : 1, fichier SHA-256 {(issued.pdf_sha256 or '')[:8].upper()}" in sheet
     code = CODE.search(sheet)
     assert code
     printed_event = _events(ctx, issued.id)[-1]
