@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service import converter, db, errors, pages, security
 from service.accounts import account_views, csrf, login_views, school_views, session, users_views
 from service.api import follow_up_views  # noqa: F401 — registers its routes on api_views.bp
+from service.api import paper as api_paper  # noqa: F401 — registers its routes on api_views.bp
 from service.api import views as api_views
 from service.documents import views as document_views
 from service.finalize import download
@@ -21,7 +22,10 @@ from service.isolate import bdi
 from service.kiosk import views as kiosk_views
 from service.mail import dev_outbox
 from service.settings import Settings
-from service.signers import link_views  # noqa: F401 — registers its routes on signer_views.bp
+from service.signers import (
+    link_views,  # noqa: F401 — registers its routes on signer_views.bp
+    paper_views,
+)
 from service.signers import views as signer_views
 from service.verify import api as verify_api
 from service.verify import views as verify_views
@@ -44,6 +48,7 @@ BLUEPRINTS = (
     figures_pages.bp,
     kiosk_views.bp,
     account_views.bp,
+    paper_views.bp,
 )
 """Every group of pages and routes, in the order Flask looks them up."""
 

@@ -66,6 +66,10 @@ class EventType(StrEnum):
     """The site visit was moved to another date, for a reason."""
     VISIT_DONE = "visit_done"
     """The site visit was recorded as done: who, when, the tutor met, a short report."""
+    PAPER_SHEET_PRINTED = "paper_sheet_printed"
+    """A staff member printed a signer's paper signature sheet (issue 14 §2; data: the sheet's
+    ``code``, the frozen PDF's ``pdf_sha256``, who printed it); the signature itself is the
+    ``signed`` event, identification ``paper``, when the signed scan is brought back."""
 
     @property
     def label(self) -> str:
@@ -142,6 +146,10 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.VISIT_PLANNED: ("Visite du lieu de stage planifiée", "Suivi : visite planifiée"),
     EventType.VISIT_MOVED: ("Visite du lieu de stage déplacée", "Suivi : visite déplacée"),
     EventType.VISIT_DONE: ("Visite du lieu de stage faite", "Suivi : visite faite"),
+    EventType.PAPER_SHEET_PRINTED: (
+        "Feuille de signature imprimée",
+        "Feuille de signature sur papier imprimée",
+    ),
 }
 
 

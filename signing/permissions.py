@@ -38,6 +38,9 @@ class StaffAction(StrEnum):
     HAND_OVER = "hand_over"
     """Hand the school's device to a signer present in the room (issue 14 §1): the staff member
     vouches for who signs, so only those who prepare and follow documents do it."""
+    SIGN_ON_PAPER = "sign_on_paper"
+    """Print a signer's paper signature sheet and bring back its signed scan (issue 14 §2):
+    the staff member who digitizes the sheet answers for it, as one who hands the device over."""
     READ_FIGURES = "read_figures"
     """Read the school year in figures (issue 13 §7): the head and the référent décrochage, who
     answer for the school's pathways; an admin manages accounts, not pathways."""
@@ -58,6 +61,7 @@ PERMITTED: Mapping[StaffAction, frozenset[StaffRole]] = {
     StaffAction.FOLLOW_UP_WEEK: _PREPARERS,
     StaffAction.READ_FIGURES: _PREPARERS,
     StaffAction.HAND_OVER: _PREPARERS,
+    StaffAction.SIGN_ON_PAPER: _PREPARERS,
 }
 """An admin manages the school's accounts and reads its documents; it changes none (see
 `StaffRole`). Only the head signs for the school."""
@@ -75,6 +79,7 @@ _DOING: Mapping[StaffAction, str] = {
     StaffAction.FOLLOW_UP_WEEK: "suivre des élèves (« Mon suivi »)",
     StaffAction.READ_FIGURES: "consulter l'année en chiffres",
     StaffAction.HAND_OVER: "faire signer sur l'appareil de l'établissement",
+    StaffAction.SIGN_ON_PAPER: "faire signer sur papier",
 }
 
 

@@ -67,9 +67,9 @@ def make_trail(*, rounds: int = 1, **changes: Any) -> AuditTrail:
         method = Identification.STAFF_SESSION if role == "head" else Identification.EMAIL_LINK
         if role == "guardian":
             method = Identification.EMAIL_LINK_CODE
-        witness = "Paul Garnier (référent)" if role == "pupil" else None
+        witness = "Paul Garnier (référent)" if role in ("pupil", "host_tutor") else None
         if witness:
-            method = Identification.IN_PERSON
+            method = Identification.IN_PERSON if role == "pupil" else Identification.PAPER
         signers.append(
             SignerRecord(
                 role, label, name, email, signed_at, ip, agent, True, drawn,

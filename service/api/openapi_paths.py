@@ -8,6 +8,7 @@ from service.api.openapi_data import ref, values
 from service.api.openapi_due import due_operation
 from service.api.openapi_follow_up import follow_up_paths
 from service.api.openapi_operations import DOCUMENT_ID, SIGNER_ID, json_response, operation, query
+from service.api.openapi_paper import paper_paths
 from service.api.openapi_reviews import review_paths
 from service.api.openapi_verify import verify_operation
 from service.api.openapi_visits import visit_paths
@@ -26,6 +27,7 @@ def paths() -> Json:
         "/verify": {"post": verify_operation()},
         **review_paths(),
         **visit_paths(),
+        **paper_paths(),
         "/follow-up/due": {"get": due_operation()},
         **follow_up_paths(),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from service.api.openapi_data import ref, values
 from signing.kinds import Kind
+from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import DocumentState, Role, SignerState
 
 Json = dict[str, Any]
@@ -68,6 +69,18 @@ SIGNER = {
         "decline_reason": {"type": ["string", "null"]},
         "reminder_count": {"type": "integer"},
         "last_reminded_at": _time(),
+        "signing_method": {
+            "type": ["string", "null"],
+            "enum": [*values(Identification), None],
+            "description": "Comment le signataire a signé (null tant qu'il n'a pas signé) : "
+            "`paper` = sur papier, feuille numérisée par le personnel.",
+        },
+        "signing_method_label": {"type": ["string", "null"]},
+        "signing_witness": {
+            "type": ["string", "null"],
+            "description": "Le membre du personnel nommé par la méthode : en présence de qui "
+            "on a signé, ou qui a numérisé la feuille signée sur papier (et quand).",
+        },
     },
 }
 

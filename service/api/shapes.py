@@ -14,6 +14,8 @@ from flask import url_for
 
 from service.documents.models import Document, Event
 from service.signers.models import Signer
+from signing.event_types import EventType
+from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of, witness_of
 from signing.trail import iso_utc
 
 
@@ -40,6 +42,28 @@ def signer_json(signer: Signer) -> dict[str, Any]:
         "decline_reason": signer.decline_reason,
         "reminder_count": signer.reminder_count,
         "last_reminded_at": _time(signer.last_reminded_at),
+        **_signing_method(signer),
+    }
+
+
+def _signing_method(signer: Signer) -> dict[str, Any]:
+    """How the signer signed (`Identification`), its French name, and the staff member it names
+    (in whose presence they signed; who digitized their paper sheet, and when)."""
+    if signer.signed_at is None:
+        return {"signing_method": None, "signing_method_label": None, "signing_witness": None}
+    data = next(
+        (
+            e.data
+            for e in signer.document.events
+            if e.type == EventType.SIGNED and e.signer_id == signer.id
+        ),
+        None,
+    )
+    method = identification_of(data)
+    return {
+        "signing_method": method.value,
+        "signing_method_label": IDENTIFICATION_NAMES[method],
+        "signing_witness": witness_of(data),
     }
 
 

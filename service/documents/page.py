@@ -48,10 +48,12 @@ from signing.errors import (
     TransitionRefused,
 )
 from signing.kinds import children_of as child_kinds
+from signing.pdf.evidence_texts import paper_digitizer
 from signing.permissions import StaffAction, roles_allowed
 from signing.vocabulary import (
     DocumentAction,
     DocumentState,
+    EventType,
     Role,
     SignerAction,
     StaffRole,
@@ -93,6 +95,8 @@ def document_page(
         can_act=acts,
         remindable=_remindable(document) if acts else set(),
         hand_over=_hand_over(document),
+        on_paper=_on_paper(document),
+        paper_signed=_paper_signed(document),
         labels=template_labels(),
         cancel_error=cancel_error,
         parent=document.pathway if document.kind.spec.parent else None,
@@ -130,6 +134,24 @@ def _hand_over(document: Document) -> set[int]:
     if staff_user().role not in roles_allowed(StaffAction.HAND_OVER):
         return set()
     return {s.id for s in signers_now(document)}
+
+
+def _on_paper(document: Document) -> set[int]:
+    """The signers a head or référent may have sign on paper now (`service.signers.paper_views`):
+    the same as in person, whose turn it is, never the head."""
+    if staff_user().role not in roles_allowed(StaffAction.SIGN_ON_PAPER):
+        return set()
+    return {s.id for s in signers_now(document)}
+
+
+def _paper_signed(document: Document) -> dict[int, str]:
+    """« Anne Leroy (proviseure) le 3 décembre 2026 »: who digitized each paper signature."""
+    found = {
+        event.signer_id: paper_digitizer(event.data)
+        for event in document.events
+        if event.type == EventType.SIGNED and event.signer_id is not None
+    }
+    return {signer_id: who for signer_id, who in found.items() if who}
 
 
 def _head_to_sign(document: Document) -> Signer | None:

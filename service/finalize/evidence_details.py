@@ -12,7 +12,12 @@ from service.settings import Settings
 from signing.devices import shared_device_sentence
 from signing.event_types import KioskEnd
 from signing.pdf.certificate_records import SealRecord
-from signing.pdf.evidence_texts import IDENTIFICATION_NAMES, identification_of, in_person_witness
+from signing.pdf.evidence_texts import (
+    IDENTIFICATION_NAMES,
+    identification_of,
+    in_person_witness,
+    paper_digitizer,
+)
 from signing.pdf.seal import Sealer
 from signing.vocabulary import EventType
 
@@ -75,9 +80,12 @@ def event_detail(type_: str, data: Mapping[str, Any] | None) -> str | None:
     if type_ == EventType.SIGNED:
         method = IDENTIFICATION_NAMES[identification_of(dict(data))]
         witness = in_person_witness(dict(data))
-        if witness:
+        digitizer = paper_digitizer(dict(data))
+        if digitizer:
+            method = f"Papier, numérisé par {digitizer} ; scan SHA-256 {data.get('scan_sha256')}"
+        elif witness:
             method = f"Signé en présence de {witness}, sur l'appareil de l'établissement"
-        if data.get("drawn") is not None:
+        if data.get("drawn") is not None and not digitizer:
             method += " ; signature tracée à la main" if data["drawn"] else " ; nom saisi"
         shown = data.get("pdf_sha256")
         return f"{method} ; fichier SHA-256 {shown}" if shown else method

@@ -24,14 +24,16 @@ from signing.pdf.archive import Archive
 from signing.pdf.certificate import append_audit_pages
 from signing.pdf.certificate_records import AuditTrail, SignerRecord, TrailEvent
 from signing.pdf.dev_seal import ensure_dev_seal
-from signing.pdf.evidence_texts import identification_of, in_person_witness
+from signing.pdf.evidence_texts import identification_of, witness_of
 from signing.pdf.seal import Sealer, SealSettings
 from signing.pdf.stamp import SignatureMark, stamp
 from signing.pdf.timestamp import SealedFile, load_certificates, seal_trying
 from signing.vocabulary import EventType
 
-_DRAWING = threading.Lock()
-"""reportlab's TrueType fonts keep per-document state that two threads must not share."""
+DRAWING = threading.Lock()
+"""reportlab's TrueType fonts keep per-document state that two threads must not share: held by
+whatever draws with them in the service (the final PDF here, the paper sheet and its scan's
+annex in `service.signers`)."""
 
 
 @functools.cache
@@ -131,7 +133,7 @@ def audit_trail(settings: Settings, document: Document, school: School) -> Audit
                 drawn=s.signature_png is not None,
                 phone=party_phone(spec, s.role, s.guardian_index, document.data, school.phone),
                 identification=(identification_of(signed[s.id].data) if s.id in signed else None),
-                witness=in_person_witness(signed[s.id].data) if s.id in signed else None,
+                witness=witness_of(signed[s.id].data) if s.id in signed else None,
                 consent_text=s.consent_text,
                 shown_pdf_sha256=s.signed_pdf_sha256,
                 typed_name=s.typed_name,
@@ -174,12 +176,14 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> S
             signed_at=s.signed_at,
             png=s.signature_png,
             territory=territory_of(school.uai),
+            on_paper=s.paper_scan is not None,
         )
         for s in document.signers
         if s.signed_at is not None
     ]
     trail = audit_trail(settings, document, school)
-    with _DRAWING:
+    annexes = [s.paper_scan for s in document.signers if s.paper_scan and s.signed_at]
+    with DRAWING:
         stamped = stamp(document.pdf, marks)
     trail = replace(trail, stamped_sha256=hashlib.sha256(stamped).hexdigest())
 
@@ -188,8 +192,8 @@ def build_final_pdf(settings: Settings, document: Document, school: School) -> S
         seal = replace(
             trail.seal, timestamp_authority=authority, timestamp_deferred=bool(unanswered)
         )
-        with _DRAWING:
-            return append_audit_pages(stamped, replace(trail, seal=seal))
+        with DRAWING:
+            return append_audit_pages(stamped, replace(trail, seal=seal), annexes)
 
     return seal_trying(sealer(settings), settings.tsa_urls, certify, document_id=document.id)
 

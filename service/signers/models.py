@@ -49,6 +49,9 @@ class Signer(Base):
     consent_text: Mapped[str | None] = mapped_column(Text)
     typed_name: Mapped[str | None] = mapped_column(String(250))
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    paper_scan: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """A paper signature's scan, rebuilt (`signing.paper.scan.annex_pdf`): the annex of the final
+    PDF; its SHA-256 is in the ``signed`` event. Loaded only when asked for."""
     reminder_count: Mapped[int] = mapped_column(default=0)
     last_reminded_at: Mapped[datetime | None]
 

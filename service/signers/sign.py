@@ -60,10 +60,11 @@ def record_signature(
     full_name: str,
     signature_png: bytes | None,
     extra: dict[str, Any] | None = None,
+    consent_text: str = CONSENT_TEXT,
 ) -> None:
-    """Apply the workflow's answer to one signature: the signer's row (its link dies), the
-    event (and a flag when another party signed from the same device just before), the head's
-    invitation once everyone else has signed, the document's new state."""
+    """Apply the workflow's answer to one signature: the signer's row (its link dies), the event
+    (and a flag when another party signed from the same device just before), the head's
+    invitation once all others signed, the new state; on paper, the sheet's `consent_text`."""
     views = [SignerView(s.id, s.role, s.state) for s in document.signers]
     decision = decide_sign(document.state, views, signer.id)
     earlier = [
@@ -81,7 +82,7 @@ def record_signature(
         sign_ip=origin.ip,
         sign_user_agent=(origin.user_agent or "")[:500] or None,
         signed_pdf_sha256=document.pdf_sha256,
-        consent_text=CONSENT_TEXT,
+        consent_text=consent_text,
         typed_name=typed_text.one_line(full_name)[:250],
         signature_png=signature_png,
     )
@@ -98,8 +99,8 @@ def record_signature(
             **(extra or {}),
         },
     )
-    if (extra or {}).get("identification") != Identification.IN_PERSON:
-        # In person, the school's device is shared by design, and the staff member vouches.
+    if (extra or {}).get("identification") not in (Identification.IN_PERSON, Identification.PAPER):
+        # In person or on paper, the school's device is shared by design; the staff vouches.
         _flag_shared_device(ctx, session, document, signer, origin, earlier=earlier, now=now)
     for next_id in decision.invite:
         head = next(s for s in document.signers if s.id == next_id)

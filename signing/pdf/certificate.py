@@ -14,6 +14,7 @@ pages are A4, as many as the events need.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -22,6 +23,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 from reportlab.lib.pagesizes import A4
@@ -87,11 +89,15 @@ def audit_pages(trail: AuditTrail) -> bytes:
     return out.getvalue()
 
 
-def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
-    """`pdf` (the stamped PDF) with the certificate's pages after its last page."""
+def append_audit_pages(pdf: bytes, trail: AuditTrail, annexes: Sequence[bytes] = ()) -> bytes:
+    """`pdf` (the stamped PDF) with the certificate's pages after its last page, then the pages
+    of each of `annexes` (the scans of paper signatures, `signing.paper.scan.annex_pdf`): pages,
+    not embedded files, as those are what a reader of the printed or displayed file sees."""
     reader = open_pdf(pdf)
     update = Update(pdf, reader)
     certificate = PdfReader(io.BytesIO(audit_pages(trail)))
+    # One memo per source file: object numbers of different files are no one object.
+    sources = [certificate, *(PdfReader(io.BytesIO(annex)) for annex in annexes)]
     tree_ref = reader.root_object.raw_get("/Pages")
     tree = tree_ref.get_object() if isinstance(tree_ref, IndirectObject) else None
     if not isinstance(tree, DictionaryObject):
@@ -99,9 +105,26 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
     kids, count = _resolved(tree.get("/Kids")), _resolved(tree.get("/Count"))
     if not isinstance(kids, ArrayObject) or not isinstance(count, int):
         raise PdfUnreadable("arbre des pages illisible")
-    memo: dict[int, IndirectObject] = {}
+    added = _copied_pages(update, tree_ref, sources)
+    # The new pages hang from the root of the page tree, after every existing page.
+    grown = DictionaryObject(tree.items())
+    grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
+    grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
+    update.replace(tree_ref, grown)
+    annexed = int(count) + len(certificate.pages) if annexes else None
+    _label_pages(update, reader, int(count), trail, annexed)
+    return update.to_bytes()
+
+
+def _copied_pages(
+    update: Update, tree_ref: object, sources: Sequence[PdfReader]
+) -> list[IndirectObject]:
+    """Every page of `sources`, copied into `update` under the page tree `tree_ref`."""
+    memos: dict[int, dict[int, IndirectObject]] = {id(source): {} for source in sources}
     added = []
-    for page in certificate.pages:
+    pages = [(id(source), page) for source in sources for page in source.pages]
+    for owner, page in pages:
+        memo = memos[owner]
         box = ArrayObject(page.mediabox)
         added.append(
             update.add(
@@ -121,19 +144,23 @@ def append_audit_pages(pdf: bytes, trail: AuditTrail) -> bytes:
                 )
             )
         )
-    # The new pages hang from the root of the page tree, after every existing page.
-    grown = DictionaryObject(tree.items())
-    grown[NameObject("/Kids")] = ArrayObject([*kids, *added])
-    grown[NameObject("/Count")] = NumberObject(int(count) + len(added))
-    update.replace(tree_ref, grown)
-    _label_pages(update, reader, int(count), trail)
-    return update.to_bytes()
+    return added
 
 
-def _label_pages(update: Update, reader: PdfReader, document_pages: int, trail: AuditTrail) -> None:
+def _label(at: int, prefix: str | None) -> list[PdfObject]:
+    style = DictionaryObject({NameObject("/S"): NameObject("/D")})
+    if prefix:
+        style[NameObject("/P")] = TextStringObject(prefix)
+    return [NumberObject(at), style]
+
+
+def _label_pages(
+    update: Update, reader: PdfReader, document_pages: int, trail: AuditTrail, annexed: int | None
+) -> None:
     """Page labels (PDF 32000-1 §12.4.2), so a viewer numbers the document's pages 1, 2…
-    as their footers do, and the certificate's « Certificat 1 », « Certificat 2 »… as its own;
-    and the trail's head for programs (`signing.pdf.sealed_trail`), in the same new catalog."""
+    as their footers do, the certificate's « Certificat 1 », « Certificat 2 »… as its own, and
+    the annexes' « Annexe 1 »…; and the trail's head for programs (`signing.pdf.sealed_trail`),
+    in the same new catalog."""
     root_ref = reader.trailer.raw_get("/Root")
     if not isinstance(root_ref, IndirectObject):
         raise PdfUnreadable("catalogue du PDF illisible")
@@ -142,15 +169,9 @@ def _label_pages(update: Update, reader: PdfReader, document_pages: int, trail: 
         {
             NameObject("/Nums"): ArrayObject(
                 [
-                    NumberObject(0),
-                    DictionaryObject({NameObject("/S"): NameObject("/D")}),
-                    NumberObject(document_pages),
-                    DictionaryObject(
-                        {
-                            NameObject("/S"): NameObject("/D"),
-                            NameObject("/P"): TextStringObject("Certificat "),
-                        }
-                    ),
+                    *_label(0, None),
+                    *_label(document_pages, "Certificat "),
+                    *(_label(annexed, "Annexe ") if annexed is not None else []),
                 ]
             )
         }

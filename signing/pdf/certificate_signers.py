@@ -17,7 +17,7 @@ from signing.data.parties import same_address
 from signing.data.territory import Territory
 from signing.pdf.certificate_records import SignerRecord, short_user_agent
 from signing.pdf.certificate_style import CELL_FONT, HEAD_FILL, RULE, WIDTH, Styles, paragraph
-from signing.pdf.evidence_texts import identification
+from signing.pdf.evidence_texts import Identification, identification
 from signing.pdf.fonts import DOCUMENT_SANS_BOLD, markup
 
 _LABEL_WIDTH = 3.6 * cm
@@ -131,12 +131,15 @@ def _signed_rows(
             paragraph(shown, Styles.cell_mono),
             paragraph(f"{same} au fichier émis décrit plus haut", Styles.small),
         ]
+    paper = signer.identification == Identification.PAPER
     drawn = (
-        "signature tracée à la main, à l'écran"
+        f"signature manuscrite sur papier, numérisée par {signer.witness} (copie en annexe)"
+        if paper
+        else "signature tracée à la main, à l'écran"
         if signer.drawn
         else "nom saisi, qui tient lieu de signature"
     )
-    typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name else ""
+    typed = f" ; nom saisi : « {signer.typed_name} »" if signer.typed_name and not paper else ""
     agent = signer.user_agent or ""
     short = short_user_agent(agent)
     # The full string under its short name, unless it is that name already ("cosigne demo").

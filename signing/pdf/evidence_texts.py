@@ -22,6 +22,9 @@ class Identification(StrEnum):
     IN_PERSON = "in_person"
     """Signed on the school's device, handed over by a logged-in head or référent who vouches
     for the signer's identity (`service.kiosk`)."""
+    PAPER = "paper"
+    """Signed by hand on the paper sheet printed for this signer, scanned and brought back by a
+    logged-in head or référent (`service.signers.paper`)."""
 
 
 IDENTIFICATION_NAMES = {
@@ -31,6 +34,7 @@ IDENTIFICATION_NAMES = {
     Identification.IN_PERSON: (
         "En présence de … (personnel de l'établissement), sur l'appareil de l'établissement"
     ),
+    Identification.PAPER: "Signature manuscrite sur papier, numérisée par le personnel",
 }
 """Short names, for the staff's pages and the JSON export."""
 
@@ -79,6 +83,28 @@ def in_person_witness(signed_data: dict[str, object] | None) -> str | None:
         return None
     role = data.get("witness_role_label")
     return f"{name} ({role})" if role else str(name)
+
+
+def paper_digitizer(signed_data: dict[str, object] | None) -> str | None:
+    """« Anne Leroy (proviseure) le 4 décembre 2026 »: who brought a paper signature's scan back
+    and when, as the ``signed`` event names them; None for another method."""
+    data = signed_data or {}
+    if data.get("identification") != Identification.PAPER.value:
+        return None
+    who = in_person_witness(
+        {
+            "witness_name": data.get("digitizer_name"),
+            "witness_role_label": data.get("digitizer_role_label"),
+        }
+    )
+    day = data.get("digitized_on")
+    return f"{who or '?'} le {day}" if day else who
+
+
+def witness_of(signed_data: dict[str, object] | None) -> str | None:
+    """The staff member a method names: in whose presence one signed, or who digitized a paper
+    signature (and when)."""
+    return paper_digitizer(signed_data) or in_person_witness(signed_data)
 
 
 def identification_of(signed_data: dict[str, object] | None) -> Identification:

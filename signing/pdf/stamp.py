@@ -78,6 +78,8 @@ class SignatureMark:
     png: bytes | None
     """Their drawn signature (a PNG), or None when they only typed their name."""
     territory: Territory = METROPOLE
+    on_paper: bool = False
+    """Signed by hand on a paper sheet (`png` cut from its scan): the caption says so."""
     """The school's territory: its time is the one the caption gives, and names."""
 
 
@@ -96,9 +98,17 @@ def format_moment_fr(at: datetime, territory: Territory = METROPOLE) -> str:
     return f"{format_date_fr(territory.day(at))} à {format_clock_fr(at, territory)}"
 
 
-def signed_caption(name: str, at: datetime, territory: Territory = METROPOLE) -> str:
-    """The stamp's line: ``Signé électroniquement par … le … à … (heure de Paris)``."""
+def signed_caption(
+    name: str, at: datetime, territory: Territory = METROPOLE, *, on_paper: bool = False
+) -> str:
+    """The stamp's line: ``Signé électroniquement par … le … à … (heure de Paris)``; on paper,
+    ``Signé sur papier par …, feuille numérisée le … à …``."""
     moment = format_moment_fr(at, territory)
+    if on_paper:
+        return (
+            f"Signé sur papier par {_clean_name(name)}, feuille numérisée le {moment} "
+            f"({territory.clock_name})"
+        )
     return f"Signé électroniquement par {_clean_name(name)} le {moment} ({territory.clock_name})"
 
 
@@ -205,7 +215,9 @@ def _draw_mark(
     left = place.x
     top = place.y - BOX_DROP
     bottom = top - BOX_HEIGHT
-    size, lines = _fit_caption(signed_caption(mark.name, mark.signed_at, mark.territory))
+    size, lines = _fit_caption(
+        signed_caption(mark.name, mark.signed_at, mark.territory, on_paper=mark.on_paper)
+    )
     leading = size * 1.2
     canvas.setFillColor(INK)
     baseline = bottom + 2 + (len(lines) - 1) * leading

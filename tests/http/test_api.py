@@ -290,7 +290,7 @@ def test_openapi_describes_every_route_and_both_kinds(app: Flask) -> None:
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert described == routed
-    assert len(routed) == 17  # 12 + reviews, visits, /follow-up/due, follow-up, notes
+    assert len(routed) == 19  # 12 + reviews, visits, /follow-up/due, follow-up, notes, paper (2)
     for path, item in spec["paths"].items():
         placeholders = set(re.findall(r"{(\w+)}", path))
         assert {p["name"] for p in item.get("parameters", []) if p["in"] == "path"} == placeholders

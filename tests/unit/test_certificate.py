@@ -127,9 +127,12 @@ def test_the_certificate_says_how_each_signer_was_identified_and_what_they_accep
         SIGNERS
     )
     assert "nom saisi : « nadia martin »" in text
-    # How each signed: four drew their signature, two (the tutor, the guardian) typed their name.
+    # How each signed: four drew their signature, the guardian typed her name, the tutor signed
+    # on paper (issue 14 §2).
     assert text.count("Signature signature tracée à la main, à l'écran ; nom saisi") == 4
-    assert text.count("Signature nom saisi, qui tient lieu de signature ; nom saisi") == 2
+    assert text.count("Signature nom saisi, qui tient lieu de signature ; nom saisi") == 1
+    paper = "Signature signature manuscrite sur papier, numérisée par Paul Garnier (référent)"
+    assert text.count(f"{paper} (copie en annexe)") == 1
 
 
 def test_the_certificate_names_the_trail_head_the_seal_and_the_proof_agreement() -> None:
@@ -212,9 +215,12 @@ def test_chinese_arabic_and_hebrew_names_are_printed_with_real_glyphs(tmp_path: 
     right-to-left run, so spaces are left out of the comparison)."""
     names = ("王小明", "محمد علي", "דוד כהן")
     trail = make_trail()
+    # Those who typed their name (on paper, nothing is typed: `test_…_identified_…` reads it).
+    typing = [n for n, s in enumerate(trail.signers) if s.identification != Identification.PAPER]
+    given = dict(zip(typing, names, strict=False))
     signers = tuple(
-        dataclasses.replace(signer, name=names[number], typed_name=names[number])
-        if number < len(names)
+        dataclasses.replace(signer, name=given[number], typed_name=given[number])
+        if number in given
         else signer
         for number, signer in enumerate(trail.signers)
     )
@@ -225,7 +231,7 @@ def test_chinese_arabic_and_hebrew_names_are_printed_with_real_glyphs(tmp_path: 
     drawn: set[str] = set()
     for page in range(len(PdfReader(io.BytesIO(pdf)).pages)):
         drawn |= drawn_characters(pdf, tmp_path, page)
-    for number, name in enumerate(names):
+    for number, name in given.items():
         title = "".join(f"{signers[number].role_label} — {name}".split())
         assert title in text, text  # the signer's block
         assert "".join(f"nom saisi : « {name} »".split()) in text, text
