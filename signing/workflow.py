@@ -26,6 +26,7 @@ from signing.vocabulary import (
     Role,
     SignerAction,
     SignerState,
+    SigningChannel,
 )
 
 _D = DocumentState
@@ -183,12 +184,37 @@ def decide_open(document_state: DocumentState, signer_state: SignerState) -> Sig
     return next_signer_state(document_state, signer_state, SignerAction.OPEN)
 
 
-def decide_remind(document_state: DocumentState, signer_state: SignerState) -> SignerState:
+def decide_remind(
+    document_state: DocumentState,
+    signer_state: SignerState,
+    signs_by: SigningChannel = SigningChannel.LINK,
+) -> SignerState:
     """A reminder (or the invitation resent with a new link): the signer's state is unchanged.
 
-    Only for a signer who was invited and has not answered, while the document awaits signatures.
+    Only for a signer who was invited and has not answered, while the document awaits
+    signatures, and who signs by link: one who signs in person or on paper is mailed no link.
     """
-    return next_signer_state(document_state, signer_state, SignerAction.REMIND)
+    state = next_signer_state(document_state, signer_state, SignerAction.REMIND)
+    if not mails_links(signs_by):
+        message = (
+            f"Ce signataire signe {signs_by.label} : aucun lien ne lui est envoyé, "
+            "faites-le signer à l'établissement."
+        )
+        raise TransitionRefused(SignerAction.REMIND, document_state, message, signer_state)
+    return state
+
+
+def mails_links(signs_by: SigningChannel) -> bool:
+    """Whether a signer who signs so is mailed links (their invitation, reminders, a new link,
+    codes): by link only. The others' turn comes as anyone's (`decide_issue`, `decide_sign`),
+    but unmailed; an email they gave gets the final PDF alone."""
+    return signs_by is SigningChannel.LINK
+
+
+def awaits_in_school(signs_by: SigningChannel, signer_state: SignerState) -> bool:
+    """Whether the school has to have this signer sign in person or on paper now: their turn
+    has come (invited), they have not answered, and no link was mailed to them."""
+    return not mails_links(signs_by) and signer_state in ANSWERING_SIGNERS
 
 
 def decide_sign(
