@@ -61,8 +61,13 @@ class Signer(Base):
 
     @property
     def signs_by(self) -> SigningChannel:
-        """How this signer signs, as the document's frozen data says (`channel_of`)."""
-        return channel_of(self.document.data, self.role, self.guardian_index)
+        """How this signer signs, as the document's frozen data says (`channel_of`). A copy
+        read for a link's page (`service.signers.links.read_link`) holds no document: only a
+        signer by link is ever mailed a link."""
+        document = self.document
+        if document is None:
+            return SigningChannel.LINK
+        return channel_of(document.data, self.role, self.guardian_index)
 
     @property
     def role_label(self) -> str:
