@@ -18,16 +18,10 @@ from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import (
-    FrozenClock,
-    logged_in,
-    make_school,
-    make_user,
-    serving_app,
-    sign_all_but_head,
-)
+from factories import FrozenClock, logged_in, serving_app, sign_all_but_head
 from flask import Flask
 from pdftools import page_texts, squash
+from served import ctx, head, school
 from smtp import SmtpServer, smtp_server, smtp_server_session
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -43,13 +37,15 @@ from service.signers.models import Signer
 from service.signers.remind import remind_due
 from service.signers.sign_as_staff import sign_as_staff
 from signing.pdf.archive import Archive
-from signing.pdf.convert import ConverterPool
 
 __all__ = [  # fixtures used below
+    "ctx",
     "database",
     "database_url",
+    "head",
     "postgres_server",
     "postgres_url",
+    "school",
     "smtp_server",
     "smtp_server_session",
 ]
@@ -79,28 +75,6 @@ def app(
     app = serving_app(database_url, tmp_path, monkeypatch, clock=clock, **smtp_server.env)
     yield app
     app.extensions["cosigne.db"].dispose()
-
-
-@pytest.fixture
-def ctx(app: Flask, converter: ConverterPool, clock: FrozenClock) -> Context:
-    return Context(
-        db=app.extensions["cosigne.db"],
-        settings=app.config["COSIGNE"],
-        converter=lambda: converter,
-        clock=clock,
-    )
-
-
-@pytest.fixture
-def head(ctx: Context) -> User:
-    return make_user(
-        ctx.db,
-        make_school(ctx.db),
-        role="head",
-        first_name="Anne",
-        last_name="Leroy",
-        session_version="session-du-chef",
-    )
 
 
 def api_headers(db: Database, head: User) -> dict[str, str]:
