@@ -190,10 +190,10 @@ def _add_signers(
                 trail.record(
                     session,
                     document,
-                    EventType.INVITED,
+                    EventType.AWAITED_IN_SCHOOL,
                     at=now,
                     signer=signer,
-                    data={"signs_by": signer.signs_by.value, "mailed": False},
+                    data={"signs_by": signer.signs_by.value},
                 )
                 continue
             invite(

@@ -30,7 +30,7 @@ from service.accounts.api_tokens import create_api_token
 from service.accounts.models import User
 from service.context import Context, Origin
 from service.db import Database
-from service.documents.models import Document
+from service.documents.models import Document, Event
 from service.finalize.finalize import finalize
 from service.mail.deliver import deliver_due
 from service.signers.models import Signer
@@ -163,6 +163,12 @@ def test_a_pupil_who_signs_in_person_is_mailed_nothing_but_the_final_pdf(
     assert by_role["pupil"]["status"] == "invited"  # their turn came, unmailed
     assert by_role["pupil"]["signs_by"] == "in_person"
     assert by_role["guardian"]["signs_by"] == "link"
+    with ctx.db.new_session() as session:
+        trail = session.scalars(
+            select(Event).where(Event.document_id == document_id).order_by(Event.seq)
+        ).all()
+        told = [(e.type, e.data) for e in trail if e.signer_id == by_role["pupil"]["id"]]
+    assert told == [("awaited_in_school", {"signs_by": "in_person"})]  # no « invited »
 
     # The others get their links; the pupil nothing; the head and the référent are told.
     mails = deliver(ctx, smtp_server)
