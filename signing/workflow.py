@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from signing.errors import TransitionRefused
-from signing.refusals import amend_refusal, document_refusal, signer_refusal
+from signing.refusals import amend_refusal, document_refusal, signer_refusal, unmailed_refusal
 from signing.vocabulary import (
     DocumentAction,
     DocumentState,
@@ -196,18 +196,14 @@ def decide_remind(
     """
     state = next_signer_state(document_state, signer_state, SignerAction.REMIND)
     if not mails_links(signs_by):
-        message = (
-            f"Ce signataire signe {signs_by.label} : aucun lien ne lui est envoyé, "
-            "faites-le signer à l'établissement."
-        )
+        message = unmailed_refusal(signs_by.label)
         raise TransitionRefused(SignerAction.REMIND, document_state, message, signer_state)
     return state
 
 
 def mails_links(signs_by: SigningChannel) -> bool:
-    """Whether a signer who signs so is mailed links (their invitation, reminders, a new link,
-    codes): by link only. The others' turn comes as anyone's (`decide_issue`, `decide_sign`),
-    but unmailed; an email they gave gets the final PDF alone."""
+    """Whether a signer who signs so is mailed links (invitation, reminders, new link, codes):
+    by link only. The others' turn comes unmailed; an email they gave gets the final PDF."""
     return signs_by is SigningChannel.LINK
 
 
