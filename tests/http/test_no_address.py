@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from db import database, database_url, postgres_server, postgres_url, snapshot
-from factories import FrozenClock, logged_in, serving_app, sign_all_but_head
+from factories import FrozenClock, form_of, logged_in, serving_app, sign_all_but_head
 from flask import Flask
 from pdftools import page_texts, squash
 from served import ctx, head, school
@@ -330,4 +330,47 @@ def test_a_pupil_who_signs_by_link_still_needs_an_address(
     errors = {e["field"]: e["message"] for e in response.json["errors"]}
     assert list(errors) == ["pupil.email"]
     assert "choisissez qu'il signe en présence" in errors["pupil.email"]
+    assert snapshot(ctx.db) == before
+
+
+def test_a_guardian_without_an_email_who_signs_on_paper_is_awaited_at_school(
+    app: Flask, ctx: Context, head: User, make_request: Any, smtp_server: SmtpServer
+) -> None:
+    client = logged_in(app, head)
+    data = make_request("parcours", guardians__0__signs_by="paper")["data"]
+    del data["guardians"][0]["email"]
+    form = client.get("/documents/nouveau/parcours")
+    post = {**form_of("parcours", data), "csrf_token": csrf_in(form)}
+    saved = client.post("/documents/nouveau/parcours", data=post)
+    assert saved.status_code == 302, text(saved)
+    document_id = int(saved.headers["Location"].rsplit("/", 1)[-1])
+    page = client.get(f"/documents/{document_id}")
+    issued = client.post(f"/documents/{document_id}/emettre", data={"csrf_token": csrf_in(page)})
+    assert issued.status_code == 302, text(issued)
+
+    mails = deliver(ctx, smtp_server)
+    assert "nadia.martin@example.org" not in {str(m["To"]) for m in mails}
+    notice = next(m for m in mails if str(m["To"]) == "direction.0440021j@example.edu")
+    assert "Nadia Martin (représentante légale) : une signature sur papier" in " ".join(
+        body_of(notice).split()
+    )
+    page = client.get(f"/documents/{document_id}")
+    mother = signers(ctx.db, document_id)["Nadia Martin"]
+    assert "À faire signer sur papier" in row_of(page, mother.id)
+    assert "sans courriel" in row_of(page, mother.id)
+
+
+def test_the_staff_form_refuses_an_unknown_way_to_sign(
+    app: Flask, ctx: Context, head: User, make_request: Any
+) -> None:
+    client = logged_in(app, head)
+    form = client.get("/documents/nouveau/parcours")
+    data = make_request("parcours")["data"]
+    post = {**form_of("parcours", data), "pupil-signs_by": "fax", "csrf_token": csrf_in(form)}
+    before = snapshot(ctx.db)
+
+    refused = client.post("/documents/nouveau/parcours", data=post)
+
+    assert refused.status_code == 422
+    assert "Comment l'élève signe : valeur inconnue « fax »" in text(refused)
     assert snapshot(ctx.db) == before
