@@ -78,7 +78,7 @@ def test_a_pupil_without_an_email_signs_in_person_and_the_document_completes(
     with page.expect_navigation():
         page.get_by_role("button", name=f"Faire signer sur cet appareil : {ZOE}").click()
     page.locator("label[for=consent]").click()
-    page.get_by_label("Votre nom et prénom").fill(ZOE)
+    page.get_by_label("Votre prénom et votre nom").fill(ZOE)
     with page.expect_navigation():
         page.get_by_role("button", name="Signer", exact=True).click()
     assert f"La signature de {ZOE} est enregistrée" in page.inner_text("main")
