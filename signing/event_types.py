@@ -13,6 +13,10 @@ class EventType(StrEnum):
     UPDATED = "updated"
     ISSUED = "issued"
     INVITED = "invited"
+    AWAITED_IN_SCHOOL = "awaited_in_school"
+    """A signer who signs in person or on paper (`signing.vocabulary.SigningChannel`): their
+    turn came with the others', but no link was mailed (data: ``signs_by``); the head and the
+    référent were told."""
     OPENED = "opened"
     SIGNED = "signed"
     DECLINED = "declined"
@@ -87,6 +91,10 @@ _EVENT_LABELS: dict[EventType, tuple[str, str]] = {
     EventType.UPDATED: ("Brouillon modifié", "Brouillon modifié"),
     EventType.ISSUED: ("Document émis", "Document émis pour signature"),
     EventType.INVITED: ("Invitation envoyée", "Invitation mise en file d'envoi"),
+    EventType.AWAITED_IN_SCHOOL: (
+        "À faire signer à l'établissement (aucun lien envoyé)",
+        "Signature attendue en présence ou sur papier, sans lien envoyé",
+    ),
     EventType.OPENED: ("Lien de signature ouvert", "Document ouvert"),
     EventType.SIGNED: ("Signature", "Document signé"),
     EventType.DECLINED: ("Refus de signer", "Signature refusée"),

@@ -62,6 +62,14 @@ def signer_refusal(state: SignerState) -> str:
     return _SIGNER_STATE_MESSAGES[state]
 
 
+def unmailed_refusal(signs_by: str) -> str:
+    """Why a signer who signs `signs_by` (« sur papier ») is sent no reminder nor link."""
+    return (
+        f"Ce signataire signe {signs_by} : aucun lien ne lui est envoyé, faites-le signer à "
+        "l'établissement."
+    )
+
+
 def amend_refusal(amendment_id: int, *, replaced: bool) -> str:
     """Why a document cannot be amended: its amendment `amendment_id` replaced it (completed),
     or is still under way."""

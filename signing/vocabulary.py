@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
+from signing.channels import SigningChannel, signing_channel
 from signing.event_types import EventType
 
 __all__ = [
@@ -22,7 +23,9 @@ __all__ = [
     "Role",
     "SignerAction",
     "SignerState",
+    "SigningChannel",
     "StaffRole",
+    "signing_channel",
 ]
 
 

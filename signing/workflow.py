@@ -19,13 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from signing.errors import TransitionRefused
-from signing.refusals import amend_refusal, document_refusal, signer_refusal
+from signing.refusals import amend_refusal, document_refusal, signer_refusal, unmailed_refusal
 from signing.vocabulary import (
     DocumentAction,
     DocumentState,
     Role,
     SignerAction,
     SignerState,
+    SigningChannel,
 )
 
 _D = DocumentState
@@ -183,12 +184,33 @@ def decide_open(document_state: DocumentState, signer_state: SignerState) -> Sig
     return next_signer_state(document_state, signer_state, SignerAction.OPEN)
 
 
-def decide_remind(document_state: DocumentState, signer_state: SignerState) -> SignerState:
+def decide_remind(
+    document_state: DocumentState,
+    signer_state: SignerState,
+    signs_by: SigningChannel = SigningChannel.LINK,
+) -> SignerState:
     """A reminder (or the invitation resent with a new link): the signer's state is unchanged.
 
-    Only for a signer who was invited and has not answered, while the document awaits signatures.
+    Only for a signer who was invited and has not answered, while the document awaits
+    signatures, and who signs by link: one who signs in person or on paper is mailed no link.
     """
-    return next_signer_state(document_state, signer_state, SignerAction.REMIND)
+    state = next_signer_state(document_state, signer_state, SignerAction.REMIND)
+    if not mails_links(signs_by):
+        message = unmailed_refusal(signs_by.label)
+        raise TransitionRefused(SignerAction.REMIND, document_state, message, signer_state)
+    return state
+
+
+def mails_links(signs_by: SigningChannel) -> bool:
+    """Whether a signer who signs so is mailed links (invitation, reminders, new link, codes):
+    by link only. The others' turn comes unmailed; an email they gave gets the final PDF."""
+    return signs_by is SigningChannel.LINK
+
+
+def awaits_in_school(signs_by: SigningChannel, signer_state: SignerState) -> bool:
+    """Whether the school has to have this signer sign in person or on paper now: their turn
+    has come (invited), they have not answered, and no link was mailed to them."""
+    return not mails_links(signs_by) and signer_state in ANSWERING_SIGNERS
 
 
 def decide_sign(

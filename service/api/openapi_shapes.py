@@ -7,7 +7,7 @@ from typing import Any
 from service.api.openapi_data import ref, values
 from signing.kinds import Kind
 from signing.pdf.evidence_texts import Identification
-from signing.vocabulary import DocumentState, Role, SignerState
+from signing.vocabulary import DocumentState, Role, SignerState, SigningChannel
 
 Json = dict[str, Any]
 
@@ -55,7 +55,18 @@ SIGNER = {
         "role": {"type": "string", "enum": values(Role)},
         "first_name": {"type": "string"},
         "last_name": {"type": "string"},
-        "email": {"type": "string", "format": "email"},
+        "email": {
+            "type": "string",
+            "description": "Vide pour un élève ou un représentant légal sans courriel, qui "
+            "signe en présence ou sur papier (`signs_by`).",
+        },
+        "signs_by": {
+            "type": "string",
+            "enum": values(SigningChannel),
+            "description": "`link` : lien envoyé par courriel ; `in_person` : en présence, sur "
+            "l'appareil de l'établissement ; `paper` : sur papier. Seul `link` reçoit des "
+            "courriels avant le PDF final.",
+        },
         "status": {
             "type": "string",
             "enum": values(SignerState),

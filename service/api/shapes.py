@@ -34,6 +34,7 @@ def signer_json(signer: Signer) -> dict[str, Any]:
         "first_name": signer.first_name,
         "last_name": signer.last_name,
         "email": signer.email,
+        "signs_by": signer.signs_by,
         "status": signer.state,
         "invited_at": _time(signer.invited_at),
         "opened_at": _time(signer.opened_at),

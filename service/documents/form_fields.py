@@ -193,8 +193,8 @@ _HINTS = {
 
 
 def _input(spec: FieldSpec, name: str, value: Any) -> Node:
-    if spec.type == "bool":
-        value = spec.default if value is None else value
+    if spec.type in ("bool", "choice") and value is None and spec.default is not None:
+        value = spec.default  # a choice with a default (« par lien ») shows it chosen
     elif value is None:
         value = ""
     return Node(

@@ -83,7 +83,7 @@ def _parse_field(  # noqa: PLR0911 — one return per field type reads best
             rows = [
                 _parse_object(schema, item.path, f"{name}-{i}", form) for i in _rows(form, name)
             ]
-            return [row for row in rows if not _is_blank(row)]
+            return [row for row in rows if not _is_blank(_chosen(schema, item.path, row))]
         if item.type == "date":
             values = (_text_of(form, f"{name}-{i}") for i in _rows(form, name))
             return [v for v in values if v]
@@ -97,6 +97,20 @@ def _parse_field(  # noqa: PLR0911 — one return per field type reads best
 def _rows(form: Mapping[str, str], name: str) -> list[int]:
     pattern = re.compile(rf"{re.escape(name)}-([0-9]+)(?:-|$)")
     return sorted({int(m.group(1)) for key in form if (m := pattern.match(key))})
+
+
+def _chosen(schema: Schema, spec_path: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row without the choices left at their default (an empty row shows « par lien »
+    chosen, as its check boxes keep their ticks)."""
+    return {
+        name: value
+        for name, value in row.items()
+        if not _at_default(schema.get(f"{spec_path}.{name}"), value)
+    }
+
+
+def _at_default(spec: FieldSpec | None, value: Any) -> bool:
+    return spec is not None and spec.type == "choice" and value == spec.default
 
 
 def _is_blank(value: Any) -> bool:

@@ -24,6 +24,7 @@ from service.documents.store import get_document, lock_document, set_document_st
 from service.documents.validation import head_reserved, validate_request
 from service.errors import Conflict
 from service.follow_up.majority import contract_of, note_coming_of_age
+from service.mail import outbox, staff_messages
 from service.signers.inform import inform_at_issue
 from service.signers.invite import invite
 from service.signers.models import Signer
@@ -41,7 +42,7 @@ from signing.kinds import Kind
 from signing.pdf.render import render_docx
 from signing.permissions import StaffAction
 from signing.vocabulary import DocumentState, EventType, Role, SignerState
-from signing.workflow import decide_issue
+from signing.workflow import awaits_in_school, decide_issue, mails_links
 
 
 def issue_document(ctx: Context, user: User, document_id: int) -> Document:
@@ -164,7 +165,8 @@ def _add_signers(
 ) -> None:
     """One row per party of the plan, in its order; those the workflow invites now are mailed,
     each message naming its person when another party shares their address (every row is
-    written first, so each invitation knows them all)."""
+    written first, so each invitation knows them all) — but for those who sign in person or on
+    paper (`mails_links`): their turn comes unmailed, and the school is told."""
     signers = [
         Signer(
             document_id=document.id,
@@ -184,6 +186,16 @@ def _add_signers(
     for signer in signers:
         if signer.state is SignerState.INVITED:
             signer.invited_at = now
+            if not mails_links(signer.signs_by):
+                trail.record(
+                    session,
+                    document,
+                    EventType.AWAITED_IN_SCHOOL,
+                    at=now,
+                    signer=signer,
+                    data={"signs_by": signer.signs_by.value},
+                )
+                continue
             invite(
                 ctx,
                 session,
@@ -194,3 +206,25 @@ def _add_signers(
                 addressees=addressees,
             )
             trail.record(session, document, EventType.INVITED, at=now, signer=signer)
+    _tell_the_school(ctx, session, document, school, signers, now=now)
+
+
+def _tell_the_school(
+    ctx: Context,
+    session: Session,
+    document: Document,
+    school: School,
+    signers: Sequence[Signer],
+    *,
+    now: datetime,
+) -> None:
+    """The head and the référent are told which signers, mailed no link, wait for a signature
+    in person or on paper at the school (`in_school_notice`): no one else will ask them."""
+    waiting = [s for s in signers if awaits_in_school(s.signs_by, s.state)]
+    if not waiting:
+        return
+    url = f"{ctx.settings.base_url}/documents/{document.id}"
+    referent = (document.data.get("referent") or {}).get("email") or ""
+    for to in dict.fromkeys(a for a in (school.head_email, referent) if a):
+        message = staff_messages.in_school_notice(document, waiting, school, to, url)
+        outbox.queue(session, message, now=now)

@@ -58,7 +58,14 @@ from signing.vocabulary import (
     SignerAction,
     StaffRole,
 )
-from signing.workflow import AmendmentView, allows, decide_amend, signer_allows
+from signing.workflow import (
+    AmendmentView,
+    allows,
+    awaits_in_school,
+    decide_amend,
+    mails_links,
+    signer_allows,
+)
 
 
 @bp.get("/documents/<int:document_id>")
@@ -94,6 +101,7 @@ def document_page(
         can=can,
         can_act=acts,
         remindable=_remindable(document) if acts else set(),
+        in_school=_in_school(document),
         hand_over=_hand_over(document),
         on_paper=_on_paper(document),
         paper_signed=_paper_signed(document),
@@ -126,7 +134,21 @@ def _remindable(document: Document) -> set[int]:
     """The signers the workflow lets the staff remind now."""
     if not allows(document.state, DocumentAction.REMIND):
         return set()
-    return {s.id for s in document.signers if signer_allows(s.state, SignerAction.REMIND)}
+    return {
+        s.id
+        for s in document.signers
+        if signer_allows(s.state, SignerAction.REMIND) and mails_links(s.signs_by)
+    }
+
+
+def _in_school(document: Document) -> dict[int, str]:
+    """The signers mailed no link whose signature the school has to gather now, each with what
+    the page says instead of « Invité » (« À faire signer en présence »)."""
+    if document.state != DocumentState.AWAITING_SIGNATURES:
+        return {}
+    return {
+        s.id: s.signs_by.pending for s in document.signers if awaits_in_school(s.signs_by, s.state)
+    }
 
 
 def _hand_over(document: Document) -> set[int]:

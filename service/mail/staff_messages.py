@@ -1,10 +1,12 @@
 """The messages Cosigne sends the school's staff, not a document's parties: a party declined
-(`declined_notice`, to the head), the scheduled archive check (`archive_damaged`) and the
-référent's digest (`follow_up_digest`).
+(`declined_notice`, to the head), parties wait for a signature in person or on paper
+(`in_school_notice`, to the head and the référent), the scheduled archive check
+(`archive_damaged`) and the référent's digest (`follow_up_digest`).
 Composed as `service.mail.compose` composes the parties' messages, and re-exported there."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from service.accounts.models import School
@@ -31,6 +33,33 @@ def declined_notice(document: Document, signer: Signer, school: School, reason: 
     return Message(
         to=school.head_email,
         subject=_subject("Signature refusée : ", doc, sch),
+        text=text,
+        html=html,
+        document_id=document.id,
+    )
+
+
+def in_school_notice(
+    document: Document, waiting: Sequence[Signer], school: School, to: str, url: str
+) -> Message:
+    """Tells the head (or the référent, `to`) that the `waiting` signers of the just issued
+    `document` were mailed no link: each waits for a signature in person or on paper, at the
+    school, from the document's page (`url`)."""
+    doc, sch = _document(document), _school(school)
+    people = [
+        {
+            "name": _plain(signer.full_name),
+            "role": signer.role_noun,
+            "waits_for": signer.signs_by.waits_for,
+        }
+        for signer in waiting
+    ]
+    text, html = render(
+        "in_school_notice", {"document": doc, "school": sch, "waiting": people, "url": url}
+    )
+    return Message(
+        to=to,
+        subject=_subject("À faire signer à l'établissement : ", doc, sch),
         text=text,
         html=html,
         document_id=document.id,

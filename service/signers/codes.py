@@ -27,6 +27,7 @@ from service.signers.models import Signer, SigningCode
 from signing import codes
 from signing.errors import FieldIssue
 from signing.vocabulary import EventType
+from signing.workflow import mails_links
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ _LATEST = select(SigningCode).order_by(SigningCode.id.desc()).limit(1)
 
 def required(school: School, signer: Signer) -> bool:
     """Whether `signer` types a code before signing through their link, by their school's
-    setting (`signing.codes.code_roles`)."""
-    return signer.role in codes.code_roles(school.code_roles)
+    setting (`signing.codes.code_roles`); never one who signs in person or on paper, who has no
+    link and gets no mail but the final PDF (`mails_links`)."""
+    return signer.role in codes.code_roles(school.code_roles) and mails_links(signer.signs_by)
 
 
 def latest(session: Session, signer_id: int) -> codes.StoredCode | None:

@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.orm import Base, EnumText, one_of
+from signing.data.parties import channel_of
 from signing.kinds.info import party_label, without_article
-from signing.vocabulary import Role, SignerState
+from signing.vocabulary import Role, SignerState, SigningChannel
 
 if TYPE_CHECKING:
     from service.documents.models import Document
@@ -60,6 +61,16 @@ class Signer(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def signs_by(self) -> SigningChannel:
+        """How this signer signs, as the document's frozen data says (`channel_of`). A copy
+        read for a link's page (`service.signers.links.read_link`) holds no document: only a
+        signer by link is ever mailed a link."""
+        document = self.document
+        if document is None:
+            return SigningChannel.LINK
+        return channel_of(document.data, self.role, self.guardian_index)
 
     @property
     def role_label(self) -> str:

@@ -46,7 +46,7 @@ def remind_signer(
         signer = next((s for s in document.signers if s.id == signer_id), None)
         if signer is None:
             raise NotFound(f"signataire {signer_id} introuvable")
-        decide_remind(document.state, signer.state)
+        decide_remind(document.state, signer.state, signer.signs_by)
         last_message = signer.last_reminded_at or signer.invited_at
         if due_before is not None and last_message is not None and last_message > due_before:
             return None
@@ -74,7 +74,8 @@ def remind_signer(
 
 
 def remind_due(ctx: Context) -> int:
-    """Remind signers who were invited or last reminded `remind_every_days` ago."""
+    """Remind signers who were invited or last reminded `remind_every_days` ago; not those who
+    sign in person or on paper, whom the workflow mails no link (`decide_remind`)."""
     now = ctx.now()
     cutoff = now - timedelta(days=ctx.settings.remind_every_days)
     with ctx.db.new_session() as session:
@@ -94,6 +95,6 @@ def remind_due(ctx: Context) -> int:
                 ctx, None, document_id, signer_id, school_id=school_id, due_before=cutoff
             )
         except TransitionRefused:
-            continue  # the document or the signer moved on since the query
+            continue  # the document or the signer moved on since the query, or signs unmailed
         sent += reminded is not None
     return sent

@@ -24,6 +24,7 @@ from service.signers.models import Signer
 from signing.errors import LinkRevoked
 from signing.link_renewal import DAY, next_renewal
 from signing.vocabulary import EventType
+from signing.workflow import mails_links
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ def renew_link(ctx: Context, token: str, origin: Origin) -> DeadLinkFacts | None
     claims, aged_at = read_claims(ctx, token, now)
     with ctx.db.transaction() as session:
         signer = locked_signer(session, claims.subject_id)
-        if signer is None:
-            raise LinkRevoked
+        if signer is None or not mails_links(signer.signs_by):
+            raise LinkRevoked  # one who signs in person or on paper is mailed no link
         document = signer.document
         school = document.school
         end = dead_end(claims, signer, document, school, now=now, aged=aged_at is not None)

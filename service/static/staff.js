@@ -20,13 +20,14 @@
       return false;
     }
     return Array.prototype.every.call(fields(row), function (input) {
-      return !input.value.trim();
+      // A choice left at its default (« par lien ») is blank, as a check box left as it was.
+      return !input.value.trim() || input.value === input.getAttribute("data-default");
     });
   }
 
   function clear(row) {
     Array.prototype.forEach.call(fields(row), function (input) {
-      input.value = "";
+      input.value = input.getAttribute("data-default") || "";
     });
     row.querySelectorAll("input[type=checkbox]").forEach(function (box) {
       box.checked = box.defaultChecked;

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Protocol, cast
 
 from signing.data.ages import age_on, needs_guardian, reference_day
-from signing.vocabulary import Role
+from signing.vocabulary import Role, SigningChannel, signing_channel
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Party:
     last_name: str
     email: str
     index: int = 0
+    signs_by: SigningChannel = SigningChannel.LINK
+    """How they sign (`SigningChannel`): only the pupil and the guardians choose; every other
+    party has an address of their own (a company, the school) and signs by link."""
 
     @property
     def anchor(self) -> str:
@@ -170,7 +173,24 @@ def legacy_anchor_text(anchor: str) -> str:
 
 
 def _person(role: Role, person: Mapping[str, Any], index: int = 0) -> Party:
-    return Party(role, person["first_name"], person["last_name"], person.get("email") or "", index)
+    email = person.get("email") or ""
+    channel = signing_channel(person.get("signs_by"))
+    return Party(role, person["first_name"], person["last_name"], email, index, channel)
+
+
+def channel_of(data: Mapping[str, Any], role: Role, index: int | None = None) -> SigningChannel:
+    """How the party `role` (guardian `index`) of a document's frozen `data` signs: as they
+    chose (``pupil.signs_by``, ``guardians[i].signs_by``), by link for every other party and
+    for documents issued before the choice existed."""
+    person: object = None
+    if role is Role.PUPIL:
+        person = data.get("pupil")
+    elif role is Role.GUARDIAN and index is not None:
+        guardians = data.get("guardians") or []
+        person = guardians[index] if 0 <= index < len(guardians) else None
+    if not isinstance(person, Mapping):
+        return SigningChannel.LINK
+    return signing_channel(person.get("signs_by"))
 
 
 def _at(data: Mapping[str, Any], path: str) -> Mapping[str, Any]:

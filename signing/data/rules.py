@@ -19,6 +19,7 @@ from signing.data.ages import age_on, needs_guardian, reference_day
 from signing.data.french import format_date_fr
 from signing.data.territory import METROPOLE, Territory
 from signing.errors import FieldIssue
+from signing.vocabulary import SigningChannel, signing_channel
 
 Data = Mapping[str, Any]
 
@@ -126,6 +127,12 @@ def signing_guardians(data: Data) -> list[tuple[int, Data]]:
     ]
 
 
+def signs_by_link(person: Data) -> bool:
+    """Whether this person of the data (the pupil, a guardian) signs through a link mailed to
+    them (``signs_by``, by link when absent): only they need an email (issue 14 §3)."""
+    return signing_channel(person.get("signs_by")) is SigningChannel.LINK
+
+
 def outside(day: date, period: tuple[date, date]) -> bool:
     return not period[0] <= day <= period[1]
 
@@ -186,7 +193,8 @@ def emancipation_age(data: Data, at: Checking) -> Iterator[Finding]:
 
 
 def guardian_signature(data: Data, at: Checking) -> Iterator[Finding]:
-    """A non-emancipated minor needs a signing guardian; a signing guardian needs an email."""
+    """A non-emancipated minor needs a signing guardian; a signing guardian who signs by link
+    needs an email (one who signs in person or on paper does not)."""
     birth = birth_date(data)
     if birth is None or birth > at.today or not guardians_sign(data, at.today):
         return
@@ -195,32 +203,34 @@ def guardian_signature(data: Data, at: Checking) -> Iterator[Finding]:
         yield error(
             "guardians",
             f"L'élève est mineur ({age_on(birth, at.today)} ans le {format_date_fr(at.today)}) "
-            "et non émancipé : au moins un représentant légal doit signer, avec son "
-            "courriel.",
+            "et non émancipé : au moins un représentant légal doit signer.",
             "pupil.birth_date",
             "pupil.emancipated",
         )
     for index, guardian in signing:
-        if not guardian.get("email"):
+        if not guardian.get("email") and signs_by_link(guardian):
             yield error(
                 f"guardians[{index}].email",
-                f"Le représentant légal n° {index + 1} signe le document : son courriel "
-                "est obligatoire pour lui envoyer le lien de signature.",
+                f"Le représentant légal n° {index + 1} signe par lien envoyé par courriel : "
+                "son courriel est obligatoire pour lui envoyer ce lien. Sans adresse, "
+                "choisissez qu'il signe en présence, sur l'appareil de l'établissement, ou "
+                "sur papier.",
+                f"guardians[{index}].signs_by",
             )
 
 
 def pupil_email(data: Data, at: Checking) -> Iterator[Finding]:
-    """The pupil signs every document through a link mailed to them: until they can sign
-    another way (in person, on paper), a pupil without an email cannot sign, and the refusal
-    says so."""
+    """A pupil who signs by link needs an email to receive it; one who signs in person or on
+    paper does not (issue 14 §3), and the refusal says which ways there are."""
     pupil = data.get("pupil")
-    if isinstance(pupil, Mapping) and not pupil.get("email"):
+    if isinstance(pupil, Mapping) and not pupil.get("email") and signs_by_link(pupil):
         yield error(
             "pupil.email",
-            "Courriel de l'élève : l'élève signe au moyen d'un lien envoyé à cette adresse. "
-            "Cosigne ne permet pas encore à un élève sans courriel de signer (la signature en "
-            "présence ou sur papier viendra) : indiquez son adresse de messagerie de l'ENT ou "
-            "une adresse personnelle.",
+            "Courriel de l'élève : l'élève signe par lien envoyé à cette adresse, qui est donc "
+            "obligatoire. Indiquez son adresse de messagerie de l'ENT ou une adresse "
+            "personnelle ; sans adresse, choisissez qu'il signe en présence, sur l'appareil "
+            "de l'établissement, ou sur papier.",
+            "pupil.signs_by",
         )
 
 

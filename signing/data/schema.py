@@ -156,6 +156,9 @@ def _spec(source: str, entry: Mapping[str, Any]) -> FieldSpec:
         raise ValueError(f"{source}: {path}: a text field needs a max_length")
     if entry["type"] == "choice" and not entry.get("choices"):
         raise ValueError(f"{source}: {path}: a choice field needs choices")
+    default = entry.get("default")
+    if entry["type"] == "choice" and default is not None and default not in entry["choices"]:
+        raise ValueError(f"{source}: {path}: a choice's default must be one of its choices")
     return FieldSpec(
         path=entry["path"],
         type=entry["type"],

@@ -105,8 +105,10 @@ def _block(
 
 
 def _email_cell(email: str, sharing: str) -> Any:
+    if not email:  # a signer who signed in person or on paper may have no address of their own
+        return paragraph("aucun (pas de lien par courriel)", Styles.cell)
     if not sharing:
-        return paragraph(email or "—", Styles.cell)
+        return paragraph(email, Styles.cell)
     return [paragraph(email, Styles.cell), paragraph(sharing, Styles.small)]
 
 

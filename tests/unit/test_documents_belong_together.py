@@ -130,9 +130,7 @@ def test_a_pupil_without_an_email_is_told_why_it_is_needed(make_request) -> None
     errors = _errors("parcours", data)
 
     assert list(errors) == ["pupil.email"]
-    assert (
-        "Cosigne ne permet pas encore à un élève sans courriel de signer" in errors["pupil.email"]
-    )
+    assert "l'élève signe par lien envoyé à cette adresse" in errors["pupil.email"]
 
 
 def _observation(make_request, kind: str, start: str, end: str, **changes: Any) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from datetime import date
 from signing.data.parties import (
     Informed,
     anchor_text,
+    channel_of,
     guardians_sharing,
     legacy_anchor_text,
     sharing_address,
 )
 from signing.kinds import spec_of
-from signing.vocabulary import Role
+from signing.vocabulary import Role, SigningChannel
 
 
 def _roles(plan) -> list[tuple[str, int]]:
@@ -116,3 +117,25 @@ def test_a_guardians_page_names_the_other_signing_guardians_at_their_address(
     data["guardians"][1]["signs"] = False  # informed only: no link of his to point to
     assert guardians_sharing(data, 0) == ()
     assert guardians_sharing(data, 5) == ()
+
+
+def test_each_party_signs_as_the_data_says_by_link_unless_chosen(
+    make_request, school, today
+) -> None:
+    data = make_request("parcours", pupil__signs_by="paper", guardians__0__signs_by="in_person")[
+        "data"
+    ]
+    del data["pupil"]["email"]
+
+    plan = spec_of("parcours").plan(data, school, today)
+
+    assert [(p.role.value, p.signs_by, p.email) for p in plan.parties] == [
+        ("pupil", SigningChannel.PAPER, ""),
+        ("guardian", SigningChannel.IN_PERSON, "nadia.martin@example.org"),
+        ("referent", SigningChannel.LINK, "claire.dubois@example.edu"),
+        ("head", SigningChannel.LINK, school["head"]["email"]),
+    ]
+    assert channel_of(data, Role.GUARDIAN, 0) is SigningChannel.IN_PERSON
+    assert channel_of(data, Role.GUARDIAN, 1) is SigningChannel.LINK  # not said: by link
+    assert channel_of(data, Role.GUARDIAN, 5) is SigningChannel.LINK
+    assert channel_of({}, Role.PUPIL) is SigningChannel.LINK  # issued before the choice

@@ -14,9 +14,10 @@ import pytest
 from signing.data.rules import Checking
 from signing.data.validate import validate_document
 from signing.errors import FieldIssue, ValidationFailed
-from signing.kinds import Kind
+from signing.kinds import Kind, spec_of
 from signing.kinds.convention.rules import presence_days
 from signing.kinds.parcours.guardians import copy_offered
+from signing.vocabulary import SigningChannel
 
 REMOVE = object()
 
@@ -166,7 +167,7 @@ def test_a_minor_needs_a_signing_guardian(kind: str, v: Validation) -> None:
     assert error == FieldIssue(
         "guardians",
         "L'élève est mineur (16 ans le 28 novembre 2026) et non émancipé : au moins un "
-        "représentant légal doit signer, avec son courriel.",
+        "représentant légal doit signer.",
     )
 
 
@@ -179,7 +180,70 @@ def test_a_signing_guardian_needs_an_email(v: Validation) -> None:
     data = v.data("parcours", guardians__1__signs=True, guardians__1__email=REMOVE)
     error = v.only_error("parcours", data)
     assert error.field == "guardians[1].email"
-    assert "représentant légal n° 2 signe le document" in error.message
+    assert "représentant légal n° 2 signe par lien envoyé par courriel" in error.message
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_a_pupil_who_signs_by_link_needs_an_email(kind: str, v: Validation) -> None:
+    for signs_by in ("link", None):  # absent: by link, as before the choice existed
+        data = v.data(kind, pupil__email=REMOVE, pupil__signs_by=signs_by)
+        error = v.only_error(kind, data)
+        assert error.field == "pupil.email"
+        assert "l'élève signe par lien envoyé à cette adresse" in error.message
+        assert "choisissez qu'il signe en présence" in error.message
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("signs_by", ["in_person", "paper"])
+def test_a_pupil_who_signs_in_person_or_on_paper_needs_no_email(
+    kind: str, signs_by: str, v: Validation
+) -> None:
+    data = v.data(kind, pupil__email=REMOVE, pupil__signs_by=signs_by)
+    assert v.passes(kind, data)
+    assert v.validated(kind, data)["pupil"]["signs_by"] == signs_by
+
+
+@pytest.mark.parametrize("signs_by", ["in_person", "paper"])
+def test_a_guardian_who_signs_in_person_or_on_paper_needs_no_email(
+    signs_by: str, v: Validation
+) -> None:
+    data = v.data("parcours", guardians__0__email=REMOVE, guardians__0__signs_by=signs_by)
+    assert v.passes("parcours", data)
+    data = v.data("parcours", guardians__0__email=REMOVE, guardians__0__signs_by="link")
+    assert v.only_error("parcours", data).field == "guardians[0].email"
+
+
+def test_signs_by_is_a_link_unless_said(v: Validation) -> None:
+    validated = v.validated("parcours", v.data("parcours"))
+    assert validated["pupil"]["signs_by"] == "link"
+    assert {g["signs_by"] for g in validated["guardians"]} == {"link"}
+
+
+def test_an_unknown_way_to_sign_names_its_field(v: Validation) -> None:
+    error = v.only_error("parcours", v.data("parcours", guardians__0__signs_by="fax"))
+    assert error.field == "guardians[0].signs_by"
+    assert "valeur inconnue « fax »" in error.message
+
+
+def test_two_signers_without_an_email_share_no_address(v: Validation) -> None:
+    data = v.data(
+        "parcours",
+        pupil__email=REMOVE,
+        pupil__signs_by="in_person",
+        guardians__0__email=REMOVE,
+        guardians__0__signs_by="paper",
+        guardians__1__signs=True,
+        guardians__1__email=None,
+        guardians__1__signs_by="in_person",
+    )
+    assert v.passes("parcours", data)
+
+
+def test_the_choices_are_the_vocabulary(v: Validation) -> None:
+    schema = spec_of("parcours").schema
+    for path in ("pupil.signs_by", "guardians[].signs_by"):
+        assert dict(schema.field(path).choices) == {c.value: c.label for c in SigningChannel}
+        assert schema.field(path).default == SigningChannel.LINK
 
 
 def test_signs_defaults_to_true(v: Validation) -> None:

@@ -21,6 +21,12 @@ DERIVED = None
 """What a name stands for when it is not a data path (``loop``, rows a filter computes)."""
 
 
+NOT_PRINTED = frozenset({"pupil.signs_by", "guardians[].signs_by"})
+"""Fields the document does not print, on purpose: how a party signs (by link, in person, on
+paper) changes nothing the parties agree to, and the one frozen PDF is signed by all of them;
+the certificate says how each was identified."""
+
+
 class _NotAPath:
     pass
 
@@ -132,7 +138,8 @@ def test_every_path_a_template_reads_is_declared(kind):
 def test_every_declared_field_is_printed(kind):
     used = used_paths(kind)
 
-    unused = {f.path for f in spec_of(kind).schema.fields if f.type not in CONTAINERS} - used
+    declared = {f.path for f in spec_of(kind).schema.fields if f.type not in CONTAINERS}
+    unused = declared - used - NOT_PRINTED
 
     assert not unused, f"{kind}: fields the template never shows: {sorted(unused)}"
 

@@ -10,12 +10,20 @@ from itertools import permutations
 import pytest
 
 from signing.errors import TransitionRefused
-from signing.vocabulary import DocumentAction, DocumentState, Role, SignerAction, SignerState
+from signing.vocabulary import (
+    DocumentAction,
+    DocumentState,
+    Role,
+    SignerAction,
+    SignerState,
+    SigningChannel,
+)
 from signing.workflow import (
     DeclineDecision,
     IssueDecision,
     SignDecision,
     SignerView,
+    awaits_in_school,
     decide_cancel,
     decide_complete,
     decide_decline,
@@ -25,6 +33,7 @@ from signing.workflow import (
     decide_open,
     decide_remind,
     decide_sign,
+    mails_links,
     next_document_state,
     next_signer_state,
 )
@@ -197,6 +206,28 @@ def test_decide_open(document_state: DocumentState, signer_state: SignerState) -
 @pytest.mark.parametrize(("document_state", "signer_state"), SIGNER_PAIRS)
 def test_decide_remind(document_state: DocumentState, signer_state: SignerState) -> None:
     _check_signer_decision(decide_remind, document_state, signer_state, SignerAction.REMIND)
+
+
+@pytest.mark.parametrize("channel", [SigningChannel.IN_PERSON, SigningChannel.PAPER])
+def test_one_who_signs_in_person_or_on_paper_is_mailed_no_link_nor_reminder(
+    channel: SigningChannel,
+) -> None:
+    assert decide_remind(AW, IN, SigningChannel.LINK) is IN
+    with pytest.raises(TransitionRefused, match="aucun lien ne lui est envoyé"):
+        decide_remind(AW, IN, channel)
+    with pytest.raises(TransitionRefused, match="a déjà signé"):  # the state is told first
+        decide_remind(AW, SI, channel)
+    assert mails_links(SigningChannel.LINK)
+    assert not mails_links(channel)
+    # Their turn comes as anyone's: the school has to have them sign while they may answer.
+    assert [awaits_in_school(channel, s) for s in (WA, IN, OP, SI, DC)] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert not awaits_in_school(SigningChannel.LINK, IN)
 
 
 @pytest.mark.parametrize(("document_state", "signer_state"), SIGNER_PAIRS)
