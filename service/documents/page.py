@@ -29,13 +29,12 @@ from service.documents.labels import template_labels
 from service.documents.links import amendments_of, children_of
 from service.documents.models import Document
 from service.documents.preview import document_pdf as pdf_of
+from service.documents.signer_actions import signer_actions
 from service.documents.verify_trail import check_trail
 from service.errors import Conflict, public_message
 from service.finalize.evidence_export import evidence_of
 from service.follow_up.review_adjustment import contract_to_adjust
 from service.follow_up.summary import follow_up_of
-from service.kiosk.sign_in_person import signers_now
-from service.signers.models import Signer
 from service.signers.sign import CONSENT_TEXT
 from service.verify import checks
 from signing.errors import (
@@ -48,23 +47,15 @@ from signing.errors import (
     TransitionRefused,
 )
 from signing.kinds import children_of as child_kinds
-from signing.pdf.evidence_texts import paper_digitizer
 from signing.permissions import StaffAction, roles_allowed
 from signing.vocabulary import (
     DocumentAction,
     DocumentState,
-    EventType,
-    Role,
-    SignerAction,
-    StaffRole,
 )
 from signing.workflow import (
     AmendmentView,
     allows,
-    awaits_in_school,
     decide_amend,
-    mails_links,
-    signer_allows,
 )
 
 
@@ -100,11 +91,7 @@ def document_page(
         warnings=document.warnings or [],
         can=can,
         can_act=acts,
-        remindable=_remindable(document) if acts else set(),
-        in_school=_in_school(document),
-        hand_over=_hand_over(document),
-        on_paper=_on_paper(document),
-        paper_signed=_paper_signed(document),
+        **signer_actions(document, acts=acts),
         labels=template_labels(),
         cancel_error=cancel_error,
         parent=document.pathway if document.kind.spec.parent else None,
@@ -117,7 +104,6 @@ def document_page(
         ],
         amended=document.amends,
         amendments=amendments,
-        head_signer=_head_to_sign(document),
         sign_errors=sign_errors or {},
         sign_values=sign_values or {},
         consent_text=CONSENT_TEXT,
@@ -128,65 +114,6 @@ def document_page(
         note_needs_amendment=note_needs_amendment,
         to_adjust=contract_to_adjust(session, document, context.current().now(), acts=acts),
     )
-
-
-def _remindable(document: Document) -> set[int]:
-    """The signers the workflow lets the staff remind now."""
-    if not allows(document.state, DocumentAction.REMIND):
-        return set()
-    return {
-        s.id
-        for s in document.signers
-        if signer_allows(s.state, SignerAction.REMIND) and mails_links(s.signs_by)
-    }
-
-
-def _in_school(document: Document) -> dict[int, str]:
-    """The signers mailed no link whose signature the school has to gather now, each with what
-    the page says instead of « Invité » (« À faire signer en présence »)."""
-    if document.state != DocumentState.AWAITING_SIGNATURES:
-        return {}
-    return {
-        s.id: s.signs_by.pending for s in document.signers if awaits_in_school(s.signs_by, s.state)
-    }
-
-
-def _hand_over(document: Document) -> set[int]:
-    """The signers a head or référent may have sign now on this device (`service.kiosk`)."""
-    if staff_user().role not in roles_allowed(StaffAction.HAND_OVER):
-        return set()
-    return {s.id for s in signers_now(document)}
-
-
-def _on_paper(document: Document) -> set[int]:
-    """The signers a head or référent may have sign on paper now (`service.signers.paper_views`):
-    the same as in person, whose turn it is, never the head."""
-    if staff_user().role not in roles_allowed(StaffAction.SIGN_ON_PAPER):
-        return set()
-    return {s.id for s in signers_now(document)}
-
-
-def _paper_signed(document: Document) -> dict[int, str]:
-    """« Anne Leroy (proviseure) le 3 décembre 2026 »: who digitized each paper signature."""
-    found = {
-        event.signer_id: paper_digitizer(event.data)
-        for event in document.events
-        if event.type == EventType.SIGNED and event.signer_id is not None
-    }
-    return {signer_id: who for signer_id, who in found.items() if who}
-
-
-def _head_to_sign(document: Document) -> Signer | None:
-    """The head's signer row when the logged-in head may sign now, from this page."""
-    head = next((s for s in document.signers if s.role == Role.HEAD), None)
-    if (
-        staff_user().role == StaffRole.HEAD
-        and head is not None
-        and allows(document.state, DocumentAction.SIGN)
-        and signer_allows(head.state, SignerAction.SIGN)
-    ):
-        return head
-    return None
 
 
 def _may_amend(document: Document, amendments: list[Document]) -> bool:
