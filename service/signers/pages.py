@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from service import context, db
+from service import context, db, i18n
 from service.accounts.models import School
 from service.clock import PARIS, school_day, school_moment
 from service.documents.amendment_said import amendment_said
@@ -156,6 +156,7 @@ def describe(document: Document, signer: Signer, school: School) -> dict[str, An
     """What every page about the document says (the signing page adds the link's expiry)."""
     data = document.data
     pupil = data.get("pupil", {})
+    i18n.choose(signer.language)
     return {
         "document": document,
         "signer": signer,

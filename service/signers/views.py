@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from service import context
+from service import context, i18n
 from service.accounts import csrf
 from service.attempts import counts
 from service.attempts.models import AttemptKind
@@ -83,7 +83,15 @@ def security_headers(response: Response) -> Response:
     # only, for scrolling back and forth, never by a shared cache.
     response.headers["Cache-Control"] = "private, max-age=300" if image else "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    token = (request.view_args or {}).get("token")
+    return i18n.keep_choice(response, f"/sign/{token}") if token else response
+
+
+@bp.before_request
+def page_language() -> None:
+    """A dead link's page knows no signer: the language asked or kept for the link, else
+    French; a live one chooses again with its signer's (`service.signers.pages`)."""
+    i18n.choose(None)
 
 
 def _guessing(ctx: Context) -> TooManyAttempts | None:
@@ -107,7 +115,8 @@ def page(token: str) -> ResponseReturnValue:
     code = code_state(ctx, view.school, view.signer)
     if view.rows is None:  # the first visit: rendered for itself
         return signing_page(view, token, code=code)
-    key = (token, view.rows + repr(code))
+    language = i18n.choose(view.signer.language)
+    key = (token, view.rows + repr(code) + language)
     html = rendered_pages.get(key)
     if html is None:
         html, _ = signing_page(view, token, code=code)
