@@ -12,13 +12,19 @@ passed to the mail's Jinja templates (`service.mail.compose`), outside any reque
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 from flask import Flask, Response, g, has_request_context, request, url_for
-from flask_babel import Babel, refresh
+from flask_babel import Babel, gettext, refresh
 
+from service.clock import school_moment
+from signing.data.french import as_date, format_date_fr
+from signing.data.territory import territory_of
 from signing.i18n import (
     AUTONYMS,
     FRENCH,
@@ -28,6 +34,7 @@ from signing.i18n import (
     direction,
     language_or_french,
 )
+from signing.vocabulary import Role
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 COOKIE = "cosigne_langue"
@@ -87,6 +94,29 @@ def words(code: str) -> Words:
     return Words(code, translations(code).gettext)
 
 
+def moment(value: datetime, uai: str | None) -> str:
+    """A moment as the school reads it, in the page's language: French as always
+    (`service.clock.school_moment`); else Babel's date, hour and the time zone's name."""
+    code = page_locale()
+    if code == FRENCH_CODE:
+        return school_moment(value, uai)
+    local = territory_of(uai).local(value)
+    return format_datetime(local, "d MMMM y, HH:mm (zzzz)", tzinfo=local.tzinfo, locale=code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(value: date | str, code: str) -> str:
+    if code == FRENCH_CODE:
+        return format_date_fr(value)
+    return format_date(as_date(value), "d MMMM y", locale=code)
+
+
+def day(value: date | str) -> str:
+    """A day in the page's language: « 4 janvier 2027 », “4 January 2027”, remembered (Babel's
+    formatting costs more than the rest of a page's values together)."""
+    return _day(value, page_locale())
+
+
 def _language_links() -> list[tuple[str, str]]:
     """The language menu of a link's page: each language → this page (a GET) or the link's
     page (after a POST) with ``?lang=…``; none on a page a signer's view did not choose for."""
@@ -95,6 +125,31 @@ def _language_links() -> list[tuple[str, str]]:
         return []
     endpoint = request.endpoint if request.method == "GET" else "sign.page"
     return [(code, url_for(endpoint, token=token, lang=code)) for code in LANGUAGES]
+
+
+def role_phrase(role: Role, gettext: Callable[[str], str], *, feminine: bool = False) -> str:
+    """« en tant que représentante légale »…: a signer's capacity, in `gettext`'s language (a
+    page's, Flask-Babel's; a mail's, its catalogue's)."""
+    phrases = {
+        Role.PUPIL: gettext("en tant qu'élève"),
+        Role.GUARDIAN: (
+            gettext("en tant que représentante légale")
+            if feminine
+            else gettext("en tant que représentant légal")
+        ),
+        Role.REFERENT: gettext("en tant que référent"),
+        Role.HOST_REPRESENTATIVE: gettext("en tant que représentant de l'organisme d'accueil"),
+        Role.HOST_TUTOR: gettext("en tant que tuteur dans l'organisme d'accueil"),
+        Role.HEAD: gettext("en tant que chef d'établissement"),
+    }
+    return str(phrases.get(role, role.phrase))
+
+
+def translated(message: object) -> str:
+    """A French message made at run time (an error of a use case) in the page's language when
+    a catalogue has it, else as it is; never marked safe (it may quote what was typed)."""
+    text = "" if message is None else str(message)
+    return gettext(text) if text else text
 
 
 def _template_values() -> dict[str, Any]:
@@ -114,3 +169,4 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(TRANSLATIONS),
     )
     app.context_processor(_template_values)
+    app.add_template_filter(translated)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
-from signing.data.french import as_date
+from signing.data.french import DAYS, as_date, format_duration_fr, format_time_fr
 from signing.vocabulary import Role
 
 FRENCH_CODE = "fr"
@@ -95,6 +95,30 @@ class Words:
         """« lundi 4 janvier 2027 », “Monday, 4 January 2027”…: a day a family puts in a diary,
         written by Babel for the language (remembered: the dearest part of a summary)."""
         return _day(self.code, value)
+
+    def time(self, minutes: int) -> str:
+        """« 8 h 30 » in French, “08:30” elsewhere."""
+        if self.code == FRENCH_CODE:
+            return format_time_fr(minutes)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def duration(self, minutes: int) -> str:
+        """« 7 h », « 3 h 30 », « 45 min » in French; the language's own units elsewhere."""
+        if self.code == FRENCH_CODE:
+            return format_duration_fr(minutes)
+        hours, rest = divmod(minutes, 60)
+        if not hours:
+            return self.tr("{minutes} min").format(minutes=rest)
+        if not rest:
+            return self.tr("{hours} h").format(hours=hours)
+        return self.tr("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+    def weekday(self, number: int) -> str:
+        """The day of the week, Monday 0, capitalised as a line's first word."""
+        if self.code == FRENCH_CODE:
+            return DAYS[number][1]
+        name = str(get_day_names("wide", locale=self.code)[number])
+        return name[:1].upper() + name[1:]
 
     def join(self, items: Sequence[str]) -> str:
         """``a``, ``a et b``, ``a, b et c`` in the language."""
