@@ -85,9 +85,8 @@ def _document(document: Document) -> dict[str, Any]:
 def _subject(
     prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: str = "", language: str = "fr"
 ) -> str:
-    what = gettext(language)("{title} de {pupil}").format(
-        title=doc["title"], pupil=doc["pupil_short"]
-    )
+    tr = gettext(language)
+    what = tr("{title} de {pupil}").format(title=doc["title"], pupil=doc["pupil_short"])
     subject = f"{prefix}{what}{suffix} – {school['name']}"
     return header_text(subject)[:SUBJECT_MAX]
 
@@ -105,11 +104,10 @@ def _shared(name: str, shared_with: Sequence[str], item: str = "") -> dict[str, 
 def _attention(prefix: str, name: str, shared_with: Sequence[str], language: str) -> str:
     """« Signé : », or « Signé, à l'attention de Nadia Martin : » when others read the same
     mailbox: a subject names its person before the list cuts it (`prefix` is translated)."""
+    tr = gettext(language)
     if not shared_with:
-        return gettext(language)("{prefix} : ").format(prefix=prefix)
-    return gettext(language)("{prefix}, à l'attention de {name} : ").format(
-        prefix=prefix, name=_plain(name)
-    )
+        return tr("{prefix} : ").format(prefix=prefix)
+    return tr("{prefix}, à l'attention de {name} : ").format(prefix=prefix, name=_plain(name))
 
 
 def _signing_message(
@@ -220,7 +218,8 @@ def cancelled(
     values["reason"] = _plain(reason)
     language = signer.language
     text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)}, language)
-    lead = _attention(gettext(language)("Annulé"), signer.full_name, shared_with, language)
+    tr = gettext(language)
+    lead = _attention(tr("Annulé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
         subject=_subject(lead, doc, sch, "", language),
@@ -259,7 +258,8 @@ def completed(
         },
         language,
     )
-    lead = _attention(gettext(language)("Signé"), signer.full_name, shared_with, language)
+    tr = gettext(language)
+    lead = _attention(tr("Signé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
         subject=_subject(lead, doc, sch, "", language),
@@ -294,9 +294,8 @@ def informed(
     values = {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
     language = language_of(document, person)
     text, html = render("informed", {**values, **_shared(person.full_name, shared_with)}, language)
-    lead = _attention(
-        gettext(language)("Pour information"), person.full_name, shared_with, language
-    )
+    tr = gettext(language)
+    lead = _attention(tr("Pour information"), person.full_name, shared_with, language)
     return Message(
         to=person.email,
         subject=_subject(lead, doc, sch, "", language),
