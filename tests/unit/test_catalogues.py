@@ -100,11 +100,7 @@ def _summary(kind: Kind, role: Role, language: str) -> dict[str, tuple[str, ...]
 
 
 def test_a_guardian_reads_the_summary_in_portuguese_with_its_dates() -> None:
-    data = Kind.PARCOURS.spec.example["data"]
-
-    summary = {
-        s.title: s.lines for s in Kind.PARCOURS.spec.summary(data, Role.GUARDIAN, _words("pt"))
-    }
+    summary = _summary(Kind.PARCOURS, Role.GUARDIAN, "pt")
 
     assert summary["O que está a assinar"] == (
         "Ao assinar, dá o seu acordo para que Zoé siga este percurso e assume os compromissos "
@@ -116,11 +112,7 @@ def test_a_guardian_reads_the_summary_in_portuguese_with_its_dates() -> None:
 
 
 def test_an_intern_reads_days_and_hours_in_turkish() -> None:
-    data = Kind.CONVENTION.spec.example["data"]
-
-    summary = {
-        s.title: s.lines for s in Kind.CONVENTION.spec.summary(data, Role.PUPIL, _words("tr"))
-    }
+    summary = _summary(Kind.CONVENTION, Role.PUPIL, "tr")
 
     hours = summary["Tarihler ve saatler"]
     assert any(line.startswith(("Pazartesi: ", "Salı: ", "Çarşamba: ")) for line in hours), hours
