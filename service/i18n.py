@@ -12,6 +12,7 @@ passed to the mail's Jinja templates (`service.mail.compose`), outside any reque
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from signing.i18n import (
 from signing.vocabulary import Role
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 COOKIE = "cosigne_langue"
 """The language a signer picked on a link's page, kept for that link only (its path)."""
 
@@ -87,11 +89,16 @@ def translations(code: str) -> NullTranslations:
 
 
 def words(code: str) -> Words:
-    """The core's `Words` for a language: its catalogue's gettext, its dates."""
+    """The core's `Words` for a language: its catalogue's gettext, its dates. Right to left, each
+    ``{placeholder}`` of a translation is isolated (U+2068 … U+2069): a French place name or a
+    phone number put into an Arabic sentence keeps its own order and its full stop its place."""
     code = language_or_french(code)
     if code == FRENCH_CODE:
         return FRENCH
-    return Words(code, translations(code).gettext)
+    gettext = translations(code).gettext
+    if direction(code) == "rtl":
+        return Words(code, lambda msgid: _PLACEHOLDER.sub("\u2068\\g<0>\u2069", gettext(msgid)))
+    return Words(code, gettext)
 
 
 def moment(value: datetime, uai: str | None) -> str:
