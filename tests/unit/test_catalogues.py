@@ -5,6 +5,7 @@ who adds a French sentence to a signer's page is told here, with the sentence.""
 
 from __future__ import annotations
 
+import inspect
 import re
 from io import BytesIO
 from pathlib import Path
@@ -16,9 +17,11 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from service.signers import said_at_run_time, sign
+from service.signers.sign import CONSENT_TEXT
 from signing.i18n import LANGUAGES, Words
 from signing.kinds import Kind
-from signing.vocabulary import Role
+from signing.vocabulary import LinkEnd, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "service" / "translations"
@@ -30,7 +33,7 @@ def extracted() -> set[str | tuple[str, ...]]:
     """What `pybabel extract -F babel.cfg -k tr` finds, read as the command reads it."""
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {**DEFAULT_KEYWORDS, "tr": None}
+    keywords = {**DEFAULT_KEYWORDS, "tr": None}  # N_ is among the defaults
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords)
     return {message for _, _, message, _, _ in found}
 
@@ -91,6 +94,14 @@ def _messages(found) -> dict[object, object]:
         return tuple(value) if isinstance(value, list | tuple) else value
 
     return {plain(m.id): plain(m.string) for m in found if m.id}
+
+
+def test_the_run_time_sentences_marked_are_those_their_sources_say() -> None:
+    ends = tuple(said for end in LinkEnd for said in (end.heading, end.message))
+
+    assert ends == said_at_run_time.LINK_ENDS
+    assert "Cochez la case pour accepter de signer." in inspect.getsource(sign)
+    assert CONSENT_TEXT in extracted()  # its translation is shown beside it (`_consent_label`)
 
 
 def _summary(kind: Kind, role: Role, language: str) -> dict[str, tuple[str, ...]]:
