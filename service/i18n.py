@@ -39,6 +39,9 @@ from signing.vocabulary import Role
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_PAGES_OF_A_LINK = frozenset({"sign.page", "sign.copy_page"})
+"""The pages a language link leads back to; from anything else (a POST, a refused PDF or page
+image), the link's page."""
 COOKIE = "cosigne_langue"
 """The language a signer picked on a link's page, kept for that link only (its path)."""
 
@@ -130,7 +133,8 @@ def _language_links() -> list[tuple[str, str]]:
     token = (request.view_args or {}).get("token")
     if "signer_language" not in g or request.endpoint is None or token is None:
         return []
-    endpoint = request.endpoint if request.method == "GET" else "sign.page"
+    shown = request.method == "GET" and request.endpoint in _PAGES_OF_A_LINK
+    endpoint = request.endpoint if shown else "sign.page"
     return [(code, url_for(endpoint, token=token, lang=code)) for code in LANGUAGES]
 
 
