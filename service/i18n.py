@@ -104,10 +104,10 @@ def words(code: str) -> Words:
     return Words(code, gettext)
 
 
-def moment(value: datetime, uai: str | None) -> str:
-    """A moment as the school reads it, in the page's language: French as always
+def moment(value: datetime, uai: str | None, language: str | None = None) -> str:
+    """A moment as the school reads it, in `language` (by default the page's): French as always
     (`service.clock.school_moment`); else Babel's date, hour and the time zone's name."""
-    code = page_locale()
+    code = language_or_french(language) if language is not None else page_locale()
     if code == FRENCH_CODE:
         return school_moment(value, uai)
     local = territory_of(uai).local(value)

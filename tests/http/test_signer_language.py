@@ -229,3 +229,27 @@ def test_the_staff_form_offers_the_languages_beside_the_email(app: Flask, head: 
     assert "Langue des pages et courriels du représentant légal" in page
     for label in ("français", "anglais", "arabe", "portugais", "turc"):
         assert f">{label}</option>" in page
+
+
+def test_her_code_comes_in_arabic_with_its_time_in_arabic(
+    app: Flask, document_id: int, smtp_server: SmtpServer
+) -> None:
+    link = link_in(mail_to(smtp_server, MOTHER))
+    client = phone(app)
+    page = client.get(link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    assert "2. استلم رمزك" in page
+
+    sent = client.post(f"{link}/code", data={"csrf_token": token.group(1)})
+    assert sent.status_code in {200, 303}, sent.status_code
+    deliver_due(app.extensions["cosigne.db"], app.config["COSIGNE"], now=NOW)
+
+    (code_mail,) = [
+        m
+        for m in smtp_server.messages
+        if str(m["To"]).casefold() == MOTHER and "رمزك للتوقيع" in str(m["Subject"])
+    ]
+    said = body(code_mail)
+    assert said.startswith("Message de ")
+    assert "اكتبه في صفحة التوقيع. هو صالح لمدة 10 دقائق، حتى 28 نوفمبر 2026" in said
