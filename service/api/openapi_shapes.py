@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.openapi_data import ref, values
+from signing.i18n import LANGUAGES
 from signing.kinds import Kind
 from signing.vocabulary import DocumentState, Role, SignerState
 
@@ -55,6 +56,12 @@ SIGNER = {
         "first_name": {"type": "string"},
         "last_name": {"type": "string"},
         "email": {"type": "string", "format": "email"},
+        "language": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": "Langue des pages et courriels du signataire (`fr` par défaut) ; le "
+            "document reste en français.",
+        },
         "status": {
             "type": "string",
             "enum": values(SignerState),

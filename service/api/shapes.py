@@ -32,6 +32,7 @@ def signer_json(signer: Signer) -> dict[str, Any]:
         "first_name": signer.first_name,
         "last_name": signer.last_name,
         "email": signer.email,
+        "language": signer.language,
         "status": signer.state,
         "invited_at": _time(signer.invited_at),
         "opened_at": _time(signer.opened_at),

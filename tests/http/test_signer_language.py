@@ -253,3 +253,23 @@ def test_her_code_comes_in_arabic_with_its_time_in_arabic(
     said = body(code_mail)
     assert said.startswith("Message de ")
     assert "اكتبه في صفحة التوقيع. هو صالح لمدة 10 دقائق، حتى 28 نوفمبر 2026" in said
+
+
+def test_the_api_describes_and_answers_each_signers_language(
+    app: Flask, ctx: Context, head: User, document_id: int
+) -> None:
+    with ctx.db.transaction() as session:
+        token = create_api_token(session, session.merge(head))
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token.secret}"}
+
+    spec = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    document = client.get(f"/api/v1/documents/{document_id}", headers=headers).json
+
+    guardian = spec["ParcoursData"]["properties"]["guardians"]["items"]["properties"]
+    assert set(guardian["language"]["enum"]) >= {"fr", "en", "ar", "pt", "tr"}
+    assert "language" in spec["ParcoursData"]["properties"]["pupil"]["properties"]
+    languages = {s["email"]: s["language"] for s in document["signers"]}
+    assert languages[MOTHER] == "ar"
+    assert languages["zoe.martin@example.org"] == "fr"
+    assert set(document["signers"][0]) == set(spec["Signer"]["properties"])
