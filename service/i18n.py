@@ -55,7 +55,10 @@ def page_locale() -> str:
 
 def choose(signer_language: str | None) -> str:
     """The language of this signer's page: asked in the query (an unknown value: French), else
-    the link's cookie, else the staff's choice for the signer. Flask-Babel is told."""
+    the link's cookie, else the staff's choice for the signer. Flask-Babel is told. Outside a
+    request (a command), the signer's own."""
+    if not has_request_context():
+        return language_or_french(signer_language)
     if "lang" in request.args:
         chosen = language_or_french(request.args.get("lang"))
     elif request.cookies.get(COOKIE) in LANGUAGES:
@@ -121,10 +124,10 @@ def _day(value: date | str, code: str) -> str:
     return format_date(as_date(value), "d MMMM y", locale=code)
 
 
-def day(value: date | str) -> str:
-    """A day in the page's language: « 4 janvier 2027 », “4 January 2027”, remembered (Babel's
-    formatting costs more than the rest of a page's values together)."""
-    return _day(value, page_locale())
+def day(value: date | str, language: str | None = None) -> str:
+    """A day in `language` (by default the page's): « 4 janvier 2027 », “4 January 2027”,
+    remembered (Babel's formatting costs more than the rest of a page's values together)."""
+    return _day(value, language_or_french(language) if language is not None else page_locale())
 
 
 def _language_links() -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from service.accounts.api_tokens import create_api_token
 from service.accounts.models import User
 from service.context import Context
 from service.db import Database
+from service.documents.cancel import cancel_document
 from service.documents.create import create_document
 from service.documents.issue import issue_document
 from service.mail.deliver import deliver_due
@@ -273,3 +274,25 @@ def test_the_api_describes_and_answers_each_signers_language(
     assert languages[MOTHER] == "ar"
     assert languages["zoe.martin@example.org"] == "fr"
     assert set(document["signers"][0]) == set(spec["Signer"]["properties"])
+
+
+def test_her_cancelled_document_is_said_in_arabic_by_mail_and_on_her_link(
+    app: Flask, ctx: Context, head: User, document_id: int, smtp_server: SmtpServer
+) -> None:
+    link = link_in(mail_to(smtp_server, MOTHER))
+    cancel_document(ctx, head, document_id, "Erreur de saisie")
+
+    page = phone(app).get(link)
+
+    assert html_tag(page).startswith('<html lang="ar" dir="rtl"')
+    said = text(page)
+    assert "أُلغيت هذه الوثيقة" in said
+    assert "ألغتها المؤسسة بتاريخ 28 نوفمبر 2026" in said
+    deliver_due(ctx.db, ctx.settings, now=NOW)
+    (cancelled,) = [
+        m
+        for m in smtp_server.messages
+        if str(m["To"]).casefold() == MOTHER and str(m["Subject"]).startswith("أُلغي")
+    ]
+    assert body(cancelled).startswith("Message de ")
+    assert "سبب الإلغاء: Erreur de saisie" in body(cancelled)
