@@ -20,7 +20,7 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
-from flask import Flask, Response, g, has_request_context, request, url_for
+from flask import Blueprint, Flask, Response, g, has_request_context, request, url_for
 from flask_babel import Babel, gettext, refresh
 
 from service.clock import school_moment
@@ -70,15 +70,28 @@ def choose(signer_language: str | None) -> str:
     return chosen
 
 
-def keep_choice(response: Response, link_path: str) -> Response:
+def serve_in_signers_language(bp: Blueprint) -> None:
+    """The link pages' language: before a view, the one asked or kept for the link (a dead
+    link's page knows no signer), chosen again by a view that knows its signer; after it, a
+    language asked is kept for that link (`keep_choice`)."""
+    bp.before_request(_choose_for_the_link)
+    bp.after_request(keep_choice)
+
+
+def _choose_for_the_link() -> None:
+    choose(None)
+
+
+def keep_choice(response: Response) -> Response:
     """Remember a language asked in the query for this link's pages (no staff session: the
-    link's own path is the cookie's scope)."""
+    link's own path, ``/sign/<token>``, is the cookie's scope)."""
     asked = request.args.get("lang")
-    if asked is not None:
+    token = (request.view_args or {}).get("token")
+    if asked is not None and token:
         response.set_cookie(
             COOKIE,
             language_or_french(asked),
-            path=link_path,
+            path=f"/sign/{token}",
             httponly=True,
             samesite="Lax",
             secure=request.is_secure,

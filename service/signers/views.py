@@ -64,6 +64,7 @@ from signing.vocabulary import DocumentState
 
 bp = Blueprint("sign", __name__, url_prefix="/sign")
 csrf.protect(bp, bound_to="token")  # the link is the forms' secret: no cookie here
+i18n.serve_in_signers_language(bp)
 
 PDF_CSP = "frame-ancestors 'self'"
 """The PDF is shown inside its own page (an <object>), and nowhere else."""
@@ -83,15 +84,7 @@ def security_headers(response: Response) -> Response:
     # only, for scrolling back and forth, never by a shared cache.
     response.headers["Cache-Control"] = "private, max-age=300" if image else "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    token = (request.view_args or {}).get("token")
-    return i18n.keep_choice(response, f"/sign/{token}") if token else response
-
-
-@bp.before_request
-def page_language() -> None:
-    """A dead link's page knows no signer: the language asked or kept for the link, else
-    French; a live one chooses again with its signer's (`service.signers.pages`)."""
-    i18n.choose(None)
+    return response
 
 
 def _guessing(ctx: Context) -> TooManyAttempts | None:
