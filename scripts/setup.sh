@@ -41,6 +41,11 @@ else
   .venv/bin/python -m pip install -q -e .
 fi
 
+# The signer's pages and mails in their language (issue 14 §8): compile the gettext catalogues
+# (service/translations/<lang>/LC_MESSAGES/messages.po → .mo; the .mo are also committed, so a
+# checkout without this step still speaks every language).
+.venv/bin/pybabel compile -d service/translations >/dev/null
+
 # Reach LibreOffice's `uno` module without the whole system site-packages (which would shadow
 # the venv's own packages): a folder with only uno.py and unohelper.py, plus LibreOffice's
 # program folder for pyuno.so.

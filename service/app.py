@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import converter, db, errors, pages, security
+from service import converter, db, errors, i18n, pages, security
 from service.accounts import account_views, csrf, login_views, school_views, session, users_views
 from service.api import follow_up_views  # noqa: F401 — registers its routes on api_views.bp
 from service.api import paper as api_paper  # noqa: F401 — registers its routes on api_views.bp
@@ -74,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     converter.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     app.add_template_filter(bdi)
     session.init_app(app)
     for blueprint in BLUEPRINTS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.openapi_data import ref, values
+from signing.i18n import LANGUAGES
 from signing.kinds import Kind
 from signing.pdf.evidence_texts import Identification
 from signing.vocabulary import DocumentState, Role, SignerState, SigningChannel
@@ -66,6 +67,12 @@ SIGNER = {
             "description": "`link` : lien envoyé par courriel ; `in_person` : en présence, sur "
             "l'appareil de l'établissement ; `paper` : sur papier. Seul `link` reçoit des "
             "courriels avant le PDF final.",
+        },
+        "language": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": "Langue des pages et courriels du signataire (`fr` par défaut) ; le "
+            "document reste en français.",
         },
         "status": {
             "type": "string",

@@ -35,6 +35,7 @@ def signer_json(signer: Signer) -> dict[str, Any]:
         "last_name": signer.last_name,
         "email": signer.email,
         "signs_by": signer.signs_by,
+        "language": signer.language,
         "status": signer.state,
         "invited_at": _time(signer.invited_at),
         "opened_at": _time(signer.opened_at),

@@ -38,6 +38,7 @@ from signing.data.parties import (
 from signing.data.school_identity import missing_identity
 from signing.data.territory import territory_of
 from signing.errors import ValidationFailed
+from signing.i18n import signer_language
 from signing.kinds import Kind
 from signing.pdf.render import render_docx
 from signing.permissions import StaffAction
@@ -176,6 +177,7 @@ def _add_signers(
             first_name=party.first_name,
             last_name=party.last_name,
             email=party.email,
+            language=signer_language(document.data, party.role, party.index),
             state=state,
         )
         for position, (party, state) in enumerate(zip(plan.parties, states, strict=True))

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from service import context, db
+from service import context, db, i18n
 from service.accounts import csrf
 from service.accounts.session import KIOSK, current_user, login_required
 from service.errors import Conflict, NotFound, SignatureRefused, TooManyAttempts, answer
@@ -132,7 +132,9 @@ def signer_page(signer_id: int) -> ResponseReturnValue:
         422 if errors else 200,
         document=document,
         signer=signer,
-        summary=document.kind.spec.summary(document.data, signer.role),
+        summary=document.kind.spec.summary(
+            document.data, signer.role, i18n.words(i18n.choose(signer.language))
+        ),
         heading=2,
         page_urls=[url_for("kiosk.page_png", number=n) for n in range(1, page_total(document) + 1)],
         consent_text=CONSENT_TEXT,

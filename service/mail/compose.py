@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from service.accounts.models import School
 from service.documents.amendment_said import amendment_said
 from service.documents.models import Document
-from service.isolate import bdi
+from service.i18n import role_phrase
 from service.mail.addresses import SUBJECT_MAX, header_text
+from service.mail.languages import environment, gettext, language_of
 from service.signers.models import Signer
 from signing.data.french import format_date_fr
 from signing.vocabulary import Role
@@ -34,20 +33,11 @@ class Message:
     attachment_name: str | None = None
 
 
-_templates = Environment(
-    loader=PackageLoader("service", "templates/mail"),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_templates.filters["bdi"] = bdi
-
-
-def render(name: str, values: dict[str, Any]) -> tuple[str, str]:
-    text = _templates.get_template(f"{name}.txt").render(values)
-    html = _templates.get_template(f"{name}.html").render(values)
+def render(name: str, values: dict[str, Any], language: str = "fr") -> tuple[str, str]:
+    """The text and HTML of a mail, in `language` (`service.mail.languages`)."""
+    env = environment(language)
+    text = env.get_template(f"{name}.txt").render(values)
+    html = env.get_template(f"{name}.html").render(values)
     return text, html
 
 
@@ -92,8 +82,12 @@ def _document(document: Document) -> dict[str, Any]:
     }
 
 
-def _subject(prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: str = "") -> str:
-    subject = f"{prefix}{doc['title']} de {doc['pupil_short']}{suffix} – {school['name']}"
+def _subject(
+    prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: str = "", language: str = "fr"
+) -> str:
+    tr = gettext(language)
+    what = tr("{title} de {pupil}").format(title=doc["title"], pupil=doc["pupil_short"])
+    subject = f"{prefix}{what}{suffix} – {school['name']}"
     return header_text(subject)[:SUBJECT_MAX]
 
 
@@ -107,12 +101,13 @@ def _shared(name: str, shared_with: Sequence[str], item: str = "") -> dict[str, 
     }
 
 
-def _attention(prefix: str, name: str, shared_with: Sequence[str]) -> str:
+def _attention(prefix: str, name: str, shared_with: Sequence[str], language: str) -> str:
     """« Signé : », or « Signé, à l'attention de Nadia Martin : » when others read the same
-    mailbox: a subject names its person before the list cuts it."""
+    mailbox: a subject names its person before the list cuts it (`prefix` is translated)."""
+    tr = gettext(language)
     if not shared_with:
-        return f"{prefix} : "
-    return f"{prefix}, à l'attention de {_plain(name)} : "
+        return tr("{prefix} : ").format(prefix=prefix)
+    return tr("{prefix}, à l'attention de {name} : ").format(prefix=prefix, name=_plain(name))
 
 
 def _signing_message(
@@ -124,10 +119,11 @@ def _signing_message(
     reminder: bool,
     shared_with: Sequence[str] = (),
 ) -> Message:
-    doc, sch = _document(document), _school(school)
-    role = signer.role.phrase
+    doc, sch, language = _document(document), _school(school), signer.language
+    tr = gettext(language)
+    role = role_phrase(signer.role, tr)
     if signer.role == Role.GUARDIAN:
-        role += f" de {doc['pupil_name']}"
+        role = tr("{role} de {pupil}").format(role=role, pupil=doc["pupil_name"])
     values = {
         "reminder": reminder,
         "document": doc,
@@ -138,12 +134,15 @@ def _signing_message(
         "url": url,
         **_shared(signer.full_name, shared_with, "link"),
     }
-    text, html = render("invitation", values)
-    prefix = "Rappel : " if reminder else ""
-    subject = _subject(prefix, doc, sch, " à signer")
+    text, html = render("invitation", values, language)
+    prefix = tr("Rappel : ") if reminder else ""
+    subject = _subject(prefix, doc, sch, tr(" à signer"), language)
     if shared_with:  # « Lien de signature pour Nadia Martin : Contrat … de Zoé M. – Lycée … »
-        lead = "Rappel : lien de signature" if reminder else "Lien de signature"
-        subject = _subject(f"{lead} pour {_plain(signer.full_name)} : ", doc, sch)
+        lead = tr("Rappel : lien de signature") if reminder else tr("Lien de signature")
+        name = _plain(signer.full_name)
+        subject = _subject(
+            tr("{lead} pour {name} : ").format(lead=lead, name=name), doc, sch, "", language
+        )
     return Message(
         to=signer.email,
         subject=subject,
@@ -190,10 +189,12 @@ def signing_code(
         "expires": expires,
         **_shared(signer.full_name, shared_with, "code"),
     }
-    text, html = render("code", values)
-    subject = f"Votre code pour signer : {code} – {sch['name']}"
+    tr = gettext(signer.language)
+    text, html = render("code", values, signer.language)
+    subject = tr("Votre code pour signer : {code}").format(code=code) + f" – {sch['name']}"
     if shared_with:
-        subject = f"Code de signature pour {_plain(signer.full_name)} : {code} – {sch['name']}"
+        said = tr("Code de signature pour {name} : {code}")
+        subject = said.format(name=_plain(signer.full_name), code=code) + f" – {sch['name']}"
     return Message(
         to=signer.email,
         subject=header_text(subject)[:SUBJECT_MAX],
@@ -215,10 +216,13 @@ def cancelled(
     doc, sch = _document(document), _school(school)
     values = {"document": doc, "school": sch, "signer_name": _plain(signer.full_name)}
     values["reason"] = _plain(reason)
-    text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)})
+    language = signer.language
+    text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)}, language)
+    tr = gettext(language)
+    lead = _attention(tr("Annulé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
-        subject=_subject(_attention("Annulé", signer.full_name, shared_with), doc, sch),
+        subject=_subject(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,
@@ -239,7 +243,7 @@ def completed(
     """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
     name) or, when too large, a download link; with neither (a guardian only informed, who has
     no link of their own), the offer of a copy from the school."""
-    doc, sch = _document(document), _school(school)
+    doc, sch, language = _document(document), _school(school), language_of(document, signer)
     text, html = render(
         "completed",
         {
@@ -252,10 +256,13 @@ def completed(
             "link_days": link_days,
             **_shared(signer.full_name, shared_with),
         },
+        language,
     )
+    tr = gettext(language)
+    lead = _attention(tr("Signé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
-        subject=_subject(_attention("Signé", signer.full_name, shared_with), doc, sch),
+        subject=_subject(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,
@@ -285,10 +292,13 @@ def informed(
     """The document as issued, for a guardian who does not sign it: for information."""
     doc, sch = _document(document), _school(school)
     values = {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
-    text, html = render("informed", {**values, **_shared(person.full_name, shared_with)})
+    language = language_of(document, person)
+    text, html = render("informed", {**values, **_shared(person.full_name, shared_with)}, language)
+    tr = gettext(language)
+    lead = _attention(tr("Pour information"), person.full_name, shared_with, language)
     return Message(
         to=person.email,
-        subject=_subject(_attention("Pour information", person.full_name, shared_with), doc, sch),
+        subject=_subject(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service import i18n
 from service.accounts.models import School
 from service.attempts import counts
 from service.attempts.models import AttemptKind
-from service.clock import school_moment
 from service.context import Context, Origin
 from service.documents import trail
 from service.errors import SignatureRefused
@@ -122,7 +122,7 @@ def _write_code(
     session.add(row)
     session.flush()
     document = signer.document
-    expires = school_moment(row.expires_at, document.school.uai)
+    expires = i18n.moment(row.expires_at, document.school.uai, signer.language)
     shared = household.shared_with(signer, household.everyone(document))
     mail = compose.signing_code(
         document, signer, document.school, code, expires, shared_with=shared

@@ -15,15 +15,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import i18n
 from service.accounts.models import School
-from service.clock import school_day, school_moment
+from service.clock import school_day
 from service.context import Context
 from service.documents.models import Document, Event
 from service.errors import DeadLink
 from service.signers.codes import mask_email
 from service.signers.links import read_claims
 from service.signers.models import Signer
-from signing.data.french import format_date_fr
 from signing.errors import LinkError
 from signing.vocabulary import EventType, LinkEnd, SignerState
 
@@ -55,6 +55,8 @@ class DeadLinkFacts:
     """The signer's registered address, masked: where a new link would go."""
     school_uai: str | None = None
     """For the moments the page names, in the school's time."""
+    language: str = "fr"
+    """The signer's language (`Signer.language`): the page's, unless the signer chose another."""
 
     @property
     def renewable(self) -> bool:
@@ -73,8 +75,8 @@ def document_name(document: Document) -> tuple[str, str]:
     return f"{document.kind.spec.title} n° {document.id}", short.strip()
 
 
-def _day(moment: datetime | None, school: School) -> str | None:
-    return format_date_fr(school_day(moment, school.uai)) if moment else None
+def _day(moment: datetime | None, school: School, language: str) -> str | None:
+    return i18n.day(school_day(moment, school.uai), language) if moment else None
 
 
 _CANCELLED_AT = select(Event.at).order_by(Event.seq.desc()).limit(1)
@@ -92,28 +94,29 @@ def facts_of(
     document = signer.document
     school = document.school
     title, pupil = document_name(document)
+    language = i18n.choose(signer.language)
     on: str | None = None
     by: str | None = None
     awaiting: tuple[str, ...] = ()
     if end in (LinkEnd.SIGNED, LinkEnd.FINISHING):
-        on = _day(signer.signed_at, school)
+        on = _day(signer.signed_at, school, language)
         awaiting = tuple(
             s.role_label for s in document.signers if s.state is not SignerState.SIGNED
         )
     elif end is LinkEnd.COMPLETE:
-        on = _day(document.completed_at, school)
+        on = _day(document.completed_at, school, language)
     elif end is LinkEnd.DECLINED:
-        on = _day(signer.declined_at, school)
+        on = _day(signer.declined_at, school, language)
     elif end is LinkEnd.OTHER_DECLINED:
         other = next((s for s in document.signers if s.state is SignerState.DECLINED), None)
-        on = _day(other.declined_at if other else None, school)
+        on = _day(other.declined_at if other else None, school, language)
         by = other.role_label if other else None
     elif end is LinkEnd.CANCELLED:
-        on = _day(_cancelled_on(session, document), school)
+        on = _day(_cancelled_on(session, document), school, language)
     elif end is LinkEnd.EXPIRED:
-        on = format_date_fr(document.deadline) if document.deadline else None
+        on = i18n.day(document.deadline, language) if document.deadline else None
     elif end is LinkEnd.AGED and expired_at is not None:
-        on = school_moment(expired_at, school.uai)
+        on = i18n.moment(expired_at, school.uai, language)
     return DeadLinkFacts(
         end=end,
         school=contact(school),
@@ -124,6 +127,7 @@ def facts_of(
         awaiting=awaiting,
         sent_to=mask_email(signer.email) if signer.email else "",
         school_uai=school.uai,
+        language=language,
     )
 
 

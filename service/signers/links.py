@@ -128,6 +128,7 @@ def live_signer(
 _SIGNER_COLUMNS: tuple[Any, ...] = (
     *(Signer.id, Signer.document_id, Signer.role, Signer.first_name, Signer.last_name),
     *(Signer.state, Signer.link_nonce, Signer.opened_at, Signer.email, Signer.guardian_index),
+    Signer.language,
 )
 
 

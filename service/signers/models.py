@@ -35,6 +35,8 @@ class Signer(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
+    """The language of this signer's pages and mails, chosen by the staff (`signing.i18n`)."""
     state: Mapped[SignerState] = mapped_column(
         EnumText(SignerState, 20), default=SignerState.WAITING
     )

@@ -13,10 +13,12 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import gettext as _
 
-from service import context, db
+from service import context, db, i18n
 from service.accounts.models import School
-from service.clock import PARIS, school_day, school_moment
+from service.clock import PARIS, school_day
 from service.documents.amendment_said import amendment_said
 from service.documents.models import Document
 from service.signers.codes import CodeState, code_state
@@ -98,6 +100,7 @@ def signing_page(
     status: int | None = None,
 ) -> tuple[str, int]:
     """The page (200), or the page with its errors (422, or `status`)."""
+    i18n.choose(view.signer.language)
     if code is None:
         code = code_state(context.current(), view.school, view.signer)
     errors_by_field: dict[str, str] = {}
@@ -114,15 +117,17 @@ def signing_page(
         declining=declining,
         code=code,
         code_sent_at=(
-            school_moment(code.sent_at, view.school.uai) if code.sent_at is not None else None
+            i18n.moment(code.sent_at, view.school.uai) if code.sent_at is not None else None
         ),
         code_expires_at=(
-            school_moment(code.expires_at, view.school.uai) if code.expires_at else None
+            i18n.moment(code.expires_at, view.school.uai) if code.expires_at else None
         ),
         consent_text=CONSENT_TEXT,
-        expires=school_moment(view.expires_at, view.school.uai),
-        deadline=_date_fr(deadline) if deadline and deadline < expires_on else None,
-        summary=view.document.kind.spec.summary(view.document.data, view.signer.role),
+        expires=i18n.moment(view.expires_at, view.school.uai),
+        deadline=i18n.day(deadline) if deadline and deadline < expires_on else None,
+        summary=view.document.kind.spec.summary(
+            view.document.data, view.signer.role, i18n.words(i18n.page_locale())
+        ),
         page_urls=[
             url_for("sign.page_png", token=token, number=n)
             for n in range(1, page_total(view.document) + 1)
@@ -143,19 +148,22 @@ def page_total(document: Document) -> int:
 
 
 def _phrase(document: Document, signer: Signer) -> str:
-    """« en tant que représentante légale » for a mother, else the role's own phrase."""
+    """« en tant que représentante légale » for a mother, else the role's own phrase, in the
+    page's language."""
     guardians = document.data.get("guardians") or []
     index = signer.guardian_index
+    feminine = False
     if signer.role is Role.GUARDIAN and index is not None and index < len(guardians):
-        label = guardian_label(str(guardians[index].get("relationship") or ""))
-        return f"en tant que {label.split(' ', 1)[1]}"
-    return signer.role.phrase
+        relationship = str(guardians[index].get("relationship") or "")
+        feminine = guardian_label(relationship).startswith("La ")
+    return i18n.role_phrase(signer.role, gettext, feminine=feminine)
 
 
 def describe(document: Document, signer: Signer, school: School) -> dict[str, Any]:
     """What every page about the document says (the signing page adds the link's expiry)."""
     data = document.data
     pupil = data.get("pupil", {})
+    i18n.choose(signer.language)
     return {
         "document": document,
         "signer": signer,
@@ -212,7 +220,7 @@ def pdf_filename(document: Document) -> str:
 def _period(start: str | None, end: str | None) -> str:
     if not start or not end:
         return ""
-    return f"du {_date_fr(start)} au {_date_fr(end)}"
+    return str(_("du %(start)s au %(end)s", start=i18n.day(start), end=i18n.day(end)))
 
 
 def _head(school: School) -> str:

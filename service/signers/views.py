@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from service import context
+from service import context, i18n
 from service.accounts import csrf
 from service.attempts import counts
 from service.attempts.models import AttemptKind
@@ -64,6 +64,7 @@ from signing.vocabulary import DocumentState
 
 bp = Blueprint("sign", __name__, url_prefix="/sign")
 csrf.protect(bp, bound_to="token")  # the link is the forms' secret: no cookie here
+i18n.serve_in_signers_language(bp)
 
 PDF_CSP = "frame-ancestors 'self'"
 """The PDF is shown inside its own page (an <object>), and nowhere else."""
@@ -107,7 +108,8 @@ def page(token: str) -> ResponseReturnValue:
     code = code_state(ctx, view.school, view.signer)
     if view.rows is None:  # the first visit: rendered for itself
         return signing_page(view, token, code=code)
-    key = (token, view.rows + repr(code))
+    language = i18n.choose(view.signer.language)
+    key = (token, view.rows + repr(code) + language)
     html = rendered_pages.get(key)
     if html is None:
         html, _ = signing_page(view, token, code=code)

@@ -25,8 +25,9 @@ from signing.data.rules import COMMON_RULES, Rule
 from signing.data.schema import Schema, load_schema_file
 from signing.data.territory import Territory
 from signing.errors import FieldIssue
+from signing.i18n import FRENCH, Words
 from signing.kinds.clauses import Clauses, load_clauses
-from signing.kinds.summary import Section
+from signing.kinds.summary import Section, Summary
 from signing.vocabulary import Role
 
 Data = Mapping[str, Any]
@@ -67,7 +68,7 @@ def _no_host(data: Data) -> str | None:
     return None
 
 
-def _no_summary(data: Data, role: Role) -> tuple[Section, ...]:
+def _no_summary(data: Data, role: Role, words: Words = FRENCH) -> tuple[Section, ...]:
     return ()
 
 
@@ -153,9 +154,10 @@ class KindSpec:
     """A signer's capacity under their name, for the roles only this kind has."""
     host_name: Callable[[Data], str | None] = _no_host
     """The host organisation named in mails and on the signing page, if the kind has one."""
-    summary: Callable[[Data, Role], tuple[Section, ...]] = _no_summary
-    """What a signer of `role` agrees to, in plain French, from the validated data: the signer's
-    page shows it above the document (`signing.kinds.summary`; the kind's ``summary.py``)."""
+    summary: Summary = _no_summary
+    """What a signer of `role` agrees to, in plain words (French, or the signer's language through
+    `signing.i18n.Words`), from the validated data: the signer's page shows it above the
+    document (`signing.kinds.summary`; the kind's ``summary.py``)."""
     deadline: Callable[[Data, date, int], date] = link_deadline
     """The day signatures are due, from the data, the issue date and a link's life in days."""
     parent: ParentLink | None = None

@@ -1,22 +1,21 @@
-"""What a signer agrees to, in plain French: the short summary the signer's page shows above
+"""What a signer agrees to, in plain words: the short summary the signer's page shows above
 the document (`KindSpec.summary`). Each kind writes its own from its validated data, in its
-folder's ``summary.py``; this module holds the shape and the French they share.
+folder's ``summary.py``; this module holds the shape and the sentences they share.
 
-A summary only repeats what the document says, in shorter sentences: the PDF is what counts,
-and the page says so.
+The sentences are French msgids passed through ``words.tr`` (`signing.i18n.Words`): French
+as written with the default `FRENCH`, the signer's language when the service passes its
+catalogue. Data (names, free texts) is put in with ``.format`` after translation, so a
+catalogue never sees it. A summary only repeats what the document says, in shorter
+sentences: the PDF is what counts, and the page says so.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from babel.dates import format_date
-
-from signing.data.french import as_date
+from signing.i18n import FRENCH, Words
 from signing.vocabulary import Role
 
 Data = Mapping[str, Any]
@@ -30,6 +29,12 @@ class Section:
     lines: tuple[str, ...]
 
 
+class Summary(Protocol):
+    """A kind's summary for a signer of `role`, in `words`' language."""
+
+    def __call__(self, data: Data, role: Role, words: Words = FRENCH) -> tuple[Section, ...]: ...
+
+
 def section(title: str, lines: Iterable[str | None]) -> Section | None:
     """A section of the lines that say something; None when none does."""
     kept = tuple(line for line in lines if line)
@@ -40,34 +45,17 @@ def sections(*found: Section | None) -> tuple[Section, ...]:
     return tuple(s for s in found if s is not None)
 
 
-@functools.lru_cache(maxsize=1024)
-def day_fr(value: date | str) -> str:
-    """« lundi 4 janvier 2027 », « lundi 1er février 2027 »: a day a family puts in a diary.
-    Remembered: Babel's formatting is the dearest part of a summary, and dates come back."""
-    day = as_date(value)
-    text = format_date(day, format="EEEE d MMMM y", locale="fr_FR")
-    if day.day == 1:
-        weekday, _, rest = text.partition(" 1 ")
-        return f"{weekday} 1er {rest}"
-    return text
-
-
-def join_fr(items: Sequence[str]) -> str:
-    """``a``, ``a et b``, ``a, b et c``."""
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} et {items[-1]}"
-
-
 def name_of(person: Data | None) -> str:
     if not person:
         return ""
     return f"{person.get('first_name') or ''} {person.get('last_name') or ''}".strip()
 
 
-def period(data: Data) -> str:
+def period(data: Data, words: Words) -> str:
     """« du lundi 4 janvier 2027 au vendredi 25 juin 2027 »."""
-    return f"du {day_fr(data['start_date'])} au {day_fr(data['end_date'])}"
+    return words.tr("du {start} au {end}").format(
+        start=words.day(data["start_date"]), end=words.day(data["end_date"])
+    )
 
 
 def phrase(text: object) -> str | None:
@@ -78,9 +66,9 @@ def phrase(text: object) -> str | None:
     return kept if kept[-1] in ".!?…" else f"{kept}."
 
 
-def guardian_lead(role: Role, data: Data, what: str) -> str | None:
-    """The sentence a guardian reads first: what their signature gives, about their child."""
-    if role is not Role.GUARDIAN:
-        return None
-    first_name = (data.get("pupil") or {}).get("first_name") or "votre enfant"
-    return f"En signant, vous donnez votre accord pour que {first_name} {what}."
+def first_name(data: Data) -> str:
+    return str((data.get("pupil") or {}).get("first_name") or "")
+
+
+def head_lead(words: Words) -> str:
+    return words.tr("En signant, vous engagez l'établissement.")

@@ -87,7 +87,7 @@ def test_a_guardian_reads_what_they_agree_to_above_the_document(
 
     summary = page.index("En bref : ce que vous acceptez")
     assert summary < page.index('class="cosigne-page"') < page.index('id="signature-form"')
-    assert "Seul le\n    document lui-même fait foi" in page
+    assert "Seul le document lui-même fait foi" in page
     for said in (
         "vous donnez votre accord pour que Zoé fasse ce stage dans ces conditions.",
         "Zoé est en stage du mercredi 6 janvier 2027 au vendredi 26 mars 2027.",

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from signing.data.validate import validate_document
+from signing.i18n import FRENCH
 from signing.kinds import Kind
-from signing.kinds.summary import day_fr
 from signing.vocabulary import Role
 
 
@@ -21,8 +21,8 @@ def _summary(kind: Kind, role: Role, **changes: Any) -> dict[str, list[str]]:
 
 
 def test_dates_read_as_a_family_writes_them_in_a_diary() -> None:
-    assert day_fr("2027-01-04") == "lundi 4 janvier 2027"
-    assert day_fr(date(2027, 2, 1)) == "lundi 1er février 2027"
+    assert FRENCH.day("2027-01-04") == "lundi 4 janvier 2027"
+    assert FRENCH.day(date(2027, 2, 1)) == "lundi 1er février 2027"
 
 
 def test_a_guardian_of_an_intern_reads_dates_hours_place_tutor_and_conditions() -> None:

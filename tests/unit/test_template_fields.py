@@ -21,10 +21,13 @@ DERIVED = None
 """What a name stands for when it is not a data path (``loop``, rows a filter computes)."""
 
 
-NOT_PRINTED = frozenset({"pupil.signs_by", "guardians[].signs_by"})
+NOT_PRINTED = frozenset(
+    {"pupil.signs_by", "guardians[].signs_by", "pupil.language", "guardians[].language"}
+)
 """Fields the document does not print, on purpose: how a party signs (by link, in person, on
 paper) changes nothing the parties agree to, and the one frozen PDF is signed by all of them;
-the certificate says how each was identified."""
+the certificate says how each was identified. Nor the language of a signer's pages and mails:
+the document itself stays in French (issue 14 §8)."""
 
 
 class _NotAPath:
