@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from service.accounts.models import School
-from service.documents.amendment_said import amendment_said
 from service.documents.models import Document
 from service.i18n import role_phrase
 from service.mail.addresses import SUBJECT_MAX, header_text
 from service.mail.languages import environment, gettext, language_of
+from service.mail.mail_values import document_values, plain, school_values
 from service.signers.models import Signer
-from signing.data.french import format_date_fr
 from signing.vocabulary import Role
 
 
@@ -41,48 +40,7 @@ def render(name: str, values: dict[str, Any], language: str = "fr") -> tuple[str
     return text, html
 
 
-def _plain(value: object) -> str:
-    """A name or a reason from the database, on one line (it is shown, never interpreted)."""
-    return header_text(str(value or ""))
-
-
-def _pupil(document: Document) -> tuple[str, str]:
-    """The pupil's full name (for the body) and first name with the last name's initial (for
-    the subject line, which mail programs show in lists and notifications)."""
-    pupil = document.data.get("pupil") or {}
-    first = _plain(pupil.get("first_name"))
-    last = _plain(pupil.get("last_name"))
-    short = f"{first} {last[0]}." if last else first
-    return f"{first} {last}".strip(), short.strip()
-
-
-def _school(school: School) -> dict[str, Any]:
-    head = _plain(f"{school.head_first_name} {school.head_last_name}")
-    return {
-        "name": _plain(school.name),
-        "head_name": head,
-        "head_title": _plain(school.head_title or "Chef d'établissement"),
-        "email": _plain(school.email or school.head_email),
-        "phone": _plain(school.phone),
-    }
-
-
-def _document(document: Document) -> dict[str, Any]:
-    full, short = _pupil(document)
-    spec = document.kind.spec
-    host, said = spec.host_name(document.data), amendment_said(document)
-    return {
-        "id": document.id,
-        "title": said.heading if said is not None else spec.title,
-        "amendment": said,
-        "pupil_name": full,
-        "pupil_short": short,
-        "host_name": _plain(host) or None,
-        "deadline": format_date_fr(document.deadline) if document.deadline else None,
-    }
-
-
-def _subject(
+def subject_line(
     prefix: str, doc: dict[str, Any], school: dict[str, Any], suffix: str = "", language: str = "fr"
 ) -> str:
     tr = gettext(language)
@@ -95,8 +53,8 @@ def _shared(name: str, shared_with: Sequence[str], item: str = "") -> dict[str, 
     """What the greeting's « Ce message est pour … » says (`_shared.txt`): the addressee, the
     others who use the same address, and what of theirs the message carries (a link, a code)."""
     return {
-        "addressee": _plain(name),
-        "shared_with": [_plain(other) for other in shared_with],
+        "addressee": plain(name),
+        "shared_with": [plain(other) for other in shared_with],
         "shared_item": item,
     }
 
@@ -107,7 +65,7 @@ def _attention(prefix: str, name: str, shared_with: Sequence[str], language: str
     tr = gettext(language)
     if not shared_with:
         return tr("{prefix} : ").format(prefix=prefix)
-    return tr("{prefix}, à l'attention de {name} : ").format(prefix=prefix, name=_plain(name))
+    return tr("{prefix}, à l'attention de {name} : ").format(prefix=prefix, name=plain(name))
 
 
 def _signing_message(
@@ -119,7 +77,7 @@ def _signing_message(
     reminder: bool,
     shared_with: Sequence[str] = (),
 ) -> Message:
-    doc, sch, language = _document(document), _school(school), signer.language
+    doc, sch, language = document_values(document), school_values(school), signer.language
     tr = gettext(language)
     role = role_phrase(signer.role, tr)
     if signer.role == Role.GUARDIAN:
@@ -128,7 +86,7 @@ def _signing_message(
         "reminder": reminder,
         "document": doc,
         "school": sch,
-        "signer_name": _plain(signer.full_name),
+        "signer_name": plain(signer.full_name),
         "is_head": signer.role == Role.HEAD,
         "role": role,
         "url": url,
@@ -136,11 +94,11 @@ def _signing_message(
     }
     text, html = render("invitation", values, language)
     prefix = tr("Rappel : ") if reminder else ""
-    subject = _subject(prefix, doc, sch, tr(" à signer"), language)
+    subject = subject_line(prefix, doc, sch, tr(" à signer"), language)
     if shared_with:  # « Lien de signature pour Nadia Martin : Contrat … de Zoé M. – Lycée … »
         lead = tr("Rappel : lien de signature") if reminder else tr("Lien de signature")
-        name = _plain(signer.full_name)
-        subject = _subject(
+        name = plain(signer.full_name)
+        subject = subject_line(
             tr("{lead} pour {name} : ").format(lead=lead, name=name), doc, sch, "", language
         )
     return Message(
@@ -180,11 +138,11 @@ def signing_code(
     """The one-time code `signer` types before signing (`signing.codes`), valid until
     `expires` (the school's local time, said in words); naming its person when others read the
     same mailbox (`shared_with`)."""
-    doc, sch = _document(document), _school(school)
+    doc, sch = document_values(document), school_values(school)
     values = {
         "document": doc,
         "school": sch,
-        "signer_name": _plain(signer.full_name),
+        "signer_name": plain(signer.full_name),
         "code": code,
         "expires": expires,
         **_shared(signer.full_name, shared_with, "code"),
@@ -194,7 +152,7 @@ def signing_code(
     subject = tr("Votre code pour signer : {code}").format(code=code) + f" – {sch['name']}"
     if shared_with:
         said = tr("Code de signature pour {name} : {code}")
-        subject = said.format(name=_plain(signer.full_name), code=code) + f" – {sch['name']}"
+        subject = said.format(name=plain(signer.full_name), code=code) + f" – {sch['name']}"
     return Message(
         to=signer.email,
         subject=header_text(subject)[:SUBJECT_MAX],
@@ -213,16 +171,16 @@ def cancelled(
     shared_with: Sequence[str] = (),
 ) -> Message:
     """Tells `signer` the document was cancelled, why, and that their link no longer works."""
-    doc, sch = _document(document), _school(school)
-    values = {"document": doc, "school": sch, "signer_name": _plain(signer.full_name)}
-    values["reason"] = _plain(reason)
+    doc, sch = document_values(document), school_values(school)
+    values = {"document": doc, "school": sch, "signer_name": plain(signer.full_name)}
+    values["reason"] = plain(reason)
     language = signer.language
     text, html = render("cancelled", {**values, **_shared(signer.full_name, shared_with)}, language)
     tr = gettext(language)
     lead = _attention(tr("Annulé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
-        subject=_subject(lead, doc, sch, "", language),
+        subject=subject_line(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,
@@ -243,13 +201,14 @@ def completed(
     """The final, sealed PDF for one party: attached (`attachment` = archive hash and file
     name) or, when too large, a download link; with neither (a guardian only informed, who has
     no link of their own), the offer of a copy from the school."""
-    doc, sch, language = _document(document), _school(school), language_of(document, signer)
+    doc, sch = document_values(document), school_values(school)
+    language = language_of(document, signer)
     text, html = render(
         "completed",
         {
             "document": doc,
             "school": sch,
-            "signer_name": _plain(signer.full_name),
+            "signer_name": plain(signer.full_name),
             "download_url": download_url,
             "attached": attachment is not None,
             "verify_url": verify_url,
@@ -262,7 +221,7 @@ def completed(
     lead = _attention(tr("Signé"), signer.full_name, shared_with, language)
     return Message(
         to=signer.email,
-        subject=_subject(lead, doc, sch, "", language),
+        subject=subject_line(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,
@@ -290,15 +249,15 @@ def informed(
     shared_with: Sequence[str] = (),
 ) -> Message:
     """The document as issued, for a guardian who does not sign it: for information."""
-    doc, sch = _document(document), _school(school)
-    values = {"document": doc, "school": sch, "person_name": _plain(person.full_name)}
+    doc, sch = document_values(document), school_values(school)
+    values = {"document": doc, "school": sch, "person_name": plain(person.full_name)}
     language = language_of(document, person)
     text, html = render("informed", {**values, **_shared(person.full_name, shared_with)}, language)
     tr = gettext(language)
     lead = _attention(tr("Pour information"), person.full_name, shared_with, language)
     return Message(
         to=person.email,
-        subject=_subject(lead, doc, sch, "", language),
+        subject=subject_line(lead, doc, sch, "", language),
         text=text,
         html=html,
         document_id=document.id,

@@ -12,27 +12,28 @@ from typing import Any
 from service.accounts.models import School
 from service.documents.models import Document
 from service.mail.addresses import SUBJECT_MAX, header_text
-from service.mail.compose import Message, _document, _plain, _school, _subject, render
+from service.mail.compose import Message, render, subject_line
+from service.mail.mail_values import document_values, plain, school_values
 from service.signers.models import Signer
 
 
 def declined_notice(document: Document, signer: Signer, school: School, reason: str) -> Message:
     """Tells the head that `signer` declined, their reason, and what to do next."""
-    doc, sch = _document(document), _school(school)
+    doc, sch = document_values(document), school_values(school)
     text, html = render(
         "declined_notice",
         {
             "document": doc,
             "school": sch,
-            "signer_name": _plain(signer.full_name),
+            "signer_name": plain(signer.full_name),
             "signer_role": signer.role_noun,
-            "signer_email": _plain(signer.email),
-            "reason": _plain(reason),
+            "signer_email": plain(signer.email),
+            "reason": plain(reason),
         },
     )
     return Message(
         to=school.head_email,
-        subject=_subject("Signature refusée : ", doc, sch),
+        subject=subject_line("Signature refusée : ", doc, sch),
         text=text,
         html=html,
         document_id=document.id,
@@ -45,10 +46,10 @@ def in_school_notice(
     """Tells the head (or the référent, `to`) that the `waiting` signers of the just issued
     `document` were mailed no link: each waits for a signature in person or on paper, at the
     school, from the document's page (`url`)."""
-    doc, sch = _document(document), _school(school)
+    doc, sch = document_values(document), school_values(school)
     people = [
         {
-            "name": _plain(signer.full_name),
+            "name": plain(signer.full_name),
             "role": signer.role_noun,
             "waits_for": signer.signs_by.waits_for,
         }
@@ -59,7 +60,7 @@ def in_school_notice(
     )
     return Message(
         to=to,
-        subject=_subject("À faire signer à l'établissement : ", doc, sch),
+        subject=subject_line("À faire signer à l'établissement : ", doc, sch),
         text=text,
         html=html,
         document_id=document.id,
@@ -71,13 +72,13 @@ def archive_damaged(
 ) -> Message:
     """Tells a school's admin which archived final PDFs the scheduled check found damaged or
     missing (`findings`: document number, problem, the document page's address)."""
-    sch = _school(school)
+    sch = school_values(school)
     text, html = render(
         "archive_damaged",
         {
             "school": sch,
             "findings": [
-                {"id": number, "problem": _plain(problem), "url": url}
+                {"id": number, "problem": plain(problem), "url": url}
                 for number, problem, url in findings
             ],
             "base_url": base_url,
@@ -95,8 +96,8 @@ def archive_damaged(
 
 def follow_up_digest(school: School, to: str, name: str, items: dict[str, list[Any]]) -> Message:
     """The référent's digest: `items` "upcoming" and "overdue" (day, pupil, label, url)."""
-    sch, count = _school(school), len(items["upcoming"]) + len(items["overdue"])
-    text, html = render("follow_up_digest", {"school": sch, "name": _plain(name), **items})
+    sch, count = school_values(school), len(items["upcoming"]) + len(items["overdue"])
+    text, html = render("follow_up_digest", {"school": sch, "name": plain(name), **items})
     head = "En retard" if items["overdue"] else "À venir"
     subject = header_text(f"Mon suivi – {head} : {count} échéance(s) – {sch['name']}")
     return Message(to=to, subject=subject[:SUBJECT_MAX], text=text, html=html)

@@ -15,8 +15,6 @@ from flask.typing import ResponseReturnValue
 
 from service import context, i18n
 from service.accounts import csrf
-from service.attempts import counts
-from service.attempts.models import AttemptKind
 from service.context import Context
 from service.errors import (
     Conflict,
@@ -35,6 +33,7 @@ from service.signers.codes import send_code as send_signing_code
 from service.signers.copy import closed, copy_pdf, copy_token, read_copy
 from service.signers.dead_links import contact_for_token, dead_link_facts
 from service.signers.decline import decline as decline_document
+from service.signers.link_guesses import count_guess
 from service.signers.links import read_link, signing_view
 from service.signers.open_link import open_link
 from service.signers.page_images import page_image
@@ -85,20 +84,6 @@ def security_headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, max-age=300" if image else "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _guessing(ctx: Context) -> TooManyAttempts | None:
-    """A link that is not ours is counted against its address; past the limit, the address is
-    told to wait. A link we signed is always served: guessing one is hopeless (its signature is
-    an HMAC), so a school behind one address is never locked out by someone else's typos, and
-    the hot path reads nothing more."""
-    address = context.client_ip()
-    try:
-        counts.check(ctx, AttemptKind.LINK, address)
-    except TooManyAttempts as exc:
-        return exc  # not counted: an address that keeps guessing keeps no more rows than this
-    counts.count_failure(ctx, AttemptKind.LINK, address)
-    return None
 
 
 @bp.get("/<token>")
@@ -264,7 +249,7 @@ def refused(exc: CosigneError) -> ResponseReturnValue:
     title, message, hint = found.title, str(exc), "closed"
     if isinstance(exc, LinkInvalid):
         # Nothing about the document or the school: the link proves nothing.
-        waiting = _guessing(context.current())
+        waiting = count_guess(context.current(), context.client_ip())
         if waiting is not None:
             wait = answer(waiting)
             headers = {"Retry-After": str(waiting.retry_after or 60)}
